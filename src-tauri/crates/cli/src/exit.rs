@@ -1,0 +1,21 @@
+//! The CLI's exit codes (SPEC §10). Scripts depend on these numbers; never renumber.
+
+use fleetward_core::ErrorKind;
+
+pub const OTHER: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const AUTHENTICATION: u8 = 3;
+pub const UNREACHABLE: u8 = 4;
+pub const THROTTLED: u8 = 5;
+pub const STORE: u8 = 6;
+
+pub fn code_for(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::InvalidInput => USAGE,
+        ErrorKind::Authentication => AUTHENTICATION,
+        ErrorKind::Unreachable => UNREACHABLE,
+        ErrorKind::Throttled => THROTTLED,
+        ErrorKind::Store => STORE,
+        ErrorKind::NotConfigured | ErrorKind::Internal => OTHER,
+    }
+}

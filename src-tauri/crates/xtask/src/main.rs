@@ -1,0 +1,101 @@
+//! `cargo xtask …`: the developer tasks behind the README's two commands.
+//!
+//! - `setup`: installs what building and testing need, idempotently (Debian packages, npm
+//!   dependencies); on macOS and Windows it says what to install.
+//! - `demo`: builds the UI and launches the app; without a display on Linux it says so and
+//!   runs the headless demo instead.
+//! - `test`: every check CI runs, in order, with the test runners' counts summed at the end.
+//! - `bench`: the benchmarks, printing their figures.
+//!
+//! std only, so that `cargo xtask` compiles in seconds on a fresh machine before any system
+//! package is installed.
+
+mod bench;
+mod process;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(&root),
+        Some("demo") => demo(&root, &args[1..]),
+        Some("test") => test::run(&root, &args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print_help();
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task '{other}'; run `cargo xtask help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <task>\n\n\
+         setup              install system packages and npm dependencies (idempotent)\n\
+         demo [-- ARGS]     build the UI and launch the app (headless demo without a display)\n\
+         test [--no-e2e]    everything: fmt, clippy, cargo test, bindings, UI checks, e2e\n\
+         bench [NAME]       run benchmarks and print their figures"
+    );
+}
+
+/// The repository root: xtask lives at `src-tauri/crates/xtask`.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .unwrap_or(manifest)
+}
+
+/// Cargo's output folder: `CARGO_TARGET_DIR` when set (CI keeps it outside the clone).
+fn target_dir(root: &std::path::Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn has_display() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| std::env::var(var).is_ok_and(|v| !v.is_empty()))
+}
+
+fn demo(root: &std::path::Path, args: &[String]) -> Result<(), String> {
+    setup::run(root)?;
+    let app_args: Vec<&str> = args
+        .iter()
+        .skip_while(|a| *a == "--")
+        .map(String::as_str)
+        .collect();
+    if !has_display() {
+        println!("No display found (DISPLAY and WAYLAND_DISPLAY are unset): running the headless demo instead.");
+        println!("To see the window on a server, run `xvfb-run -a cargo xtask demo` or connect with a desktop session.");
+        let mut cli = vec!["run", "--quiet", "-p", "fleetward-cli", "--", "demo"];
+        cli.extend(app_args);
+        return process::run(root, "cargo", &cli);
+    }
+    process::run(&root.join("ui"), test::npm(), &["run", "build"])?;
+    process::run(root, "cargo", &["build", "-p", "fleetward"])?;
+    let app = target_dir(root)
+        .join("debug")
+        .join(format!("fleetward{}", std::env::consts::EXE_SUFFIX));
+    println!("Launching {} …", app.display());
+    process::run(root, &app.to_string_lossy(), &app_args)
+}

@@ -1,0 +1,244 @@
+//! `cargo xtask test`: every check, in the order that fails fastest, then one summary with
+//! the test runners' counts. A run that executes no test fails (a silent suite proves
+//! nothing).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::{process, setup};
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+    timings: Vec<(String, f64)>,
+}
+
+impl Tally {
+    fn step(&mut self, name: &str, outcome: Result<(), String>, started: Instant) {
+        self.timings.push((name.to_string(), started.elapsed().as_secs_f64()));
+        if let Err(message) = outcome {
+            eprintln!("\n✗ {name}: {message}\n");
+            self.failures.push(format!("{name}: {message}"));
+        } else {
+            println!("\n✓ {name}\n");
+        }
+    }
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let with_e2e = !args.iter().any(|a| a == "--no-e2e");
+    setup::run(root)?;
+    let mut tally = Tally::default();
+    let ui = root.join("ui");
+
+    let t = Instant::now();
+    tally.step("rustfmt", process::run(root, "cargo", &["fmt", "--all", "--check"]), t);
+
+    // The shell embeds ui/dist, so the UI is built before anything compiles the shell.
+    let t = Instant::now();
+    tally.step("UI build", process::run(&ui, npm(), &["run", "build"]), t);
+
+    let t = Instant::now();
+    let clippy = process::run(
+        root,
+        "cargo",
+        &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+    );
+    tally.step("clippy", clippy, t);
+
+    let t = Instant::now();
+    let cargo_test = counted(
+        &mut tally,
+        process::command(root, "cargo", &["test", "--workspace", "--locked"]),
+        count_cargo,
+    );
+    tally.step("cargo test", cargo_test, t);
+
+    let t = Instant::now();
+    tally.step("IPC bindings up to date", bindings_unchanged(root), t);
+
+    for (name, script) in [
+        ("UI typecheck", "typecheck"),
+        ("UI lint", "lint"),
+        ("UI format", "format:check"),
+    ] {
+        let t = Instant::now();
+        tally.step(name, process::run(&ui, npm(), &["run", script]), t);
+    }
+    let t = Instant::now();
+    let mut vitest = process::command(&ui, npm(), &["test"]);
+    vitest.env("NO_COLOR", "1").env("FORCE_COLOR", "0");
+    let vitest = counted(&mut tally, vitest, count_vitest);
+    tally.step("UI tests (Vitest)", vitest, t);
+
+    if with_e2e {
+        let t = Instant::now();
+        let e2e = e2e(root, &mut tally);
+        tally.step("e2e (WebDriver)", e2e, t);
+    } else {
+        println!("\n! e2e skipped on request (--no-e2e)\n");
+    }
+
+    println!("Step timings:");
+    for (name, secs) in &tally.timings {
+        println!("  {secs:>7.1} s  {name}");
+    }
+    if !tally.failures.is_empty() {
+        eprintln!("\nFailed steps:");
+        for failure in &tally.failures {
+            eprintln!("  - {failure}");
+        }
+    }
+    let total = tally.passed + tally.failed;
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    if total == 0 {
+        return Err("no test ran".into());
+    }
+    if tally.failures.is_empty() && tally.failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", tally.failures.len().max(1)))
+    }
+}
+
+pub fn npm() -> &'static str {
+    if cfg!(windows) {
+        "npm.cmd"
+    } else {
+        "npm"
+    }
+}
+
+/// Runs a test runner, echoing it, and adds its counts to the tally.
+fn counted(
+    tally: &mut Tally,
+    cmd: Command,
+    count: fn(&[String]) -> (u64, u64),
+) -> Result<(), String> {
+    let shown = process::describe(&cmd);
+    let (ok, lines) = process::run_captured(cmd)?;
+    let (passed, failed) = count(&lines);
+    tally.passed += passed;
+    tally.failed += failed;
+    match (ok, passed + failed) {
+        (false, _) => Err(format!("`{shown}` failed ({failed} failed test(s))")),
+        (true, 0) => Err(format!("`{shown}` ran no test")),
+        (true, _) => Ok(()),
+    }
+}
+
+/// Sums `test result: ok. 5 passed; 0 failed; …` lines.
+fn count_cargo(lines: &[String]) -> (u64, u64) {
+    lines
+        .iter()
+        .filter_map(|l| l.trim().strip_prefix("test result: "))
+        .fold((0, 0), |(p, f), rest| {
+            (p + number_before(rest, " passed"), f + number_before(rest, " failed"))
+        })
+}
+
+/// Reads Vitest's summary: `Tests  2 failed | 10 passed (12)`.
+fn count_vitest(lines: &[String]) -> (u64, u64) {
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| l.starts_with("Tests "))
+        .fold((0, 0), |(p, f), l| {
+            (p + number_before(l, " passed"), f + number_before(l, " failed"))
+        })
+}
+
+/// Reads node's test runner summary: `# pass 3` / `# fail 0` (TAP) or `ℹ pass 3` (spec).
+fn count_node(lines: &[String]) -> (u64, u64) {
+    let value = |key: &str| {
+        lines
+            .iter()
+            .filter_map(|l| {
+                let l = l.trim();
+                let rest = l.strip_prefix("# ").or_else(|| l.strip_prefix("ℹ "))?;
+                rest.strip_prefix(key)?.trim().parse::<u64>().ok()
+            })
+            .sum::<u64>()
+    };
+    (value("pass "), value("fail "))
+}
+
+/// The number written just before `marker`, e.g. `12` in "… 12 passed …"; 0 when absent.
+fn number_before(text: &str, marker: &str) -> u64 {
+    let Some(end) = text.find(marker) else {
+        return 0;
+    };
+    let digits: String = text[..end]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+/// `cargo test` regenerates `ui/src/bindings` (ts-rs). Committed bindings that differ from
+/// what the Rust types produce would let the UI and the engine disagree silently.
+fn bindings_unchanged(root: &Path) -> Result<(), String> {
+    let out = Command::new("git")
+        .args(["status", "--porcelain", "--", "ui/src/bindings"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not run git: {e}"))?;
+    let changed = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if changed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the generated IPC bindings differ from the committed ones; commit the regenerated files:\n{changed}"
+        ))
+    }
+}
+
+/// Builds the real app and drives it over WebDriver under Xvfb (tests/e2e/run.sh).
+fn e2e(root: &Path, tally: &mut Tally) -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        return Err("the WebDriver suite runs on Linux only (there is no macOS WebKit driver); run it on Linux or in CI".into());
+    }
+    process::run(root, "cargo", &["build", "-p", "fleetward", "--locked"])?;
+    let mut cmd = process::command(root, "dbus-run-session", &["--", "bash", "tests/e2e/run.sh"]);
+    cmd.env("NO_COLOR", "1");
+    counted(tally, cmd, count_node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(String::from).collect()
+    }
+
+    #[test]
+    fn cargo_counts_are_summed_over_test_binaries() {
+        let out = lines(
+            "test result: ok. 5 passed; 0 failed; 0 ignored\n\
+             test result: FAILED. 3 passed; 2 failed; 0 ignored\n\
+             test result: ok. 0 passed; 0 failed; 0 ignored",
+        );
+        assert_eq!(count_cargo(&out), (8, 2));
+    }
+
+    #[test]
+    fn vitest_summary_is_read_with_and_without_failures() {
+        assert_eq!(count_vitest(&lines("      Tests  12 passed (12)")), (12, 0));
+        assert_eq!(count_vitest(&lines(" Tests  2 failed | 10 passed (12)")), (10, 2));
+        assert_eq!(count_vitest(&lines(" Test Files  3 passed (3)")), (0, 0));
+    }
+
+    #[test]
+    fn node_summary_is_read_in_tap_and_spec_form() {
+        assert_eq!(count_node(&lines("# pass 3\n# fail 1")), (3, 1));
+        assert_eq!(count_node(&lines("ℹ pass 4\nℹ fail 0")), (4, 0));
+    }
+}

@@ -1,0 +1,127 @@
+//! Fleetward's desktop shell. It adapts the engine (`fleetward-core`) to Tauri: thin
+//! commands, the tray, notifications, the updater and window state. No business rule lives
+//! here (SPEC §1); a command is arguments → engine call → typed result or typed error.
+
+mod commands;
+mod events;
+mod models;
+mod tray;
+mod updater;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use fleetward_core::{data_dir, Engine, EngineConfig, ErrorReport};
+use tauri::{Manager, WindowEvent};
+
+pub use models::{AppInfo, UpdateCheck, UpdatesStatus};
+
+/// Label of the one main window (tauri.conf.json).
+pub const MAIN_WINDOW: &str = "main";
+
+/// What every command can reach. The engine is absent only when it failed to start; the UI
+/// then shows `start_error` full-screen with what to do.
+pub struct AppState {
+    engine: Option<Arc<Engine>>,
+    start_error: Option<ErrorReport>,
+    updates: UpdatesStatus,
+}
+
+impl AppState {
+    pub fn engine(&self) -> Result<&Arc<Engine>, ErrorReport> {
+        self.engine.as_ref().ok_or_else(|| {
+            self.start_error.clone().unwrap_or_else(|| {
+                ErrorReport::new(
+                    fleetward_core::ErrorKind::Internal,
+                    "The engine is not running. Restart Fleetward.",
+                )
+            })
+        })
+    }
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FLEETWARD_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+
+    let result = tauri::Builder::default()
+        // Must be the first plugin: a second launch hands over to us and exits (SPEC §11).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::set_schedules_paused,
+            commands::sync_all_now,
+            commands::check_for_updates,
+        ])
+        .setup(|app| {
+            let updates = updater::register(app.handle());
+            let (engine, start_error) = start_engine();
+            if let Some(engine) = &engine {
+                tray::create(app.handle(), engine)?;
+                events::forward(app.handle().clone(), engine.subscribe());
+            }
+            app.manage(AppState {
+                engine,
+                start_error,
+                updates,
+            });
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Fleetward running in the tray (SPEC §8).
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == MAIN_WINDOW && window.app_handle().tray_by_id(tray::ID).is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("Fleetward could not start its window: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn start_engine() -> (Option<Arc<Engine>>, Option<ErrorReport>) {
+    let started = data_dir::from_env(data_dir_argument())
+        .and_then(|data_dir| tauri::async_runtime::block_on(Engine::start(EngineConfig { data_dir })));
+    match started {
+        Ok(engine) => (Some(engine), None),
+        Err(err) => {
+            tracing::error!(error = %err, "engine failed to start");
+            (None, Some(err.into()))
+        }
+    }
+}
+
+/// `--data-dir DIR` on the app's command line, as for the CLI (SPEC §9).
+fn data_dir_argument() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(value) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+            return Some(PathBuf::from(value));
+        }
+    }
+    None
+}
+
+pub(crate) fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the WebDriver suite against the real app binary: a private Xvfb display, Debian's
+# WebKitWebDriver on a free loopback port (reference/feasibility.md §5), and a throw-away HOME
+# and data folder so runs never see each other's data. Everything started here is stopped on
+# exit. Usage (from the repo root): dbus-run-session -- bash tests/e2e/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+app=${FLEETWARD_APP:-${CARGO_TARGET_DIR:-$root/target}/debug/fleetward}
+[ -x "$app" ] || { echo "e2e: app binary $app not found; build it with 'cargo build -p fleetward'" >&2; exit 1; }
+for tool in Xvfb WebKitWebDriver node; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing; run 'cargo xtask setup'" >&2; exit 1; }
+done
+[ -d tests/e2e/node_modules ] || (cd tests/e2e && npm ci --no-audit --no-fund)
+
+artifacts=$root/target/e2e
+mkdir -p "$artifacts"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free display number and a free port, each probed rather than assumed.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+[ -e "/tmp/.X11-unix/X$display" ] || { echo "e2e: Xvfb did not start (see $artifacts/xvfb.log)" >&2; exit 1; }
+
+export DISPLAY=":$display"
+export HOME=$work/home XDG_DATA_HOME=$work/home/.local/share XDG_CONFIG_HOME=$work/home/.config
+export FLEETWARD_DATA_DIR=$work/data
+mkdir -p "$HOME"
+# The app inherits WebKitWebDriver's environment; without TAURI_WEBVIEW_AUTOMATION the
+# session request hangs (feasibility.md §5).
+TAURI_WEBVIEW_AUTOMATION=true WebKitWebDriver --port="$port" --host=127.0.0.1 >"$artifacts/webdriver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+export FLEETWARD_APP=$app WEBDRIVER_URL="http://127.0.0.1:$port" E2E_ARTIFACTS=$artifacts
+node --test --test-reporter=spec --test-concurrency=1 tests/e2e/*.test.mjs
