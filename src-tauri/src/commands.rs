@@ -42,7 +42,7 @@ pub async fn check_for_updates(
     if !state.updates.enabled {
         return Err(ErrorReport::new(
             ErrorKind::NotConfigured,
-            format!("Updates are off: {}", state.updates.detail),
+            format!("Updates are off. {}", state.updates.detail),
         ));
     }
     updater::check(&app).await

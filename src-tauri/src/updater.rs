@@ -18,7 +18,7 @@ pub fn register(app: &AppHandle) -> UpdatesStatus {
                 enabled: true,
                 detail: format!("Signed updates from {endpoints} endpoint(s)."),
             },
-            Err(err) => off(format!("the update configuration was rejected ({err})")),
+            Err(err) => off(format!("The update configuration was rejected ({err}). Updates stay off until a corrected build is installed.")),
         },
     };
     tracing::info!(enabled = status.enabled, detail = %status.detail, "updater");
@@ -34,14 +34,14 @@ fn off(reason: impl Into<String>) -> UpdatesStatus {
 
 /// Counts the configured endpoints, or says what is missing.
 fn configured_endpoints(config: Option<&serde_json::Value>) -> Result<usize, String> {
-    let config = config.ok_or("this build has no update endpoint configured")?;
+    let config = config.ok_or("This build has no update endpoint configured, so it cannot update itself. Install new versions the way your organisation distributes software.")?;
     let pubkey = config.get("pubkey").and_then(|v| v.as_str()).unwrap_or("");
     if pubkey.trim().is_empty() {
-        return Err("this build has no update signing key configured".into());
+        return Err("This build has no update signing key configured, so it cannot verify updates and does not look for them.".into());
     }
     match config.get("endpoints").and_then(|v| v.as_array()) {
         Some(list) if !list.is_empty() => Ok(list.len()),
-        _ => Err("this build has no update endpoint configured".into()),
+        _ => Err("This build has no update endpoint configured, so it cannot update itself. Install new versions the way your organisation distributes software.".into()),
     }
 }
 
@@ -67,7 +67,7 @@ mod tests {
     fn missing_updater_section_turns_updates_off_with_a_reason() {
         assert_eq!(
             configured_endpoints(None).unwrap_err(),
-            "this build has no update endpoint configured"
+            "This build has no update endpoint configured, so it cannot update itself. Install new versions the way your organisation distributes software."
         );
     }
 

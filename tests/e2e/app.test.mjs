@@ -25,6 +25,12 @@ after(async () => {
 });
 
 async function screenshot(name) {
+  // WebKit captures the last painted frame: let two frames paint first so the picture shows
+  // the state the assertions just saw.
+  await driver.executeAsyncScript(
+    "const done = arguments[arguments.length - 1];" +
+      "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+  );
   const png = await driver.takeScreenshot();
   const path = join(process.env.E2E_ARTIFACTS, `${name}.png`);
   await writeFile(path, png, "base64");

@@ -1,0 +1,225 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { App } from "./App";
+import {
+  appInfoWith,
+  emitEngine,
+  emitNavigate,
+  mockEngine,
+  rejectWith,
+  startAt,
+} from "./test/engine";
+
+const SIDEBAR = [
+  ["Connection", "/connection"],
+  ["Organizations", "/organizations"],
+  ["Companies", "/companies"],
+  ["Assets", "/assets"],
+  ["Compliance", "/compliance"],
+  ["Incidents", "/incidents"],
+  ["Tickets", "/tickets"],
+  ["Sync history & audit", "/history"],
+  ["Settings", "/settings"],
+] as const;
+
+async function renderReadyApp() {
+  render(<App />);
+  return screen.findByRole("navigation", { name: "Main" });
+}
+
+describe("App frame", () => {
+  it("shows a loading indicator while the engine has not answered yet", () => {
+    mockEngine({ app_info: () => new Promise(() => undefined) });
+    render(<App />);
+    expect(screen.getByRole("progressbar")).toBeInTheDocument();
+    expect(screen.getByText("Loading…")).toBeInTheDocument();
+  });
+
+  it("lists the sidebar links in order with their routes", async () => {
+    mockEngine();
+    const nav = await renderReadyApp();
+    const links = within(nav).getAllByRole("link");
+    expect(links.map((link) => [link.textContent, link.getAttribute("href")])).toEqual(
+      SIDEBAR.map(([label, route]) => [label, `#${route}`]),
+    );
+  });
+
+  it("shows Fleetward and the engine version in the sidebar header", async () => {
+    mockEngine({ app_info: () => appInfoWith({ version: "1.2.3" }) });
+    await renderReadyApp();
+    expect(screen.getByText("Fleetward")).toBeInTheDocument();
+    expect(screen.getByText("Version 1.2.3")).toBeInTheDocument();
+  });
+
+  it("redirects the default route to Connection, which says it is not yet available", async () => {
+    mockEngine();
+    await renderReadyApp();
+    expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
+    expect(
+      screen.getByText("Choose your NinjaOne region, paste API credentials, test them and save."),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
+    expect(screen.getByRole("link", { name: "Connection" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+  });
+
+  it("navigates between screens with the sidebar", async () => {
+    const user = userEvent.setup();
+    mockEngine();
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("link", { name: "Settings" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+
+    await user.click(screen.getByRole("link", { name: "Companies" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Companies" })).toBeVisible();
+    expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
+
+    await user.click(screen.getByRole("link", { name: "Sync history & audit" }));
+    expect(
+      await screen.findByRole("heading", { level: 1, name: "Sync history & audit" }),
+    ).toBeVisible();
+  });
+
+  it("routes to the screen named by a navigate event from the tray", async () => {
+    mockEngine();
+    await renderReadyApp();
+    await screen.findByRole("heading", { level: 1, name: "Connection" });
+
+    await emitNavigate("/incidents");
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+  });
+
+  it("sends an unknown route back to Connection", async () => {
+    startAt("/no-such-screen");
+    mockEngine();
+    await renderReadyApp();
+    expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
+  });
+});
+
+describe("start errors", () => {
+  it("shows a full-screen alert with the engine's message and no navigation", async () => {
+    mockEngine({
+      app_info: () =>
+        appInfoWith({
+          engine: null,
+          startError: { kind: "store", message: "The database key does not match this data." },
+        }),
+    });
+    render(<App />);
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { name: "Fleetward could not start" })).toBeVisible();
+    expect(alert).toHaveTextContent("The database key does not match this data.");
+    expect(screen.queryByRole("navigation")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Sync all now" })).not.toBeInTheDocument();
+  });
+
+  it("shows the full-screen alert when app_info itself is rejected", async () => {
+    mockEngine({
+      app_info: () => rejectWith({ kind: "internal", message: "Engine is not running." }),
+    });
+    render(<App />);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Fleetward could not start");
+    expect(alert).toHaveTextContent("Engine is not running.");
+    expect(screen.queryByRole("navigation")).not.toBeInTheDocument();
+  });
+});
+
+describe("Sync all now", () => {
+  it("calls sync_all_now and is busy until the engine answers", async () => {
+    const user = userEvent.setup();
+    let finish: () => void = () => undefined;
+    const calls = mockEngine({
+      sync_all_now: () =>
+        new Promise<null>((resolve) => {
+          finish = () => resolve(null);
+        }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const busy = screen.getByRole("button", { name: "Syncing…" });
+    expect(busy).toBeDisabled();
+    expect(calls.map((call) => call.cmd)).toContain("sync_all_now");
+
+    finish();
+    expect(await screen.findByRole("button", { name: "Sync all now" })).toBeEnabled();
+  });
+
+  it("shows the engine's error message in a toast", async () => {
+    const user = userEvent.setup();
+    mockEngine({
+      sync_all_now: () =>
+        rejectWith({
+          kind: "notConfigured",
+          message: "NinjaOne is not connected yet. Open Connection to add your API credentials.",
+        }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const toast = await screen.findByRole("alert");
+    expect(toast).toHaveTextContent("Sync all now failed");
+    expect(toast).toHaveTextContent(
+      "NinjaOne is not connected yet. Open Connection to add your API credentials.",
+    );
+    expect(screen.getByRole("button", { name: "Sync all now" })).toBeEnabled();
+  });
+});
+
+describe("engine notices", () => {
+  it("shows an info notice as a status toast that can be dismissed", async () => {
+    const user = userEvent.setup();
+    mockEngine();
+    await renderReadyApp();
+
+    await emitEngine({
+      type: "notice",
+      severity: "info",
+      title: "Sync finished",
+      message: "12 devices updated.",
+    });
+
+    const region = screen.getByRole("region", { name: "Notifications" });
+    const toast = within(region).getByRole("status");
+    expect(toast).toHaveTextContent("Sync finished");
+    expect(toast).toHaveTextContent("12 devices updated.");
+
+    await user.click(within(toast).getByRole("button", { name: "Dismiss: Sync finished" }));
+    expect(within(region).queryByRole("status")).not.toBeInTheDocument();
+  });
+
+  it("shows warning and error notices as alerts", async () => {
+    mockEngine();
+    await renderReadyApp();
+
+    await emitEngine({
+      type: "notice",
+      severity: "warning",
+      title: "NinjaOne is slowing us down",
+      message: "Retrying in 30 seconds.",
+    });
+    await emitEngine({
+      type: "notice",
+      severity: "error",
+      title: "Sync failed",
+      message: "The API credentials were rejected.",
+    });
+
+    const alerts = screen.getAllByRole("alert");
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]).toHaveTextContent("NinjaOne is slowing us down");
+    expect(alerts[1]).toHaveTextContent("The API credentials were rejected.");
+  });
+});

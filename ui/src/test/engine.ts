@@ -1,0 +1,85 @@
+// Test helpers: a fake engine behind the Tauri IPC mock.
+import type { InvokeArgs } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { act } from "@testing-library/react";
+
+import type { AppInfo } from "../bindings/AppInfo";
+import type { EngineEvent } from "../bindings/EngineEvent";
+import type { EngineStatus } from "../bindings/EngineStatus";
+import type { ErrorReport } from "../bindings/ErrorReport";
+
+export const ENGINE: EngineStatus = {
+  version: "0.1.0",
+  dataDir: "/home/tester/.local/share/com.fleetward.desktop",
+  schedulesPaused: false,
+  selfCheck: { sqlcipherVersion: "4.6.1 community", sqliteVersion: "3.46.1" },
+};
+
+export function appInfoWith(overrides: Partial<AppInfo> = {}): AppInfo {
+  return {
+    version: "0.1.0",
+    engine: ENGINE,
+    startError: null,
+    updates: { enabled: false, detail: "This build was made without an update key." },
+    ...overrides,
+  };
+}
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+export interface IpcCall {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+/** What a rejected Tauri command delivers: the engine's ErrorReport. */
+export function rejectWith(report: ErrorReport): Promise<never> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  return Promise.reject(report);
+}
+
+/**
+ * Installs a fake engine. "app_info" answers with a default AppInfo unless overridden; any other
+ * command without a handler is rejected as an internal error. Events are mocked so `emitEngine`
+ * and `emitNavigate` reach the app's listeners.
+ */
+export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
+  const calls: IpcCall[] = [];
+  const all: Record<string, Handler> = { app_info: () => appInfoWith(), ...handlers };
+  mockIPC(
+    (cmd: string, payload?: InvokeArgs) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args });
+      const handler = all[cmd];
+      if (!handler) return rejectWith({ kind: "internal", message: `unexpected command ${cmd}` });
+      return handler(args);
+    },
+    { shouldMockEvents: true },
+  );
+  return calls;
+}
+
+/**
+ * Emits an event as the Rust side would. A first act() flushes pending effects, so listeners the
+ * last render subscribed are registered before the event goes out.
+ */
+async function emitEvent(event: string, payload: unknown): Promise<void> {
+  await act(async () => {});
+  await act(async () => {
+    await emit(event, payload);
+  });
+}
+
+export function emitEngine(event: EngineEvent): Promise<void> {
+  return emitEvent("engine-event", event);
+}
+
+export function emitNavigate(route: string): Promise<void> {
+  return emitEvent("navigate", route);
+}
+
+/** Opens the app at a route, as the hash router sees it. */
+export function startAt(route: string): void {
+  window.history.replaceState(null, "", `/#${route}`);
+}

@@ -1,0 +1,30 @@
+import "@testing-library/jest-dom/vitest";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup } from "@testing-library/react";
+import { afterEach } from "vitest";
+
+// The Tauri IPC mocks draw callback ids from crypto.getRandomValues.
+if (typeof window.crypto?.getRandomValues !== "function") {
+  Object.defineProperty(window, "crypto", {
+    configurable: true,
+    value: {
+      getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+        if (array) {
+          const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+          for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+        }
+        return array;
+      },
+    },
+  });
+}
+
+afterEach(async () => {
+  cleanup();
+  // Let effect clean-ups (unlisten calls) settle before the IPC mock goes away.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  clearMocks();
+  window.localStorage.clear();
+  delete document.documentElement.dataset.theme;
+  window.history.replaceState(null, "", "/");
+});
