@@ -65,26 +65,29 @@ impl RateLimiter {
 
     /// Waits until a request fits every budget, then counts it.
     pub async fn acquire(&self) {
-        loop {
-            let wait = {
-                let mut state = self.state.lock().expect("rate limiter poisoned");
-                let now = Instant::now();
-                match self.wait_needed(&mut state, now) {
-                    None => {
-                        state.sent.push_back(now);
-                        return;
-                    }
-                    Some(wait) => wait,
-                }
-            };
+        while let Some(wait) = self.try_acquire(Instant::now()) {
             tokio::time::sleep(wait).await;
         }
     }
 
+    /// Counts a request starting at `now` if it fits; otherwise says how long to wait.
+    fn try_acquire(&self, now: Instant) -> Option<Duration> {
+        let mut state = self.state.lock().expect("rate limiter poisoned");
+        let wait = self.wait_needed(&mut state, now);
+        if wait.is_none() {
+            state.sent.push_back(now);
+        }
+        wait
+    }
+
     /// Pauses every request of this tenant for `delay` (server asked us to back off).
     pub fn pause_for(&self, delay: Duration) {
+        self.pause_at(Instant::now(), delay);
+    }
+
+    fn pause_at(&self, now: Instant, delay: Duration) {
         let mut state = self.state.lock().expect("rate limiter poisoned");
-        let until = Instant::now() + delay;
+        let until = now + delay;
         state.paused_until = Some(state.paused_until.map_or(until, |u| u.max(until)));
     }
 
@@ -136,15 +139,24 @@ mod tests {
         ])
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn no_window_ever_holds_more_than_its_budget() {
+    /// Acquires `n` slots on a simulated clock that jumps ahead by each wait, so the test
+    /// sets time instead of sleeping.
+    fn simulated_acquire(limiter: &RateLimiter, start: Instant, n: usize) -> Vec<Duration> {
+        let mut now = start;
+        (0..n)
+            .map(|_| {
+                while let Some(wait) = limiter.try_acquire(now) {
+                    now += wait;
+                }
+                now - start
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_window_ever_holds_more_than_its_budget() {
         let limiter = small();
-        let start = Instant::now();
-        let mut times = Vec::new();
-        for _ in 0..30 {
-            limiter.acquire().await;
-            times.push(Instant::now() - start);
-        }
+        let times = simulated_acquire(&limiter, Instant::now(), 30);
         for (i, t) in times.iter().enumerate() {
             let in_one_s = times[i..].iter().filter(|u| **u - *t < Duration::from_secs(1)).count();
             let in_ten_s = times[i..].iter().filter(|u| **u - *t < Duration::from_secs(10)).count();
@@ -155,13 +167,13 @@ mod tests {
         assert!(*times.last().unwrap() >= Duration::from_secs(20));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn retry_after_pauses_every_caller() {
-        let limiter = Arc::new(small());
-        limiter.pause_for(Duration::from_secs(7));
+    #[test]
+    fn retry_after_pauses_every_caller() {
+        let limiter = small();
         let start = Instant::now();
-        limiter.acquire().await;
-        assert!(Instant::now() - start >= Duration::from_secs(7));
+        limiter.pause_at(start, Duration::from_secs(7));
+        let times = simulated_acquire(&limiter, start, 1);
+        assert_eq!(times[0], Duration::from_secs(7));
     }
 
     #[test]
