@@ -31,7 +31,10 @@ pub fn set_schedules_paused(
 #[tauri::command]
 pub async fn sync_all_now(state: State<'_, AppState>) -> Result<(), ErrorReport> {
     let engine = state.engine()?.clone();
-    engine.sync_all(Trigger::Manual).await.map_err(ErrorReport::from)
+    engine
+        .sync_all(Trigger::Manual)
+        .await
+        .map_err(ErrorReport::from)
 }
 
 #[tauri::command]

@@ -79,7 +79,9 @@ pub fn run() {
         .on_window_event(|window, event| {
             // Closing the window keeps Fleetward running in the tray (SPEC §8).
             if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.label() == MAIN_WINDOW && window.app_handle().tray_by_id(tray::ID).is_some() {
+                if window.label() == MAIN_WINDOW
+                    && window.app_handle().tray_by_id(tray::ID).is_some()
+                {
                     api.prevent_close();
                     let _ = window.hide();
                 }
@@ -93,8 +95,9 @@ pub fn run() {
 }
 
 fn start_engine() -> (Option<Arc<Engine>>, Option<ErrorReport>) {
-    let started = data_dir::from_env(data_dir_argument())
-        .and_then(|data_dir| tauri::async_runtime::block_on(Engine::start(EngineConfig { data_dir })));
+    let started = data_dir::from_env(data_dir_argument()).and_then(|data_dir| {
+        tauri::async_runtime::block_on(Engine::start(EngineConfig { data_dir }))
+    });
     match started {
         Ok(engine) => (Some(engine), None),
         Err(err) => {

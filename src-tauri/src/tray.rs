@@ -107,7 +107,9 @@ pub fn show_paused(app: &AppHandle, paused: bool) {
 }
 
 pub fn set_state(app: &AppHandle, state: TrayState) {
-    let Some(tray) = app.tray_by_id(ID) else { return };
+    let Some(tray) = app.tray_by_id(ID) else {
+        return;
+    };
     match icon(state) {
         Ok(image) => {
             let _ = tray.set_icon(Some(image));

@@ -49,10 +49,17 @@ pub async fn check(app: &AppHandle) -> Result<UpdateCheck, ErrorReport> {
     let unreachable = |err: tauri_plugin_updater::Error| {
         ErrorReport::new(
             ErrorKind::Unreachable,
-            format!("Could not check for updates: {err}. Check your internet connection and try again."),
+            format!(
+                "Could not check for updates: {err}. Check your internet connection and try again."
+            ),
         )
     };
-    let update = app.updater().map_err(unreachable)?.check().await.map_err(unreachable)?;
+    let update = app
+        .updater()
+        .map_err(unreachable)?
+        .check()
+        .await
+        .map_err(unreachable)?;
     Ok(UpdateCheck {
         available_version: update.map(|u| u.version),
     })
@@ -74,9 +81,13 @@ mod tests {
     #[test]
     fn a_pubkey_and_endpoints_are_both_required() {
         let no_key = json!({"pubkey": "", "endpoints": ["https://u.example/x"]});
-        assert!(configured_endpoints(Some(&no_key)).unwrap_err().contains("signing key"));
+        assert!(configured_endpoints(Some(&no_key))
+            .unwrap_err()
+            .contains("signing key"));
         let no_endpoint = json!({"pubkey": "abc", "endpoints": []});
-        assert!(configured_endpoints(Some(&no_endpoint)).unwrap_err().contains("endpoint"));
+        assert!(configured_endpoints(Some(&no_endpoint))
+            .unwrap_err()
+            .contains("endpoint"));
         let full = json!({"pubkey": "abc", "endpoints": ["https://a", "https://b"]});
         assert_eq!(configured_endpoints(Some(&full)).unwrap(), 2);
     }

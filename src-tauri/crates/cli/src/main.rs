@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use fleetward_core::{data_dir, Engine, EngineConfig, EngineStatus};
 
 #[derive(Debug, Parser)]
-#[command(name = "fleetward-cli", version, about = "Fleetward's engine from the command line")]
+#[command(
+    name = "fleetward-cli",
+    version,
+    about = "Fleetward's engine from the command line"
+)]
 struct Cli {
     /// Folder of the encrypted store (default: the platform's app-data folder).
     #[arg(long, global = true, value_name = "DIR")]
@@ -91,11 +95,19 @@ fn print_status(status: &EngineStatus, json: bool) {
     println!("Data folder:   {}", status.data_dir);
     println!(
         "Encryption:    SQLCipher {} (SQLite {})",
-        status.self_check.sqlcipher_version.as_deref().unwrap_or("missing"),
+        status
+            .self_check
+            .sqlcipher_version
+            .as_deref()
+            .unwrap_or("missing"),
         status.self_check.sqlite_version
     );
     println!(
         "Schedules:     {}",
-        if status.schedules_paused { "paused" } else { "active" }
+        if status.schedules_paused {
+            "paused"
+        } else {
+            "active"
+        }
     );
 }

@@ -14,7 +14,11 @@ fn status_json_reports_version_data_folder_and_cipher() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(status["dataDir"], dir.path().display().to_string());
@@ -32,7 +36,10 @@ fn data_dir_comes_from_the_environment_when_no_flag_is_given() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(target.is_dir(), "the engine must create the folder it was given");
+    assert!(
+        target.is_dir(),
+        "the engine must create the folder it was given"
+    );
 }
 
 #[test]

@@ -64,10 +64,16 @@ mod tests {
 
     #[test]
     fn environment_wins_over_platform_default_but_blank_is_ignored() {
-        assert_eq!(resolve(None, Some("/b".into())).unwrap(), PathBuf::from("/b"));
+        assert_eq!(
+            resolve(None, Some("/b".into())).unwrap(),
+            PathBuf::from("/b")
+        );
         let default = resolve(None, Some("  ".into())).unwrap();
         assert_ne!(default, PathBuf::from("  "));
-        assert!(default.to_string_lossy().to_lowercase().contains("fleetward"));
+        assert!(default
+            .to_string_lossy()
+            .to_lowercase()
+            .contains("fleetward"));
     }
 
     #[test]

@@ -148,7 +148,10 @@ mod tests {
             events.try_recv().unwrap(),
             EngineEvent::SchedulesChanged { paused: false }
         );
-        assert!(events.try_recv().is_err(), "a repeated pause must not be announced");
+        assert!(
+            events.try_recv().is_err(),
+            "a repeated pause must not be announced"
+        );
     }
 
     #[tokio::test]
@@ -162,6 +165,9 @@ mod tests {
     #[test]
     fn events_serialise_as_tagged_camel_case_for_the_ui() {
         let json = serde_json::to_value(EngineEvent::SchedulesChanged { paused: true }).unwrap();
-        assert_eq!(json, serde_json::json!({"type": "schedulesChanged", "paused": true}));
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "schedulesChanged", "paused": true})
+        );
     }
 }

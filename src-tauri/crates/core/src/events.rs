@@ -16,7 +16,11 @@ pub enum NoticeSeverity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[ts(export)]
 pub enum EngineEvent {
     /// The scheduled runs were paused or resumed (tray menu or Settings).

@@ -105,12 +105,18 @@ mod tests {
     #[test]
     fn a_storm_shows_a_burst_then_one_summary() {
         let mut gate = NotificationGate::default();
-        let shown: Vec<_> = (0..50).filter_map(|n| gate.offer(&failure(n), at(n as i64 / 10))).collect();
+        let shown: Vec<_> = (0..50)
+            .filter_map(|n| gate.offer(&failure(n), at(n as i64 / 10)))
+            .collect();
         assert_eq!(shown.len(), BURST);
         assert_eq!(shown[0].title, "Sync failed 0");
         assert_eq!(gate.flush(at(30)), None, "the window is still open");
         let summary = gate.flush(at(61)).expect("held-back alerts are summarised");
-        assert!(summary.body.starts_with("47 more alerts"), "{}", summary.body);
+        assert!(
+            summary.body.starts_with("47 more alerts"),
+            "{}",
+            summary.body
+        );
         assert_eq!(gate.flush(at(200)), None, "a summary is given once");
     }
 
@@ -133,6 +139,9 @@ mod tests {
             message: "m".into(),
         };
         assert_eq!(gate.offer(&info, at(0)), None);
-        assert_eq!(gate.offer(&EngineEvent::SchedulesChanged { paused: true }, at(0)), None);
+        assert_eq!(
+            gate.offer(&EngineEvent::SchedulesChanged { paused: true }, at(0)),
+            None
+        );
     }
 }

@@ -62,8 +62,14 @@ mod tests {
     #[tokio::test]
     async fn linked_sqlite_is_sqlcipher() {
         let check = SelfCheck::run().await.unwrap();
-        let version = check.sqlcipher_version.clone().expect("SQLCipher must be linked");
-        assert!(version.starts_with('4'), "unexpected cipher version {version}");
+        let version = check
+            .sqlcipher_version
+            .clone()
+            .expect("SQLCipher must be linked");
+        assert!(
+            version.starts_with('4'),
+            "unexpected cipher version {version}"
+        );
         check.require_cipher().unwrap();
     }
 

@@ -40,8 +40,11 @@ impl Client {
     }
 
     pub async fn organization_locations(&self, organization_id: i64) -> Result<Vec<Location>> {
-        self.get_json(&format!("/v2/organization/{organization_id}/locations"), &[])
-            .await
+        self.get_json(
+            &format!("/v2/organization/{organization_id}/locations"),
+            &[],
+        )
+        .await
     }
 
     pub fn devices(&self, df: &DeviceFilter) -> impl Stream<Item = Result<Device>> + Send {
@@ -63,7 +66,11 @@ impl Client {
     }
 
     /// Volumes; with `bitlocker`, each carries `bitLockerStatus` (`include=bl`).
-    pub fn volumes(&self, df: &DeviceFilter, bitlocker: bool) -> impl Stream<Item = Result<Volume>> + Send {
+    pub fn volumes(
+        &self,
+        df: &DeviceFilter,
+        bitlocker: bool,
+    ) -> impl Stream<Item = Result<Volume>> + Send {
         let mut query = df_param(df);
         if bitlocker {
             query.push(("include", "bl".into()));
@@ -71,7 +78,10 @@ impl Client {
         paging::by_cursor(self.clone(), "/v2/queries/volumes", query)
     }
 
-    pub fn antivirus_status(&self, df: &DeviceFilter) -> impl Stream<Item = Result<AntivirusStatus>> + Send {
+    pub fn antivirus_status(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<AntivirusStatus>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/antivirus-status", df_param(df))
     }
 
@@ -79,7 +89,10 @@ impl Client {
         paging::by_cursor(self.clone(), "/v2/queries/os-patches", df_param(df))
     }
 
-    pub fn software_patches(&self, df: &DeviceFilter) -> impl Stream<Item = Result<SoftwarePatch>> + Send {
+    pub fn software_patches(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<SoftwarePatch>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/software-patches", df_param(df))
     }
 
@@ -89,7 +102,11 @@ impl Client {
         df: &DeviceFilter,
         installed_after: Option<f64>,
     ) -> impl Stream<Item = Result<OsPatch>> + Send {
-        paging::by_cursor(self.clone(), "/v2/queries/os-patch-installs", installed_after_query(df, installed_after))
+        paging::by_cursor(
+            self.clone(),
+            "/v2/queries/os-patch-installs",
+            installed_after_query(df, installed_after),
+        )
     }
 
     pub fn software_patch_installs(
@@ -104,19 +121,31 @@ impl Client {
         )
     }
 
-    pub fn device_health(&self, df: &DeviceFilter) -> impl Stream<Item = Result<DeviceHealth>> + Send {
+    pub fn device_health(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<DeviceHealth>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/device-health", df_param(df))
     }
 
-    pub fn operating_systems(&self, df: &DeviceFilter) -> impl Stream<Item = Result<OperatingSystem>> + Send {
+    pub fn operating_systems(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<OperatingSystem>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/operating-systems", df_param(df))
     }
 
-    pub fn computer_systems(&self, df: &DeviceFilter) -> impl Stream<Item = Result<ComputerSystem>> + Send {
+    pub fn computer_systems(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<ComputerSystem>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/computer-systems", df_param(df))
     }
 
-    pub fn custom_fields(&self, df: &DeviceFilter) -> impl Stream<Item = Result<CustomFields>> + Send {
+    pub fn custom_fields(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<CustomFields>> + Send {
         paging::by_cursor(self.clone(), "/v2/queries/custom-fields", df_param(df))
     }
 
@@ -137,7 +166,12 @@ impl Client {
         if let Some(after) = query.after {
             params.push(("after", format!("{}", after.floor() as i64)));
         }
-        paging::activities(self.clone(), query.newer_than, params, self.page_size().min(1000))
+        paging::activities(
+            self.clone(),
+            query.newer_than,
+            params,
+            self.page_size().min(1000),
+        )
     }
 
     /// Active alerts (not paged).
@@ -146,7 +180,10 @@ impl Client {
     }
 }
 
-fn installed_after_query(df: &DeviceFilter, installed_after: Option<f64>) -> Vec<(&'static str, String)> {
+fn installed_after_query(
+    df: &DeviceFilter,
+    installed_after: Option<f64>,
+) -> Vec<(&'static str, String)> {
     let mut query = df_param(df);
     if let Some(after) = installed_after {
         query.push(("installedAfter", format!("{}", after.floor() as i64)));

@@ -21,13 +21,25 @@ impl BaseUrl {
             url: without_credentials(text),
             reason: reason.to_string(),
         };
-        let mut url = Url::parse(text.trim()).map_err(|e| invalid(&format!("{e}; write it like https://app.ninjarmm.com")))?;
-        let host = url.host_str().ok_or_else(|| invalid("it has no host name"))?.to_string();
+        let mut url = Url::parse(text.trim())
+            .map_err(|e| invalid(&format!("{e}; write it like https://app.ninjarmm.com")))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| invalid("it has no host name"))?
+            .to_string();
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&host) => {}
-            "http" => return Err(invalid("plain http is only allowed for 127.0.0.1, localhost or [::1]; use https")),
-            other => return Err(invalid(&format!("the scheme {other} is not supported; use https"))),
+            "http" => {
+                return Err(invalid(
+                    "plain http is only allowed for 127.0.0.1, localhost or [::1]; use https",
+                ))
+            }
+            other => {
+                return Err(invalid(&format!(
+                    "the scheme {other} is not supported; use https"
+                )))
+            }
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(invalid("credentials do not belong in the address; enter them in the client id and secret fields"));
@@ -92,12 +104,19 @@ mod tests {
     fn https_custom_hosts_are_accepted_and_api_paths_dropped() {
         let url = BaseUrl::custom("https://acme.rmmservices.net/api/v2/").unwrap();
         assert_eq!(url.as_str(), "https://acme.rmmservices.net");
-        assert_eq!(url.join("/v2/devices").as_str(), "https://acme.rmmservices.net/v2/devices");
+        assert_eq!(
+            url.join("/v2/devices").as_str(),
+            "https://acme.rmmservices.net/v2/devices"
+        );
     }
 
     #[test]
     fn plain_http_is_only_for_loopback() {
-        for ok in ["http://127.0.0.1:8080", "http://localhost:9", "http://[::1]:80"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:9",
+            "http://[::1]:80",
+        ] {
             assert!(BaseUrl::custom(ok).is_ok(), "{ok}");
         }
         let err = BaseUrl::custom("http://eu.ninjarmm.com").unwrap_err();

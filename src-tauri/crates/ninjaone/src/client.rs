@@ -107,7 +107,11 @@ pub struct Grant {
 impl Grant {
     /// Granted scopes beyond `monitoring`.
     pub fn excess_scopes(&self) -> Vec<String> {
-        self.scopes.iter().filter(|s| *s != SCOPE).cloned().collect()
+        self.scopes
+            .iter()
+            .filter(|s| *s != SCOPE)
+            .cloned()
+            .collect()
     }
 }
 
@@ -224,7 +228,10 @@ impl Client {
     }
 
     pub(crate) fn count_malformed(&self) {
-        self.inner.counters.malformed_items.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .counters
+            .malformed_items
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     /// Gets a fresh token now and returns what it grants (Test connection).
@@ -246,7 +253,12 @@ impl Client {
         loop {
             let token = self.access_token().await?;
             let answer = self
-                .execute(path, || self.inner.http.get(url.clone()).bearer_auth(token.expose_secret()))
+                .execute(path, || {
+                    self.inner
+                        .http
+                        .get(url.clone())
+                        .bearer_auth(token.expose_secret())
+                })
                 .await?;
             match answer.status {
                 StatusCode::UNAUTHORIZED if !signed_in_again => {
@@ -270,9 +282,10 @@ impl Client {
                         endpoint: path.to_string(),
                     })
                 }
-                status if status.is_client_error()
-                    && query.iter().any(|(k, _)| *k == "cursor")
-                    && mentions_cursor(&answer.body) =>
+                status
+                    if status.is_client_error()
+                        && query.iter().any(|(k, _)| *k == "cursor")
+                        && mentions_cursor(&answer.body) =>
                 {
                     return Err(Error::CursorExpired {
                         endpoint: path.to_string(),
@@ -324,7 +337,10 @@ impl Client {
 
     async fn request_token(&self) -> Result<(Token, Grant)> {
         const PATH: &str = "/ws/oauth/token";
-        self.inner.counters.token_requests.fetch_add(1, Ordering::Relaxed);
+        self.inner
+            .counters
+            .token_requests
+            .fetch_add(1, Ordering::Relaxed);
         let url = self.inner.base.join(PATH);
         let creds = &self.inner.credentials;
         let answer = self
@@ -415,7 +431,10 @@ impl Client {
                 }
             };
             if retry.throttled {
-                self.inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                self.inner
+                    .counters
+                    .throttled
+                    .fetch_add(1, Ordering::Relaxed);
             }
             if attempt >= policy.max_attempts {
                 return Err(retry.error);
@@ -433,7 +452,12 @@ impl Client {
         }
     }
 
-    fn transport_failure(&self, endpoint: &str, err: &reqwest::Error, attempts: u32) -> Result<Retry> {
+    fn transport_failure(
+        &self,
+        endpoint: &str,
+        err: &reqwest::Error,
+        attempts: u32,
+    ) -> Result<Retry> {
         let host = self.inner.base.host();
         let detail = error_chain(err);
         if looks_like_tls(&detail) {
@@ -501,7 +525,13 @@ fn is_html(headers: &HeaderMap, body: &str) -> bool {
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and falls back to backoff).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: f64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: f64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
@@ -521,7 +551,11 @@ fn warn_when_budget_low(headers: &HeaderMap, endpoint: &str) {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if let Some(remaining) = remaining.filter(|r| *r < LOW_REMAINING) {
-        tracing::warn!(endpoint, remaining, "NinjaOne's rate-limit budget is running low");
+        tracing::warn!(
+            endpoint,
+            remaining,
+            "NinjaOne's rate-limit budget is running low"
+        );
     }
 }
 
@@ -571,7 +605,9 @@ impl TokenAnswer {
     /// (ninjaone-api.md §1.3); RFC 6749 servers say `invalid_client`.
     fn client_unknown(&self) -> Option<String> {
         match (&self.result_code, &self.error) {
-            (Some(code), _) if code.eq_ignore_ascii_case("Client app not exist") => Some(code.clone()),
+            (Some(code), _) if code.eq_ignore_ascii_case("Client app not exist") => {
+                Some(code.clone())
+            }
             (_, Some(error)) if error == "invalid_client" => Some(error.clone()),
             _ => None,
         }
@@ -592,7 +628,10 @@ mod tests {
 
     #[test]
     fn df_spaces_are_percent_encoded_not_plus() {
-        assert_eq!(encode("org in (1,2) AND status eq APPROVED"), "org%20in%20%281%2C2%29%20AND%20status%20eq%20APPROVED");
+        assert_eq!(
+            encode("org in (1,2) AND status eq APPROVED"),
+            "org%20in%20%281%2C2%29%20AND%20status%20eq%20APPROVED"
+        );
     }
 
     #[test]
@@ -611,15 +650,27 @@ mod tests {
     fn html_with_200_is_throttling() {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, "text/html; charset=utf-8".parse().unwrap());
-        let retry = classify("/v2/devices", StatusCode::OK, &headers, "<html>slow down</html>", 1).unwrap();
+        let retry = classify(
+            "/v2/devices",
+            StatusCode::OK,
+            &headers,
+            "<html>slow down</html>",
+            1,
+        )
+        .unwrap();
         assert!(retry.throttled);
         assert!(classify("/v2/devices", StatusCode::OK, &HeaderMap::new(), "[]", 1).is_none());
     }
 
     #[test]
     fn token_rejections_name_the_client_problem() {
-        let ninja: TokenAnswer = serde_json::from_str(r#"{"resultCode":"Client app not exist","incidentId":"WEB-1"}"#).unwrap();
-        assert_eq!(ninja.client_unknown().as_deref(), Some("Client app not exist"));
+        let ninja: TokenAnswer =
+            serde_json::from_str(r#"{"resultCode":"Client app not exist","incidentId":"WEB-1"}"#)
+                .unwrap();
+        assert_eq!(
+            ninja.client_unknown().as_deref(),
+            Some("Client app not exist")
+        );
         let rfc: TokenAnswer = serde_json::from_str(r#"{"error":"invalid_client"}"#).unwrap();
         assert_eq!(rfc.client_unknown().as_deref(), Some("invalid_client"));
         let other: TokenAnswer = serde_json::from_str(r#"{"error":"unauthorized"}"#).unwrap();

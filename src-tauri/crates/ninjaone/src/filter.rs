@@ -46,7 +46,8 @@ impl DeviceFilter {
     fn list_term(mut self, field: &str, values: impl Iterator<Item = String>) -> Self {
         let values: Vec<String> = values.collect();
         if !values.is_empty() {
-            self.terms.push(format!("{field} in ({})", values.join(",")));
+            self.terms
+                .push(format!("{field} in ({})", values.join(",")));
         }
         self
     }

@@ -107,7 +107,10 @@ pub fn by_cursor<T: DeserializeOwned + Send + 'static>(
                     Err(Error::CursorExpired { .. }) if state.restarts < CURSOR_RESTARTS => {
                         // Start the report again and skip what was already yielded; rows come
                         // in a stable order, so nothing is repeated or lost.
-                        tracing::warn!(endpoint = path, "report cursor expired; starting the report again");
+                        tracing::warn!(
+                            endpoint = path,
+                            "report cursor expired; starting the report again"
+                        );
                         state.restarts += 1;
                         state.skip = state.yielded;
                         state.cursor = None;
@@ -155,9 +158,13 @@ impl CursorState {
             .as_ref()
             .is_some_and(|n| !self.seen.insert((n.clone(), offset)));
         if repeated {
-            tracing::warn!(offset, "NinjaOne repeated a report cursor; stopping that report");
+            tracing::warn!(
+                offset,
+                "NinjaOne repeated a report cursor; stopping that report"
+            );
         }
-        self.done = received == 0 || name.is_none() || exhausted || repeated || self.pages >= MAX_PAGES;
+        self.done =
+            received == 0 || name.is_none() || exhausted || repeated || self.pages >= MAX_PAGES;
         self.cursor = name;
     }
 }
@@ -175,7 +182,9 @@ pub fn activities(
         let client = client.clone();
         let query = query.clone();
         async move {
-            let Some(older_than) = older_than else { return Ok(None) };
+            let Some(older_than) = older_than else {
+                return Ok(None);
+            };
             let mut params = query;
             params.push(("pageSize", page_size.to_string()));
             if let Some(newer) = newer_than {
@@ -185,7 +194,11 @@ pub fn activities(
                 params.push(("olderThan", older.to_string()));
             }
             let page: ActivityPage<Value> = client.get_json(PATH, &params).await?;
-            let min_id = page.activities.iter().filter_map(|a| a.get("id")?.as_i64()).min();
+            let min_id = page
+                .activities
+                .iter()
+                .filter_map(|a| a.get("id")?.as_i64())
+                .min();
             let next = match (min_id, older_than) {
                 (Some(min), Some(prev)) if min >= prev => None,
                 (Some(min), _) if newer_than.is_some_and(|n| min <= n + 1) => None,
@@ -195,7 +208,10 @@ pub fn activities(
             if page.activities.is_empty() {
                 return Ok::<_, Error>(None);
             }
-            Ok(Some((decode_items::<Activity>(&client, PATH, page.activities), next)))
+            Ok(Some((
+                decode_items::<Activity>(&client, PATH, page.activities),
+                next,
+            )))
         }
     });
     flatten(pages)

@@ -99,7 +99,11 @@ impl RateLimiter {
             state.paused_until = None;
         }
         let longest = self.budgets.iter().map(|b| b.per).max()?;
-        while state.sent.front().is_some_and(|t| now.duration_since(*t) >= longest) {
+        while state
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= longest)
+        {
             state.sent.pop_front();
         }
         self.budgets
@@ -158,10 +162,22 @@ mod tests {
         let limiter = small();
         let times = simulated_acquire(&limiter, Instant::now(), 30);
         for (i, t) in times.iter().enumerate() {
-            let in_one_s = times[i..].iter().filter(|u| **u - *t < Duration::from_secs(1)).count();
-            let in_ten_s = times[i..].iter().filter(|u| **u - *t < Duration::from_secs(10)).count();
-            assert!(in_one_s <= 5, "{in_one_s} requests within 1 s of request {i}");
-            assert!(in_ten_s <= 12, "{in_ten_s} requests within 10 s of request {i}");
+            let in_one_s = times[i..]
+                .iter()
+                .filter(|u| **u - *t < Duration::from_secs(1))
+                .count();
+            let in_ten_s = times[i..]
+                .iter()
+                .filter(|u| **u - *t < Duration::from_secs(10))
+                .count();
+            assert!(
+                in_one_s <= 5,
+                "{in_one_s} requests within 1 s of request {i}"
+            );
+            assert!(
+                in_ten_s <= 12,
+                "{in_ten_s} requests within 10 s of request {i}"
+            );
         }
         // 30 requests at 12 per 10 s need at least 20 s.
         assert!(*times.last().unwrap() >= Duration::from_secs(20));

@@ -40,8 +40,14 @@ pub fn run_captured(mut cmd: Command) -> Result<(bool, Vec<String>), String> {
         .map_err(|e| format!("could not start `{shown}`: {e}"))?;
     let (tx, rx) = mpsc::channel::<(bool, String)>();
     let readers: Vec<_> = [
-        child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
     ]
     .into_iter()
     .flatten()

@@ -18,7 +18,8 @@ struct Tally {
 
 impl Tally {
     fn step(&mut self, name: &str, outcome: Result<(), String>, started: Instant) {
-        self.timings.push((name.to_string(), started.elapsed().as_secs_f64()));
+        self.timings
+            .push((name.to_string(), started.elapsed().as_secs_f64()));
         if let Err(message) = outcome {
             eprintln!("\n✗ {name}: {message}\n");
             self.failures.push(format!("{name}: {message}"));
@@ -35,7 +36,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let ui = root.join("ui");
 
     let t = Instant::now();
-    tally.step("rustfmt", process::run(root, "cargo", &["fmt", "--all", "--check"]), t);
+    tally.step(
+        "rustfmt",
+        process::run(root, "cargo", &["fmt", "--all", "--check"]),
+        t,
+    );
 
     // The shell embeds ui/dist, so the UI is built before anything compiles the shell.
     let t = Instant::now();
@@ -45,7 +50,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let clippy = process::run(
         root,
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
     );
     tally.step("clippy", clippy, t);
 
@@ -136,7 +149,10 @@ fn count_cargo(lines: &[String]) -> (u64, u64) {
         .iter()
         .filter_map(|l| l.trim().strip_prefix("test result: "))
         .fold((0, 0), |(p, f), rest| {
-            (p + number_before(rest, " passed"), f + number_before(rest, " failed"))
+            (
+                p + number_before(rest, " passed"),
+                f + number_before(rest, " failed"),
+            )
         })
 }
 
@@ -147,7 +163,10 @@ fn count_vitest(lines: &[String]) -> (u64, u64) {
         .map(|l| l.trim())
         .filter(|l| l.starts_with("Tests "))
         .fold((0, 0), |(p, f), l| {
-            (p + number_before(l, " passed"), f + number_before(l, " failed"))
+            (
+                p + number_before(l, " passed"),
+                f + number_before(l, " failed"),
+            )
         })
 }
 
@@ -206,7 +225,11 @@ fn e2e(root: &Path, tally: &mut Tally) -> Result<(), String> {
         return Err("the WebDriver suite runs on Linux only (there is no macOS WebKit driver); run it on Linux or in CI".into());
     }
     process::run(root, "cargo", &["build", "-p", "fleetward", "--locked"])?;
-    let mut cmd = process::command(root, "dbus-run-session", &["--", "bash", "tests/e2e/run.sh"]);
+    let mut cmd = process::command(
+        root,
+        "dbus-run-session",
+        &["--", "bash", "tests/e2e/run.sh"],
+    );
     cmd.env("NO_COLOR", "1");
     counted(tally, cmd, count_node)
 }
@@ -232,7 +255,10 @@ mod tests {
     #[test]
     fn vitest_summary_is_read_with_and_without_failures() {
         assert_eq!(count_vitest(&lines("      Tests  12 passed (12)")), (12, 0));
-        assert_eq!(count_vitest(&lines(" Tests  2 failed | 10 passed (12)")), (10, 2));
+        assert_eq!(
+            count_vitest(&lines(" Tests  2 failed | 10 passed (12)")),
+            (10, 2)
+        );
         assert_eq!(count_vitest(&lines(" Test Files  3 passed (3)")), (0, 0));
     }
 

@@ -111,7 +111,10 @@ impl NodeClass {
     }
 
     pub fn is_windows(&self) -> bool {
-        matches!(self, NodeClass::WindowsServer | NodeClass::WindowsWorkstation)
+        matches!(
+            self,
+            NodeClass::WindowsServer | NodeClass::WindowsWorkstation
+        )
     }
 
     pub fn is_mac(&self) -> bool {
@@ -260,7 +263,10 @@ mod tests {
     fn unknown_values_round_trip_as_sent() {
         let class: NodeClass = serde_json::from_str("\"QUANTUM_TOASTER\"").unwrap();
         assert_eq!(class, NodeClass::Unknown("QUANTUM_TOASTER".into()));
-        assert_eq!(serde_json::to_string(&class).unwrap(), "\"QUANTUM_TOASTER\"");
+        assert_eq!(
+            serde_json::to_string(&class).unwrap(),
+            "\"QUANTUM_TOASTER\""
+        );
     }
 
     #[test]
