@@ -1,10 +1,19 @@
 //! The IPC commands. Each is one call deep: arguments → engine → typed result or
 //! [`ErrorReport`].
 
+use fleetward_core::companies::Company;
+use fleetward_core::connection::{Connection, ConnectionDraft, ConnectionTest};
+use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
+use fleetward_core::organizations::{
+    DiscoverySummary, MappingChoice, MappingOptions, OrganizationRow,
+};
 use fleetward_core::{EngineStatus, ErrorKind, ErrorReport, Trigger};
 use tauri::{AppHandle, State};
 
+use crate::models::{ConnectionSetup, RegionOption, SavedConnection};
 use crate::{tray, updater, AppInfo, AppState, UpdateCheck};
+
+type Reply<T> = Result<T, ErrorReport>;
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -21,7 +30,7 @@ pub fn set_schedules_paused(
     app: AppHandle,
     state: State<'_, AppState>,
     paused: bool,
-) -> Result<EngineStatus, ErrorReport> {
+) -> Reply<EngineStatus> {
     let engine = state.engine()?;
     engine.set_schedules_paused(paused);
     tray::show_paused(&app, paused);
@@ -29,19 +38,13 @@ pub fn set_schedules_paused(
 }
 
 #[tauri::command]
-pub async fn sync_all_now(state: State<'_, AppState>) -> Result<(), ErrorReport> {
+pub async fn sync_all_now(state: State<'_, AppState>) -> Reply<()> {
     let engine = state.engine()?.clone();
-    engine
-        .sync_all(Trigger::Manual)
-        .await
-        .map_err(ErrorReport::from)
+    Ok(engine.sync_all(Trigger::Manual).await?)
 }
 
 #[tauri::command]
-pub async fn check_for_updates(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> Result<UpdateCheck, ErrorReport> {
+pub async fn check_for_updates(app: AppHandle, state: State<'_, AppState>) -> Reply<UpdateCheck> {
     if !state.updates.enabled {
         return Err(ErrorReport::new(
             ErrorKind::NotConfigured,
@@ -49,4 +52,129 @@ pub async fn check_for_updates(
         ));
     }
     updater::check(&app).await
+}
+
+#[tauri::command]
+pub async fn connection_setup(state: State<'_, AppState>) -> Reply<ConnectionSetup> {
+    let engine = state.engine()?.clone();
+    Ok(ConnectionSetup {
+        regions: ninjaone::Region::ALL
+            .iter()
+            .map(|r| RegionOption {
+                code: r.code().into(),
+                label: r.label().into(),
+                host: r.host().into(),
+            })
+            .collect(),
+        connections: engine.connections().await?,
+        demo: state.demo.clone(),
+    })
+}
+
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    draft: ConnectionDraft,
+) -> Reply<ConnectionTest> {
+    let engine = state.engine()?.clone();
+    Ok(engine.test_connection(&draft).await?)
+}
+
+#[tauri::command]
+pub async fn save_connection(
+    state: State<'_, AppState>,
+    draft: ConnectionDraft,
+) -> Reply<SavedConnection> {
+    let engine = state.engine()?.clone();
+    let (connection, test) = engine.save_connection(&draft).await?;
+    let discovery = engine.discover_organizations(connection.id).await?;
+    Ok(SavedConnection {
+        connection,
+        test,
+        discovery,
+    })
+}
+
+#[tauri::command]
+pub async fn connections(state: State<'_, AppState>) -> Reply<Vec<Connection>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.connections().await?)
+}
+
+#[tauri::command]
+pub async fn discover_organizations(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+) -> Reply<DiscoverySummary> {
+    let engine = state.engine()?.clone();
+    Ok(engine.discover_organizations(connection_id).await?)
+}
+
+#[tauri::command]
+pub async fn organizations(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+) -> Reply<Vec<OrganizationRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.organizations(connection_id).await?)
+}
+
+#[tauri::command]
+pub async fn map_organization(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+    org_id: NinjaOrgId,
+    choice: MappingChoice,
+    options: Option<MappingOptions>,
+) -> Reply<OrganizationRow> {
+    let engine = state.engine()?.clone();
+    Ok(engine
+        .map_organization(connection_id, org_id, &choice, &options.unwrap_or_default())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn accept_suggestions(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+) -> Reply<Vec<OrganizationRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.accept_suggestions(connection_id).await?)
+}
+
+#[tauri::command]
+pub async fn companies(state: State<'_, AppState>) -> Reply<Vec<Company>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.companies().await?)
+}
+
+#[tauri::command]
+pub async fn add_company(state: State<'_, AppState>, name: String) -> Reply<Company> {
+    let engine = state.engine()?.clone();
+    Ok(engine.add_company(&name).await?)
+}
+
+#[tauri::command]
+pub async fn rename_company(
+    state: State<'_, AppState>,
+    company_id: CompanyId,
+    name: String,
+) -> Reply<Company> {
+    let engine = state.engine()?.clone();
+    Ok(engine.rename_company(company_id, &name).await?)
+}
+
+#[tauri::command]
+pub async fn promote_company(state: State<'_, AppState>, company_id: CompanyId) -> Reply<Company> {
+    let engine = state.engine()?.clone();
+    Ok(engine.promote_company(company_id).await?)
+}
+
+#[tauri::command]
+pub async fn disconnect(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+) -> Reply<Connection> {
+    let engine = state.engine()?.clone();
+    Ok(engine.disconnect(connection_id).await?)
 }

@@ -11,10 +11,15 @@ mod updater;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use fleetward_core::demo::{Demo, DemoTenant};
 use fleetward_core::{data_dir, Engine, EngineConfig, ErrorReport};
 use tauri::{Manager, WindowEvent};
 
-pub use models::{AppInfo, UpdateCheck, UpdatesStatus};
+pub use models::{AppInfo, ConnectionSetup, SavedConnection, UpdateCheck, UpdatesStatus};
+
+/// The demo simulator's port when nothing else says otherwise; a saved demo connection keeps
+/// working across restarts because the simulator comes back on the same address.
+const DEMO_PORT: u16 = 47123;
 
 /// Label of the one main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
@@ -25,6 +30,10 @@ pub struct AppState {
     engine: Option<Arc<Engine>>,
     start_error: Option<ErrorReport>,
     updates: UpdatesStatus,
+    /// The built-in simulator's tenant, in demo mode.
+    demo: Option<DemoTenant>,
+    /// Keeps the demo simulator running for the app's lifetime.
+    _demo: Option<Demo>,
 }
 
 impl AppState {
@@ -61,10 +70,27 @@ pub fn run() {
             commands::set_schedules_paused,
             commands::sync_all_now,
             commands::check_for_updates,
+            commands::connection_setup,
+            commands::test_connection,
+            commands::save_connection,
+            commands::connections,
+            commands::discover_organizations,
+            commands::organizations,
+            commands::map_organization,
+            commands::accept_suggestions,
+            commands::companies,
+            commands::add_company,
+            commands::rename_company,
+            commands::promote_company,
+            commands::disconnect,
         ])
         .setup(|app| {
             let updates = updater::register(app.handle());
             let (engine, start_error) = start_engine();
+            let demo = match &engine {
+                Some(engine) => tauri::async_runtime::block_on(start_demo(engine)),
+                None => None,
+            };
             if let Some(engine) = &engine {
                 tray::create(app.handle(), engine)?;
                 events::forward(app.handle().clone(), engine.subscribe());
@@ -73,6 +99,8 @@ pub fn run() {
                 engine,
                 start_error,
                 updates,
+                demo: demo.as_ref().map(|d| d.tenant().clone()),
+                _demo: demo,
             });
             Ok(())
         })
@@ -96,13 +124,46 @@ pub fn run() {
 
 fn start_engine() -> (Option<Arc<Engine>>, Option<ErrorReport>) {
     let started = data_dir::from_env(data_dir_argument()).and_then(|data_dir| {
-        tauri::async_runtime::block_on(Engine::start(EngineConfig { data_dir }))
+        tauri::async_runtime::block_on(Engine::start(EngineConfig::new(data_dir)))
     });
     match started {
         Ok(engine) => (Some(engine), None),
         Err(err) => {
             tracing::error!(error = %err, "engine failed to start");
             (None, Some(err.into()))
+        }
+    }
+}
+
+/// Demo mode (README): with `--demo`, or while no connection is saved, a built-in simulator
+/// offers a ready "Demo tenant". A saved demo connection brings its simulator back on the
+/// same port.
+async fn start_demo(engine: &Engine) -> Option<Demo> {
+    let connections = engine.connections().await.unwrap_or_default();
+    let saved_port = connections
+        .iter()
+        .filter(|c| c.active)
+        .find_map(|c| fleetward_core::demo::loopback_port(&c.base_url));
+    let wanted = std::env::args().any(|a| a == "--demo") || connections.is_empty();
+    let port = match (saved_port, wanted) {
+        (Some(port), _) => port,
+        (None, true) => DEMO_PORT,
+        (None, false) => return None,
+    };
+    let started = match Demo::start(port).await {
+        Ok(demo) => Ok(demo),
+        // The usual port is taken (another Fleetward's demo?): any free port will do.
+        Err(_) if saved_port.is_none() => Demo::start(0).await,
+        Err(err) => Err(err),
+    };
+    match started {
+        Ok(demo) => {
+            tracing::info!(url = %demo.tenant().base_url, "demo NinjaOne simulator running");
+            Some(demo)
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "demo mode is unavailable");
+            None
         }
     }
 }

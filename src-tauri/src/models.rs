@@ -1,6 +1,9 @@
 //! Types the shell adds to the IPC contract. Generated into `ui/src/bindings/` by ts-rs
 //! (`cargo test` writes them; `cargo xtask test` fails when that leaves a diff).
 
+use fleetward_core::connection::{Connection, ConnectionTest};
+use fleetward_core::demo::DemoTenant;
+use fleetward_core::organizations::DiscoverySummary;
 use fleetward_core::{EngineStatus, ErrorReport};
 use serde::Serialize;
 use ts_rs::TS;
@@ -21,7 +24,7 @@ pub struct UpdatesStatus {
 #[ts(export)]
 pub struct AppInfo {
     pub version: String,
-    /// `None` when the engine could not start; `start_error` then says why.
+    /// Absent when the engine could not start; `startError` then says why.
     pub engine: Option<EngineStatus>,
     pub start_error: Option<ErrorReport>,
     pub updates: UpdatesStatus,
@@ -31,6 +34,37 @@ pub struct AppInfo {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct UpdateCheck {
-    /// The newer version on offer, or `None` when this one is current.
+    /// The newer version on offer, or absent when this one is current.
     pub available_version: Option<String>,
+}
+
+/// A region of the picker, with the host it talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegionOption {
+    pub code: String,
+    pub label: String,
+    pub host: String,
+}
+
+/// Everything the Connection screen needs to open.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionSetup {
+    pub regions: Vec<RegionOption>,
+    pub connections: Vec<Connection>,
+    /// Present in demo mode: the built-in simulator's ready-made tenant.
+    pub demo: Option<DemoTenant>,
+}
+
+/// The result of Save: the saved connection, its passing test and the first discovery.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SavedConnection {
+    pub connection: Connection,
+    pub test: ConnectionTest,
+    pub discovery: DiscoverySummary,
 }

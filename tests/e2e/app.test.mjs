@@ -68,7 +68,7 @@ test("Settings shows the engine's encryption, data folder and that updates are o
 });
 
 test("a screen that is not built yet says so", async () => {
-  await openScreen("Companies");
+  await openScreen("Incidents");
   const status = await driver.findElement(By.css("main [role=status]"));
   assert.match(await status.getText(), /Not yet available/);
 });

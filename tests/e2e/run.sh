@@ -38,7 +38,12 @@ for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1;
 export DISPLAY=":$display"
 export HOME=$work/home XDG_DATA_HOME=$work/home/.local/share XDG_CONFIG_HOME=$work/home/.config
 export FLEETWARD_DATA_DIR=$work/data
-mkdir -p "$HOME"
+mkdir -p "$HOME" "$XDG_DATA_HOME"
+# The app keeps its store key in the OS keychain: an unlocked gnome-keyring in this private
+# D-Bus session (run.sh is started under dbus-run-session) plays the desktop's keyring.
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  printf 'fleetward-e2e' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+fi
 # The app inherits WebKitWebDriver's environment; without TAURI_WEBVIEW_AUTOMATION the
 # session request hangs (feasibility.md §5).
 TAURI_WEBVIEW_AUTOMATION=true WebKitWebDriver --port="$port" --host=127.0.0.1 >"$artifacts/webdriver.log" 2>&1 &

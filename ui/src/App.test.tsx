@@ -7,10 +7,16 @@ import {
   appInfoWith,
   emitEngine,
   emitNavigate,
-  mockEngine,
+  mockEngine as mockEngineOnly,
   rejectWith,
   startAt,
 } from "./test/engine";
+import { setupWith } from "./test/fixtures";
+
+/** The fake engine, with what the Connection screen (the default route) loads. */
+function mockEngine(handlers: Parameters<typeof mockEngineOnly>[0] = {}) {
+  return mockEngineOnly({ connection_setup: () => setupWith(), companies: () => [], ...handlers });
+}
 
 const SIDEBAR = [
   ["Connection", "/connection"],
@@ -53,18 +59,26 @@ describe("App frame", () => {
     expect(screen.getByText("Version 1.2.3")).toBeInTheDocument();
   });
 
-  it("redirects the default route to Connection, which says it is not yet available", async () => {
+  it("redirects the default route to Connection and its form", async () => {
     mockEngine();
     await renderReadyApp();
     expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
     expect(
       screen.getByText("Choose your NinjaOne region, paste API credentials, test them and save."),
     ).toBeInTheDocument();
-    expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
+    expect(await screen.findByRole("combobox", { name: "Region" })).toBeVisible();
     expect(screen.getByRole("link", { name: "Connection" })).toHaveAttribute(
       "aria-current",
       "page",
     );
+  });
+
+  it("says a screen whose engine side is not in this build is not yet available", async () => {
+    startAt("/incidents");
+    mockEngine();
+    await renderReadyApp();
+    expect(await screen.findByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+    expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
   });
 
   it("navigates between screens with the sidebar", async () => {
@@ -77,6 +91,9 @@ describe("App frame", () => {
 
     await user.click(screen.getByRole("link", { name: "Companies" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Companies" })).toBeVisible();
+
+    await user.click(screen.getByRole("link", { name: "Tickets" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Tickets" })).toBeVisible();
     expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
 
     await user.click(screen.getByRole("link", { name: "Sync history & audit" }));

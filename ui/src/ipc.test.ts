@@ -1,6 +1,24 @@
 import { describe, expect, it } from "vitest";
 
-import { appInfo, setSchedulesPaused, syncAllNow, toErrorReport } from "./ipc";
+import {
+  acceptSuggestions,
+  addCompany,
+  appInfo,
+  companies,
+  connectionSetup,
+  connections,
+  disconnect,
+  discoverOrganizations,
+  mapOrganization,
+  organizations,
+  promoteCompany,
+  renameCompany,
+  saveConnection,
+  setSchedulesPaused,
+  syncAllNow,
+  testConnection,
+  toErrorReport,
+} from "./ipc";
 import { appInfoWith, ENGINE, mockEngine, rejectWith } from "./test/engine";
 
 describe("toErrorReport", () => {
@@ -9,6 +27,11 @@ describe("toErrorReport", () => {
       kind: "throttled",
       message: "Slow down.",
     });
+  });
+
+  it("keeps the newer kinds notFound and alreadyRunning", () => {
+    expect(toErrorReport({ kind: "notFound", message: "No such company." }).kind).toBe("notFound");
+    expect(toErrorReport({ kind: "alreadyRunning", message: "Busy." }).kind).toBe("alreadyRunning");
   });
 
   it("turns anything else into an internal error with a readable message", () => {
@@ -52,5 +75,77 @@ describe("commands", () => {
       kind: "notConfigured",
       message: "Connect NinjaOne first.",
     });
+  });
+
+  it("send the mapping commands with camelCase argument keys", async () => {
+    const calls = mockEngine({
+      connection_setup: () => null,
+      test_connection: () => null,
+      save_connection: () => null,
+      connections: () => [],
+      disconnect: () => null,
+      discover_organizations: () => null,
+      organizations: () => [],
+      map_organization: () => null,
+      accept_suggestions: () => [],
+      companies: () => [],
+      add_company: () => null,
+      rename_company: () => null,
+      promote_company: () => null,
+    });
+    const draft = { region: "us", clientId: "id", clientSecret: "secret" };
+
+    await connectionSetup();
+    await testConnection(draft);
+    await saveConnection(draft);
+    await connections();
+    await disconnect(1);
+    await discoverOrganizations(1);
+    await organizations(1);
+    await mapOrganization(1, 100, { action: "useExisting", companyId: 7 });
+    await mapOrganization(
+      1,
+      100,
+      { action: "ignore" },
+      { includeNonAgent: true, locationIds: [3] },
+    );
+    await acceptSuggestions(1);
+    await companies();
+    await addCompany("Acme");
+    await renameCompany(7, "Acme Ltd");
+    await promoteCompany(7);
+
+    expect(calls).toEqual([
+      { cmd: "connection_setup", args: {} },
+      { cmd: "test_connection", args: { draft } },
+      { cmd: "save_connection", args: { draft } },
+      { cmd: "connections", args: {} },
+      { cmd: "disconnect", args: { connectionId: 1 } },
+      { cmd: "discover_organizations", args: { connectionId: 1 } },
+      { cmd: "organizations", args: { connectionId: 1 } },
+      {
+        cmd: "map_organization",
+        args: {
+          connectionId: 1,
+          orgId: 100,
+          choice: { action: "useExisting", companyId: 7 },
+          options: null,
+        },
+      },
+      {
+        cmd: "map_organization",
+        args: {
+          connectionId: 1,
+          orgId: 100,
+          choice: { action: "ignore" },
+          options: { includeNonAgent: true, locationIds: [3] },
+        },
+      },
+      { cmd: "accept_suggestions", args: { connectionId: 1 } },
+      { cmd: "companies", args: {} },
+      { cmd: "add_company", args: { name: "Acme" } },
+      { cmd: "rename_company", args: { companyId: 7, name: "Acme Ltd" } },
+      { cmd: "promote_company", args: { companyId: 7 } },
+    ]);
   });
 });

@@ -4,10 +4,23 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Company } from "./bindings/Company";
+import type { CompanyId } from "./bindings/CompanyId";
+import type { Connection } from "./bindings/Connection";
+import type { ConnectionDraft } from "./bindings/ConnectionDraft";
+import type { ConnectionId } from "./bindings/ConnectionId";
+import type { ConnectionSetup } from "./bindings/ConnectionSetup";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
+import type { DiscoverySummary } from "./bindings/DiscoverySummary";
 import type { EngineEvent } from "./bindings/EngineEvent";
 import type { EngineStatus } from "./bindings/EngineStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorReport } from "./bindings/ErrorReport";
+import type { MappingChoice } from "./bindings/MappingChoice";
+import type { MappingOptions } from "./bindings/MappingOptions";
+import type { NinjaOrgId } from "./bindings/NinjaOrgId";
+import type { OrganizationRow } from "./bindings/OrganizationRow";
+import type { SavedConnection } from "./bindings/SavedConnection";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
 
 export type { UnlistenFn };
@@ -20,6 +33,8 @@ export const NAVIGATE_EVENT = "navigate";
 const ERROR_KINDS: readonly ErrorKind[] = [
   "invalidInput",
   "notConfigured",
+  "notFound",
+  "alreadyRunning",
   "authentication",
   "unreachable",
   "throttled",
@@ -79,6 +94,75 @@ export function syncAllNow(): Promise<void> {
 export function checkForUpdates(): Promise<UpdateCheck> {
   return call<UpdateCheck>("check_for_updates");
 }
+
+// ---------- Connection ----------
+
+/** Regions, saved connections and (in demo builds) the built-in simulator's tenant. */
+export function connectionSetup(): Promise<ConnectionSetup> {
+  return call<ConnectionSetup>("connection_setup");
+}
+
+/** Tries the credentials without saving anything. */
+export function testConnection(draft: ConnectionDraft): Promise<ConnectionTest> {
+  return call<ConnectionTest>("test_connection", { draft });
+}
+
+/** The engine tests again, saves, then discovers the organizations. */
+export function saveConnection(draft: ConnectionDraft): Promise<SavedConnection> {
+  return call<SavedConnection>("save_connection", { draft });
+}
+
+export function connections(): Promise<Connection[]> {
+  return call<Connection[]>("connections");
+}
+
+export function disconnect(connectionId: ConnectionId): Promise<Connection> {
+  return call<Connection>("disconnect", { connectionId });
+}
+
+// ---------- Organizations ----------
+
+export function discoverOrganizations(connectionId: ConnectionId): Promise<DiscoverySummary> {
+  return call<DiscoverySummary>("discover_organizations", { connectionId });
+}
+
+export function organizations(connectionId: ConnectionId): Promise<OrganizationRow[]> {
+  return call<OrganizationRow[]>("organizations", { connectionId });
+}
+
+export function mapOrganization(
+  connectionId: ConnectionId,
+  orgId: NinjaOrgId,
+  choice: MappingChoice,
+  options: MappingOptions | null = null,
+): Promise<OrganizationRow> {
+  return call<OrganizationRow>("map_organization", { connectionId, orgId, choice, options });
+}
+
+/** Maps every pending organization that has a suggestion; returns the rows it mapped. */
+export function acceptSuggestions(connectionId: ConnectionId): Promise<OrganizationRow[]> {
+  return call<OrganizationRow[]>("accept_suggestions", { connectionId });
+}
+
+// ---------- Companies ----------
+
+export function companies(): Promise<Company[]> {
+  return call<Company[]>("companies");
+}
+
+export function addCompany(name: string): Promise<Company> {
+  return call<Company>("add_company", { name });
+}
+
+export function renameCompany(companyId: CompanyId, name: string): Promise<Company> {
+  return call<Company>("rename_company", { companyId, name });
+}
+
+export function promoteCompany(companyId: CompanyId): Promise<Company> {
+  return call<Company>("promote_company", { companyId });
+}
+
+// ---------- Events ----------
 
 export function onEngineEvent(cb: (event: EngineEvent) => void): Promise<UnlistenFn> {
   return listen<EngineEvent>(ENGINE_EVENT, (event) => cb(event.payload));

@@ -5,6 +5,6 @@ import type { UpdatesStatus } from "./UpdatesStatus";
 
 export type AppInfo = { version: string, 
 /**
- * `None` when the engine could not start; `start_error` then says why.
+ * Absent when the engine could not start; `startError` then says why.
  */
 engine: EngineStatus | null, startError: ErrorReport | null, updates: UpdatesStatus, };

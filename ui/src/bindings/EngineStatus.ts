@@ -4,4 +4,4 @@ import type { SelfCheck } from "./SelfCheck";
 /**
  * A snapshot of the engine for Settings and the CLI's `status`.
  */
-export type EngineStatus = { version: string, dataDir: string, schedulesPaused: boolean, selfCheck: SelfCheck, };
+export type EngineStatus = { version: string, dataDir: string, storePath: string, schedulesPaused: boolean, selfCheck: SelfCheck, };

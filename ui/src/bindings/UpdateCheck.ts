@@ -2,6 +2,6 @@
 
 export type UpdateCheck = { 
 /**
- * The newer version on offer, or `None` when this one is current.
+ * The newer version on offer, or absent when this one is current.
  */
 availableVersion: string | null, };

@@ -12,6 +12,7 @@ import type { ErrorReport } from "../bindings/ErrorReport";
 export const ENGINE: EngineStatus = {
   version: "0.1.0",
   dataDir: "/home/tester/.local/share/com.fleetward.desktop",
+  storePath: "/home/tester/.local/share/com.fleetward.desktop/fleetward.db",
   schedulesPaused: false,
   selfCheck: { sqlcipherVersion: "4.6.1 community", sqliteVersion: "3.46.1" },
 };
@@ -82,4 +83,19 @@ export function emitNavigate(route: string): Promise<void> {
 /** Opens the app at a route, as the hash router sees it. */
 export function startAt(route: string): void {
   window.history.replaceState(null, "", `/#${route}`);
+}
+
+/** A promise the test settles itself, to look at busy states while the engine "works". */
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (report: ErrorReport) => void;
+} {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (report: ErrorReport) => void = () => undefined;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }

@@ -11,11 +11,11 @@ pub const STORE: u8 = 6;
 
 pub fn code_for(kind: ErrorKind) -> u8 {
     match kind {
-        ErrorKind::InvalidInput => USAGE,
+        ErrorKind::InvalidInput | ErrorKind::NotFound => USAGE,
         ErrorKind::Authentication => AUTHENTICATION,
         ErrorKind::Unreachable => UNREACHABLE,
         ErrorKind::Throttled => THROTTLED,
         ErrorKind::Store => STORE,
-        ErrorKind::NotConfigured | ErrorKind::Internal => OTHER,
+        ErrorKind::NotConfigured | ErrorKind::AlreadyRunning | ErrorKind::Internal => OTHER,
     }
 }

@@ -1,52 +1,102 @@
-//! The CLI binary as a script would run it: real process, real data folder, exit codes.
+//! The CLI binary as a script would run it: a real process, a real encrypted store in a temp
+//! folder, the simulator over loopback, and the exit codes of SPEC §10.
 
-use std::process::Command;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
-fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_fleetward-cli"))
+use ninjaone_sim::{SimConfig, Simulator};
+use serde_json::Value;
+
+const KEY: &str = "5f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+fn cli(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fleetward-cli"));
+    cmd.arg("--data-dir")
+        .arg(data)
+        .env("FLEETWARD_STORE_KEY", KEY)
+        .env_remove("FLEETWARD_CLIENT_SECRET")
+        .env_remove("FLEETWARD_DATA_DIR");
+    cmd
+}
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    cli(data).args(args).output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A simulator on its own runtime, so the blocking CLI calls of a test don't stall it.
+struct Sim {
+    _runtime: tokio::runtime::Runtime,
+    sim: Simulator,
+}
+
+fn sim(config: SimConfig) -> Sim {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(Simulator::start(config)).unwrap();
+    Sim {
+        _runtime: runtime,
+        sim,
+    }
+}
+
+fn connect(data: &Path, sim: &Simulator, secret: &str) -> Output {
+    let mut child = cli(data)
+        .args([
+            "--json",
+            "connect",
+            "--base-url",
+            &sim.base_url(),
+            "--client-id",
+            "sim-client",
+            "--client-secret-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(secret.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 #[test]
 fn status_json_reports_version_data_folder_and_cipher() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cli()
-        .args(["--json", "status", "--data-dir"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = json(&run(dir.path(), &["--json", "status"]));
     assert_eq!(status["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(status["dataDir"], dir.path().display().to_string());
-    assert!(status["selfCheck"]["sqlcipherVersion"].is_string());
-    assert_eq!(status["schedulesPaused"], false);
-}
-
-#[test]
-fn data_dir_comes_from_the_environment_when_no_flag_is_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("from-env");
-    let out = cli()
-        .env("FLEETWARD_DATA_DIR", &target)
-        .args(["--json", "status"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(
-        target.is_dir(),
-        "the engine must create the folder it was given"
-    );
+    assert!(status["selfCheck"]["sqlcipherVersion"]
+        .as_str()
+        .unwrap()
+        .starts_with('4'));
+    assert_eq!(status["connections"], serde_json::json!([]));
 }
 
 #[test]
 fn unknown_command_is_a_usage_error_with_exit_2() {
-    let out = cli().arg("frobnicate").output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("frobnicate"));
+    assert!(stderr(&out).contains("frobnicate"));
 }
 
 #[test]
@@ -54,26 +104,288 @@ fn unusable_data_folder_is_a_store_error_with_exit_6() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plain-file");
     std::fs::write(&file, b"x").unwrap();
-    let out = cli()
-        .args(["status", "--data-dir"])
-        .arg(file.join("sub"))
-        .output()
-        .unwrap();
+    let out = run(&file.join("sub"), &["status"]);
     assert_eq!(out.status.code(), Some(6));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--data-dir"), "{stderr}");
+    assert!(stderr(&out).contains("--data-dir"), "{}", stderr(&out));
 }
 
 #[test]
-fn headless_demo_says_why_it_runs_and_prints_the_self_check() {
+fn a_wrong_store_key_exits_6_and_keeps_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cli()
-        .args(["demo", "--data-dir"])
-        .arg(dir.path())
+    json(&run(dir.path(), &["--json", "companies", "add", "Keep Me"]));
+    let out = cli(dir.path())
+        .env("FLEETWARD_STORE_KEY", "00".repeat(32))
+        .args(["companies", "list"])
         .output()
         .unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("headless demo"));
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("cannot be opened with this key"),
+        "{}",
+        stderr(&out)
+    );
+    let companies = json(&run(dir.path(), &["--json", "companies", "list"]));
+    assert_eq!(
+        companies[0]["name"], "Keep Me",
+        "the right key still finds the data"
+    );
+}
+
+#[test]
+fn a_malformed_store_key_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .env("FLEETWARD_STORE_KEY", "not-hex")
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("64 hexadecimal"));
+}
+
+#[test]
+fn connect_with_a_wrong_secret_exits_3_and_saves_nothing() {
+    let s = sim(SimConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let out = connect(dir.path(), &s.sim, "definitely-wrong-secret");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("client secret"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("definitely-wrong-secret"));
+    assert_eq!(
+        json(&run(dir.path(), &["--json", "status"]))["connections"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn connect_with_an_unknown_client_id_exits_3_and_mentions_the_region() {
+    let s = sim(SimConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args([
+            "connect",
+            "--base-url",
+            &s.sim.base_url(),
+            "--client-id",
+            "nobody",
+        ])
+        .env("FLEETWARD_CLIENT_SECRET", "sim-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("region"), "{}", stderr(&out));
+}
+
+#[test]
+fn connect_to_an_unreachable_host_exits_4() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args([
+            "connect",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--client-id",
+            "x",
+        ])
+        .env("FLEETWARD_CLIENT_SECRET", "y")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("could not be reached"));
+}
+
+#[test]
+fn plain_http_to_a_non_loopback_host_exits_2_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args([
+            "connect",
+            "--base-url",
+            "http://eu.ninjarmm.com",
+            "--client-id",
+            "x",
+        ])
+        .env("FLEETWARD_CLIENT_SECRET", "y")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("https"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_secret_is_bad_input() {
+    let s = sim(SimConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "connect",
+            "--base-url",
+            &s.sim.base_url(),
+            "--client-id",
+            "sim-client",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--client-secret-stdin"));
+}
+
+#[test]
+fn connect_map_and_promote_end_to_end() {
+    let s = sim(SimConfig {
+        orgs: 4,
+        devices_per_org: 5,
+        ..SimConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let connected = json(&connect(data, &s.sim, "sim-secret"));
+    assert_eq!(connected["test"]["organizations"], 4);
+    assert_eq!(connected["discovery"]["newOrganizations"], 4);
+    assert!(connected["connection"].get("clientSecret").is_none());
+
+    let orgs = json(&run(data, &["--json", "orgs", "list"]));
+    let rows = orgs.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for row in rows {
+        let mut keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["companyId", "name", "orgId", "state", "suggestedCompanyId"]
+        );
+        assert_eq!(row["state"], "pending");
+    }
+
+    // A company named like the first organization (different case and spacing) is suggested.
+    let first = &rows[0];
+    let name = format!(
+        "  {}  ",
+        first["name"].as_str().unwrap().trim().to_uppercase()
+    );
+    let company = json(&run(data, &["--json", "companies", "add", &name]));
+    let orgs = json(&run(data, &["--json", "orgs", "list"]));
+    let suggested = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["orgId"] == first["orgId"])
+        .unwrap();
+    assert_eq!(suggested["suggestedCompanyId"], company["id"]);
+    let accepted = json(&run(data, &["--json", "orgs", "accept-suggestions"]));
+    assert_eq!(accepted.as_array().unwrap().len(), 1);
+    assert_eq!(accepted[0]["state"], "mapped");
+
+    let second = rows[1]["orgId"].to_string();
+    let created = json(&run(
+        data,
+        &[
+            "--json",
+            "orgs",
+            "map",
+            &second,
+            "--create",
+            "--location",
+            "1",
+            "--non-agent",
+        ],
+    ));
+    assert_eq!(created["state"], "mapped");
+    let third = rows[2]["orgId"].to_string();
+    assert_eq!(
+        json(&run(data, &["--json", "orgs", "map", &third, "--ignore"]))["state"],
+        "ignored"
+    );
+    let fourth = rows[3]["orgId"].to_string();
+    let out = run(data, &["orgs", "map", &fourth, "--company", "424242"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown company is bad input"
+    );
+    let out = run(data, &["orgs", "map", &fourth, "--create", "--ignore"]);
+    assert_eq!(out.status.code(), Some(2), "choices are exclusive");
+
+    let companies = json(&run(data, &["--json", "companies", "list"]));
+    assert_eq!(companies.as_array().unwrap().len(), 2);
+    assert!(companies[0]["complianceTenantId"].is_null());
+    let id = created["companyId"].to_string();
+    let promoted = json(&run(data, &["--json", "companies", "promote", &id]));
+    assert!(promoted["complianceTenantId"]
+        .as_str()
+        .unwrap()
+        .starts_with("ct_"));
+    let again = json(&run(data, &["--json", "companies", "promote", &id]));
+    assert_eq!(
+        again["complianceTenantId"], promoted["complianceTenantId"],
+        "promotion is idempotent"
+    );
+
+    let tested = json(&run(data, &["--json", "test-connection"]));
+    assert_eq!(tested["organizations"], 4);
+}
+
+#[test]
+fn the_cli_works_while_another_process_holds_the_store_and_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    json(&run(&data, &["--json", "status"]));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let writer = runtime.block_on(async {
+        let mut config = fleetward_core::EngineConfig::new(data.clone());
+        config.store_key = Some(KEY.into());
+        fleetward_core::Engine::start(config).await.unwrap()
+    });
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writes = {
+        let stop = stop.clone();
+        let writer = writer.clone();
+        runtime.spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                writer.add_company(&format!("Writer {n}")).await.unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    for i in 0..8 {
+        let added = json(&run(
+            &data,
+            &["--json", "companies", "add", &format!("CLI {i}")],
+        ));
+        assert_eq!(added["name"], format!("CLI {i}"));
+        json(&run(&data, &["--json", "companies", "list"]));
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let written = runtime.block_on(writes).unwrap();
+    assert!(written > 0, "the other process really wrote meanwhile");
+    let all = json(&run(&data, &["--json", "companies", "list"]));
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        written + 8,
+        "nothing was lost on either side"
+    );
+}
+
+#[test]
+fn headless_demo_connects_to_the_built_in_simulator_and_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("headless demo"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Encryption:    SQLCipher 4"), "{stdout}");
+    assert!(stdout.contains("Demo tenant"), "{stdout}");
+    assert!(stdout.contains("organizations"), "{stdout}");
 }

@@ -10,6 +10,9 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
+use crate::secrets::SecretStore;
+use crate::store::{resolve_key, Store};
+use crate::time::{Clock, SystemClock};
 use crate::{data_dir, EngineEvent, Error, Result, SelfCheck};
 
 /// How many events a slow subscriber may fall behind before it starts missing some. Events
@@ -19,6 +22,26 @@ const EVENT_BUFFER: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub data_dir: PathBuf,
+    /// Where the store key is kept (the OS keychain outside tests).
+    pub secrets: Arc<dyn SecretStore>,
+    /// `FLEETWARD_STORE_KEY`, when set: the store key as 64 hex characters.
+    pub store_key: Option<String>,
+    /// How the NinjaOne client behaves (timeouts, retries, page size).
+    pub client: ninjaone::ClientConfig,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl EngineConfig {
+    /// The configuration the app and the CLI use: the OS keychain and the real clock.
+    pub fn new(data_dir: PathBuf) -> EngineConfig {
+        EngineConfig {
+            data_dir,
+            secrets: Arc::new(crate::secrets::KeyringSecrets::new()),
+            store_key: std::env::var(crate::store::STORE_KEY_ENV).ok(),
+            client: ninjaone::ClientConfig::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 /// What started a run (SPEC §4: every run records its trigger).
@@ -38,12 +61,14 @@ pub enum Trigger {
 pub struct EngineStatus {
     pub version: String,
     pub data_dir: String,
+    pub store_path: String,
     pub schedules_paused: bool,
     pub self_check: SelfCheck,
 }
 
 pub struct Engine {
-    config: EngineConfig,
+    pub(crate) config: EngineConfig,
+    pub(crate) store: Store,
     self_check: SelfCheck,
     events: broadcast::Sender<EngineEvent>,
     schedules_paused: AtomicBool,
@@ -56,14 +81,26 @@ impl Engine {
         data_dir::ensure_usable(&config.data_dir)?;
         let self_check = SelfCheck::run().await?;
         self_check.require_cipher()?;
+        let store_exists = Store::path_in(&config.data_dir).exists();
+        let key = resolve_key(
+            config.store_key.clone(),
+            config.secrets.as_ref(),
+            store_exists,
+        )?;
+        let store = Store::open(&config.data_dir, &key).await?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         tracing::info!(data_dir = %config.data_dir.display(), "engine started");
         Ok(Arc::new(Engine {
             config,
+            store,
             self_check,
             events,
             schedules_paused: AtomicBool::new(false),
         }))
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.config.clock.now()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
@@ -79,6 +116,7 @@ impl Engine {
         EngineStatus {
             version: crate::VERSION.to_string(),
             data_dir: self.config.data_dir.display().to_string(),
+            store_path: self.store.path().display().to_string(),
             schedules_paused: self.schedules_paused(),
             self_check: self.self_check.clone(),
         }
@@ -114,11 +152,9 @@ mod tests {
 
     async fn engine() -> (tempfile::TempDir, Arc<Engine>) {
         let dir = tempfile::tempdir().unwrap();
-        let engine = Engine::start(EngineConfig {
-            data_dir: dir.path().join("data"),
-        })
-        .await
-        .unwrap();
+        let engine = Engine::start(crate::testing::config(dir.path().join("data")))
+            .await
+            .unwrap();
         (dir, engine)
     }
 

@@ -17,6 +17,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// The action needs something that is not set up yet (e.g. no NinjaOne connection).
     NotConfigured,
+    /// The company, organization or connection named does not exist.
+    NotFound,
+    /// The same work is already running (single flight per mapping).
+    AlreadyRunning,
     /// NinjaOne refused the credentials.
     Authentication,
     /// NinjaOne could not be reached.
@@ -35,6 +39,10 @@ pub enum Error {
     InvalidInput(String),
     #[error("{0}")]
     NotConfigured(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    AlreadyRunning(String),
     #[error("The data folder {path} cannot be used: {source}. Choose another folder with --data-dir or FLEETWARD_DATA_DIR, or fix its permissions.")]
     DataDir {
         path: String,
@@ -44,6 +52,26 @@ pub enum Error {
     #[error("The encrypted store failed its self-check: {0}")]
     SelfCheck(String),
     #[error("{0}")]
+    Keychain(String),
+    #[error("The store at {path} cannot be opened with this key. Nothing was changed. If FLEETWARD_STORE_KEY is set, check it is the key this store was created with; otherwise the keychain entry no longer matches the store.")]
+    WrongStoreKey { path: String },
+    #[error("The store exists but its key is not in the system keychain. Nothing was changed. Set FLEETWARD_STORE_KEY to the store's key, or restore the keychain entry.")]
+    StoreKeyMissing,
+    #[error("The store at {path} was written by a newer Fleetward (schema {store_version}; this version knows up to {app_version}). It was left untouched: install the newer Fleetward.")]
+    StoreNewer {
+        path: String,
+        store_version: i64,
+        app_version: i64,
+    },
+    #[error("The store at {path} is locked by another program for too long. Close other Fleetward windows or commands and try again.")]
+    StoreLocked { path: String },
+    #[error("The store failed: {0}")]
+    Database(String),
+    #[error(transparent)]
+    NinjaOne(#[from] ninjaone::Error),
+    #[error("NinjaOne at {host} accepted the credentials but shows this API client no organizations: its permissions hide every organization. In NinjaOne, give the API application access to your customer organizations, then test again.")]
+    NoOrganizations { host: String },
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -52,7 +80,24 @@ impl Error {
         match self {
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::NotConfigured(_) => ErrorKind::NotConfigured,
-            Error::DataDir { .. } | Error::SelfCheck(_) => ErrorKind::Store,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::AlreadyRunning(_) => ErrorKind::AlreadyRunning,
+            Error::DataDir { .. }
+            | Error::SelfCheck(_)
+            | Error::Keychain(_)
+            | Error::WrongStoreKey { .. }
+            | Error::StoreKeyMissing
+            | Error::StoreNewer { .. }
+            | Error::StoreLocked { .. }
+            | Error::Database(_) => ErrorKind::Store,
+            Error::NinjaOne(err) => match err.category() {
+                ninjaone::ErrorCategory::InvalidInput => ErrorKind::InvalidInput,
+                ninjaone::ErrorCategory::Authentication => ErrorKind::Authentication,
+                ninjaone::ErrorCategory::Unreachable => ErrorKind::Unreachable,
+                ninjaone::ErrorCategory::Throttled => ErrorKind::Throttled,
+                ninjaone::ErrorCategory::Other => ErrorKind::Internal,
+            },
+            Error::NoOrganizations { .. } => ErrorKind::Authentication,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -576,9 +576,20 @@ fn error_chain(err: &reqwest::Error) -> String {
 
 fn looks_like_tls(detail: &str) -> bool {
     let lower = detail.to_ascii_lowercase();
-    ["certificate", "tls", "ssl", "handshake"]
-        .iter()
-        .any(|word| lower.contains(word))
+    // rustls reports protocol failures in its own words, e.g. "received corrupt message of
+    // type InvalidContentType" when the server does not speak TLS at all.
+    [
+        "certificate",
+        "tls",
+        "ssl",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+        "peer is incompatible",
+        "alertreceived",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 fn encode(text: &str) -> String {

@@ -118,9 +118,11 @@ impl RateLimiter {
                 if in_window.len() < budget.max {
                     return None;
                 }
-                // The request that leaves the window first frees a slot.
+                // The request that leaves the window first frees a slot; wait a little longer
+                // (2 % of the window) so that network jitter cannot put one request too many
+                // into the server's window.
                 let oldest_counted = in_window[budget.max - 1];
-                Some(budget.per - now.duration_since(*oldest_counted))
+                Some(budget.per - now.duration_since(*oldest_counted) + budget.per / 50)
             })
             .max()
     }

@@ -1,25 +1,66 @@
 //! `cargo xtask bench [NAME]`: runs the named benchmark (or all) and prints its figures.
-//! Benchmarks are registered here as the capabilities that own them land; performance targets
-//! live in these figures, never in timed unit tests.
+//! Performance targets live in these figures, never in timed unit tests. Benchmarks build in
+//! release mode.
 
 use std::path::Path;
 
-/// (name, what it measures). Filled by later capabilities (e.g. `client`: stream all devices
-/// of a 100,000-device simulated tenant).
-const BENCHMARKS: &[(&str, &str)] = &[];
+use crate::process;
 
-pub fn run(_root: &Path, args: &[String]) -> Result<(), String> {
+struct Benchmark {
+    name: &'static str,
+    what: &'static str,
+    run: fn(&Path) -> Result<(), String>,
+}
+
+const BENCHMARKS: &[Benchmark] = &[Benchmark {
+    name: "client",
+    what: "stream all devices of a 100,000-device simulated tenant: devices/s, requests, peak RSS",
+    run: client,
+}];
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let wanted = args.first().map(String::as_str);
-    let selected: Vec<_> = BENCHMARKS
+    let selected: Vec<&Benchmark> = BENCHMARKS
         .iter()
-        .filter(|(name, _)| wanted.is_none_or(|w| w == *name))
+        .filter(|b| wanted.is_none_or(|w| w == b.name))
         .collect();
     if selected.is_empty() {
-        let known: Vec<_> = BENCHMARKS.iter().map(|(n, _)| *n).collect();
-        return Err(match wanted {
-            Some(name) => format!("no benchmark named '{name}' (known: {known:?})"),
-            None => "no benchmarks are registered yet".to_string(),
-        });
+        let known: Vec<&str> = BENCHMARKS.iter().map(|b| b.name).collect();
+        return Err(format!(
+            "no benchmark named '{}' (known: {})",
+            wanted.unwrap_or_default(),
+            known.join(", ")
+        ));
+    }
+    for bench in selected {
+        println!("== {}: {}", bench.name, bench.what);
+        (bench.run)(root)?;
     }
     Ok(())
+}
+
+fn client(root: &Path) -> Result<(), String> {
+    process::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "ninjaone-sim",
+            "--bin",
+            "ninjaone-sim",
+        ],
+    )?;
+    let sim = crate::target_dir(root)
+        .join("release")
+        .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX));
+    let mut cmd = process::command(
+        root,
+        "cargo",
+        &["bench", "--locked", "-p", "ninjaone", "--bench", "client"],
+    );
+    cmd.env("NINJAONE_SIM_BIN", sim);
+    process::status(cmd)
 }

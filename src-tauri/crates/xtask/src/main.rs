@@ -87,15 +87,40 @@ fn demo(root: &std::path::Path, args: &[String]) -> Result<(), String> {
     if !has_display() {
         println!("No display found (DISPLAY and WAYLAND_DISPLAY are unset): running the headless demo instead.");
         println!("To see the window on a server, run `xvfb-run -a cargo xtask demo` or connect with a desktop session.");
-        let mut cli = vec!["run", "--quiet", "-p", "fleetward-cli", "--", "demo"];
+        let mut cli = vec![
+            "cargo",
+            "run",
+            "--quiet",
+            "-p",
+            "fleetward-cli",
+            "--",
+            "demo",
+        ];
         cli.extend(app_args);
-        return process::run(root, "cargo", &cli);
+        if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+            return process::status(test::with_keychain(root, &cli));
+        }
+        return process::run(root, cli[0], &cli[1..]);
     }
     process::run(&root.join("ui"), test::npm(), &["run", "build"])?;
     process::run(root, "cargo", &["build", "-p", "fleetward"])?;
     let app = target_dir(root)
         .join("debug")
         .join(format!("fleetward{}", std::env::consts::EXE_SUFFIX));
-    println!("Launching {} …", app.display());
-    process::run(root, &app.to_string_lossy(), &app_args)
+    // The demo keeps its own data folder, so it never mixes with a real store.
+    let data = target_dir(root).join("demo").join("data");
+    let data = data.to_string_lossy().into_owned();
+    let app = app.to_string_lossy().into_owned();
+    let mut command = vec![app.as_str(), "--demo", "--data-dir", data.as_str()];
+    command.extend(app_args);
+    println!("Launching {app} in demo mode (data folder {data}) …");
+    let no_session_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none();
+    if cfg!(target_os = "linux") && no_session_bus {
+        // No desktop session (e.g. under xvfb-run): give the app a private D-Bus session and
+        // keyring so it can keep its store key, as a desktop would.
+        println!("No D-Bus session found: starting a private one with a demo keyring.");
+        let keyring = target_dir(root).join("demo").join("keyring");
+        return process::status(test::keychain_session(root, Some(&keyring), &command));
+    }
+    process::run(root, command[0], &command[1..])
 }

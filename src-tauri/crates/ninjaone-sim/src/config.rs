@@ -1,0 +1,30 @@
+//! What a simulator serves and whom it lets in. Kept apart from the server so the binary,
+//! tests and demo mode build it the same way.
+
+/// Settings of one simulated NinjaOne tenant.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Seed of every generated value: the same seed serves the same tenant.
+    pub seed: u64,
+    pub orgs: usize,
+    pub devices_per_org: usize,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Space-separated scopes returned in the token answer's `scope`.
+    pub granted_scopes: String,
+    pub token_lifetime_secs: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 1,
+            orgs: 5,
+            devices_per_org: 20,
+            client_id: "sim-client".into(),
+            client_secret: "sim-secret".into(),
+            granted_scopes: "monitoring".into(),
+            token_lifetime_secs: 3600,
+        }
+    }
+}

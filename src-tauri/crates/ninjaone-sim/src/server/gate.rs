@@ -1,0 +1,155 @@
+//! What happens to every API and token request before its handler: it is counted, then the
+//! rate limit and the configured faults get their chance. Control requests (`/_sim`) pass
+//! untouched, so a test can always read stats or clear faults.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::{respond, returns_list};
+use crate::control::Control;
+use crate::faults::FaultKind;
+
+pub(crate) const TOKEN_PATH: &str = "/ws/oauth/token";
+
+pub(crate) async fn gate(State(control): State<Control>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/_sim") {
+        return next.run(request).await;
+    }
+    let endpoint = endpoint_key(&request);
+    let token_endpoint = request.uri().path() == TOKEN_PATH;
+    let now = Instant::now();
+    control.record_request(&endpoint, token_endpoint, now);
+    if let Err(retry_after) = control.admit(now) {
+        control.record_throttle();
+        return respond::too_many_requests(retry_after);
+    }
+    let Some(fault) = control.draw_fault(token_endpoint) else {
+        return next.run(request).await;
+    };
+    match fault {
+        FaultKind::TooManyRequests { retry_after_secs } => {
+            control.record_throttle();
+            respond::too_many_requests(retry_after_secs)
+        }
+        FaultKind::Unavailable => {
+            control.record_throttle();
+            respond::unavailable()
+        }
+        FaultKind::HtmlOk => {
+            control.record_throttle();
+            respond::html_slow_down()
+        }
+        FaultKind::Latency { millis } => {
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+            next.run(request).await
+        }
+        FaultKind::DropConnection => respond::dropped_connection(),
+        FaultKind::MalformedJson if returns_list(&endpoint) => {
+            corrupt(next.run(request).await).await
+        }
+        FaultKind::MalformedJson => {
+            control.record_throttle();
+            respond::unavailable()
+        }
+    }
+}
+
+/// `METHOD /route/template`, with `/api/v2` counted as `/v2`; unrouted paths as sent.
+fn endpoint_key(request: &Request) -> String {
+    let path = match request.extensions().get::<MatchedPath>() {
+        Some(matched) => matched.as_str(),
+        None => request.uri().path(),
+    };
+    let path = path
+        .strip_prefix("/api")
+        .filter(|rest| rest.starts_with("/v2"))
+        .unwrap_or(path);
+    format!("{} {path}", request.method())
+}
+
+/// Gives the first item of a successful list answer a field of the wrong type.
+async fn corrupt(response: Response) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return respond::unavailable();
+    };
+    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    corrupt_first_item(&mut value);
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(value.to_string()))
+}
+
+/// Fields whose wrong type breaks every client model, tried in order; `id` is never touched
+/// so the client can still say which item it skipped.
+const CORRUPTIBLE: &[&str] = &[
+    "offline",
+    "timestamp",
+    "activityTime",
+    "name",
+    "createTime",
+    "jobStartTime",
+    "fields",
+];
+
+pub(crate) fn corrupt_first_item(value: &mut Value) {
+    let items = match value {
+        Value::Array(items) => Some(items),
+        Value::Object(map) => {
+            let key = if map.contains_key("results") {
+                "results"
+            } else {
+                "activities"
+            };
+            map.get_mut(key).and_then(Value::as_array_mut)
+        }
+        _ => None,
+    };
+    let Some(Value::Object(item)) = items.and_then(|items| items.first_mut()) else {
+        return;
+    };
+    let key = CORRUPTIBLE
+        .iter()
+        .find(|key| item.contains_key(**key))
+        .map(|key| key.to_string())
+        .or_else(|| item.keys().find(|key| *key != "id").cloned());
+    if let Some(field) = key.and_then(|key| item.get_mut(&key)) {
+        *field = match field {
+            Value::String(_) => Value::from(12_345),
+            _ => Value::from("yes"),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_first_item_gets_a_wrong_type_and_keeps_its_id() {
+        let mut devices = json!([{ "id": 1, "offline": false }, { "id": 2, "offline": true }]);
+        corrupt_first_item(&mut devices);
+        assert_eq!(
+            devices,
+            json!([{ "id": 1, "offline": "yes" }, { "id": 2, "offline": true }])
+        );
+        let mut page = json!({ "cursor": {}, "results": [{ "deviceId": 3, "fields": {} }] });
+        corrupt_first_item(&mut page);
+        assert_eq!(page["results"][0]["fields"], json!("yes"));
+        let mut orgs = json!([{ "id": 1, "name": "Acme" }]);
+        corrupt_first_item(&mut orgs);
+        assert_eq!(orgs[0]["name"], json!(12_345));
+    }
+}

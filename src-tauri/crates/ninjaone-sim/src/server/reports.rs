@@ -1,0 +1,59 @@
+//! The cursor-paged reports. Opening a report and rendering a page both generate rows,
+//! which for a large tenant is real work, so it runs on a blocking thread and never stalls
+//! other requests.
+
+use std::time::Instant;
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::auth::Authorized;
+use super::query::{self, Params};
+use super::respond::Failure;
+use crate::clock::now_epoch;
+use crate::control::{lock, Control};
+use crate::cursors::{Next, Plan};
+use crate::reports::{ReportKind, RowQuery};
+
+pub(crate) async fn report(
+    control: Control,
+    _: Authorized,
+    params: Params,
+    kind: ReportKind,
+) -> Result<Response, Failure> {
+    let page_size = query::page_size(&params, kind.default_page_size())?;
+    if let Some(name) = params.get("cursor").filter(|name| !name.trim().is_empty()) {
+        let next = lock(&control.shared.cursors).next(name.trim(), page_size, Instant::now());
+        return match next {
+            Next::Expired => Err(Failure::CursorExpired),
+            Next::Empty {
+                cursor: Some(cursor),
+            } => Ok(Json(json!({ "cursor": cursor, "results": [] })).into_response()),
+            Next::Empty { cursor: None } => Ok(Json(json!({ "results": [] })).into_response()),
+            Next::Page {
+                plan,
+                from,
+                to,
+                cursor,
+            } => {
+                let rows = tokio::task::spawn_blocking(move || plan.rows(from, to))
+                    .await
+                    .map_err(|e| Failure::Internal(e.to_string()))?;
+                Ok(Json(json!({ "cursor": cursor, "results": rows })).into_response())
+            }
+        };
+    }
+    let df = query::df(&params)?;
+    let row_query = RowQuery::from_params(&params).map_err(Failure::InvalidParameter)?;
+    let view = control.view();
+    let (plan, rows) = tokio::task::spawn_blocking(move || {
+        let plan = Plan::build(kind, view, df.as_ref(), row_query);
+        let rows = plan.rows(0, page_size);
+        (plan, rows)
+    })
+    .await
+    .map_err(|e| Failure::Internal(e.to_string()))?;
+    let cursor = lock(&control.shared.cursors).open(&plan, page_size, Instant::now(), now_epoch());
+    Ok(Json(json!({ "cursor": cursor, "results": rows })).into_response())
+}
