@@ -356,3 +356,19 @@ async fn the_client_secret_is_never_written_in_the_clear() {
         );
     }
 }
+
+#[tokio::test]
+async fn more_than_5000_organizations_are_capped_and_marked_truncated() {
+    let (w, id) = connected(SimConfig {
+        orgs: 5_001,
+        devices_per_org: 0,
+        ..SimConfig::default()
+    })
+    .await;
+    let summary = w.engine.discover_organizations(id).await.unwrap();
+    assert!(summary.truncated);
+    assert_eq!(summary.organizations, 5_000);
+    assert_eq!(summary.gone_organizations, 0, "absence from a truncated list proves nothing");
+    assert!(w.engine.connection(id).await.unwrap().organizations_truncated);
+    assert_eq!(w.engine.organizations(id).await.unwrap().len(), 5_000);
+}
