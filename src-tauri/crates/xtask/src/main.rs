@@ -51,9 +51,13 @@ fn print_help() {
     );
 }
 
-/// The repository root: xtask lives at `src-tauri/crates/xtask`.
+/// The repository root: xtask lives at `src-tauri/crates/xtask`. `cargo run` sets
+/// CARGO_MANIFEST_DIR at run time; it wins over the compile-time value because a shared
+/// CARGO_TARGET_DIR may hold an xtask binary built from another checkout.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest
         .ancestors()
         .nth(3)
