@@ -320,7 +320,7 @@ impl From<&Company> for CompanyListRow {
 fn company_line(c: &Company) -> String {
     format!(
         "{:>6}  {}{}",
-        c.id,
+        c.id.0,
         c.name,
         c.compliance_tenant_id
             .as_ref()

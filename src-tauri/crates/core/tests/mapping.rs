@@ -368,7 +368,16 @@ async fn more_than_5000_organizations_are_capped_and_marked_truncated() {
     let summary = w.engine.discover_organizations(id).await.unwrap();
     assert!(summary.truncated);
     assert_eq!(summary.organizations, 5_000);
-    assert_eq!(summary.gone_organizations, 0, "absence from a truncated list proves nothing");
-    assert!(w.engine.connection(id).await.unwrap().organizations_truncated);
+    assert_eq!(
+        summary.gone_organizations, 0,
+        "absence from a truncated list proves nothing"
+    );
+    assert!(
+        w.engine
+            .connection(id)
+            .await
+            .unwrap()
+            .organizations_truncated
+    );
     assert_eq!(w.engine.organizations(id).await.unwrap().len(), 5_000);
 }
