@@ -217,7 +217,7 @@ fn org_lines(rows: &[OrganizationRow]) -> String {
             };
             format!(
                 "{:>8}  {}  {}{}",
-                o.org_id,
+                o.org_id.0,
                 o.name.trim(),
                 target,
                 if o.gone { "  [gone from NinjaOne]" } else { "" }
