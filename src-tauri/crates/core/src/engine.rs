@@ -134,13 +134,27 @@ impl Engine {
         }
     }
 
-    /// Syncs every mapped company now. Until a NinjaOne connection exists there is nothing to
-    /// sync, and the technician is told how to set one up.
+    /// Syncs every mapped company now. Without a connection there is nothing to sync, and the
+    /// technician is told how to set one up; asset sync itself arrives with its own
+    /// capability, and until then the answer says so rather than pretending to run.
     pub async fn sync_all(&self, trigger: Trigger) -> Result<()> {
         tracing::info!(?trigger, "sync of all companies requested");
+        let active = self
+            .connections()
+            .await?
+            .into_iter()
+            .filter(|c| c.active)
+            .count();
+        if active == 0 {
+            return Err(Error::NotConfigured(
+                "There is no NinjaOne connection to sync from yet. Open Connection, enter your API \
+                 client id and secret, test them and save."
+                    .into(),
+            ));
+        }
         Err(Error::NotConfigured(
-            "There is no NinjaOne connection to sync from yet. Open Connection, enter your API \
-             client id and secret, test them and save."
+            "Asset sync is not part of this build yet. Your connection and organization mappings \
+             are saved and will be used as soon as it is."
                 .into(),
         ))
     }
