@@ -333,6 +333,29 @@ fn connect_map_and_promote_end_to_end() {
 
     let tested = json(&run(data, &["--json", "test-connection"]));
     assert_eq!(tested["organizations"], 4);
+
+    let disconnected = json(&run(data, &["--json", "disconnect"]));
+    assert_eq!(disconnected["active"], false);
+    let out = run(data, &["orgs", "list"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "nothing to list from without a connection"
+    );
+    assert!(stderr(&out).contains("connect"), "{}", stderr(&out));
+    let reconnected = json(&connect(data, &s.sim, "sim-secret"));
+    assert_eq!(
+        reconnected["connection"]["id"],
+        connected["connection"]["id"]
+    );
+    let orgs = json(&run(data, &["--json", "orgs", "list"]));
+    let still_mapped = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["state"] == "mapped")
+        .count();
+    assert_eq!(still_mapped, 2, "mappings survive a disconnect");
 }
 
 #[test]

@@ -499,3 +499,31 @@ async fn the_client_never_exceeds_the_servers_rate_limit() {
     );
     assert!(stats.max_requests_in_window <= 6, "{stats:?}");
 }
+
+#[tokio::test]
+async fn a_body_that_does_not_fit_is_reported_with_endpoint_and_excerpt() {
+    let sim = sim(SimConfig::default()).await;
+    let client = client_for(&sim, fast_config());
+    // Organizations are objects, not numbers: decoding them as numbers must fail cleanly.
+    let err = client
+        .get_json::<Vec<i64>>("/v2/organizations", &[])
+        .await
+        .unwrap_err();
+    match &err {
+        Error::UnexpectedBody {
+            endpoint,
+            status,
+            excerpt,
+        } => {
+            assert_eq!(endpoint, "/v2/organizations");
+            assert_eq!(*status, 200);
+            assert!(excerpt.contains("body starts ["), "{excerpt}");
+            assert!(
+                excerpt.chars().count() < 400,
+                "an excerpt, not the whole body"
+            );
+        }
+        other => panic!("expected UnexpectedBody, got {other:?}"),
+    }
+    assert!(!format!("{err}{err:?}").contains("sim-secret"));
+}
