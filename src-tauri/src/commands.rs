@@ -8,7 +8,7 @@ use fleetward_core::organizations::{
     DiscoverySummary, MappingChoice, MappingOptions, OrganizationRow,
 };
 use fleetward_core::{EngineStatus, ErrorKind, ErrorReport, Trigger};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::models::{ConnectionSetup, RegionOption, SavedConnection};
 use crate::{tray, updater, AppInfo, AppState, UpdateCheck};
@@ -26,8 +26,8 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn set_schedules_paused(
-    app: AppHandle,
+pub fn set_schedules_paused<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     paused: bool,
 ) -> Reply<EngineStatus> {
@@ -44,7 +44,10 @@ pub async fn sync_all_now(state: State<'_, AppState>) -> Reply<()> {
 }
 
 #[tauri::command]
-pub async fn check_for_updates(app: AppHandle, state: State<'_, AppState>) -> Reply<UpdateCheck> {
+pub async fn check_for_updates<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<UpdateCheck> {
     if !state.updates.enabled {
         return Err(ErrorReport::new(
             ErrorKind::NotConfigured,

@@ -37,6 +37,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a running engine (used by `run` and by the shell's tests).
+    pub fn new(engine: Arc<Engine>, updates: UpdatesStatus, demo: Option<DemoTenant>) -> AppState {
+        AppState {
+            engine: Some(engine),
+            start_error: None,
+            updates,
+            demo,
+            _demo: None,
+        }
+    }
+
     pub fn engine(&self) -> Result<&Arc<Engine>, ErrorReport> {
         self.engine.as_ref().ok_or_else(|| {
             self.start_error.clone().unwrap_or_else(|| {
@@ -47,6 +58,30 @@ impl AppState {
             })
         })
     }
+}
+
+/// Every IPC command, for the app and for the shell's tests on Tauri's mock runtime.
+pub fn invoke_handler<R: tauri::Runtime>(
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::app_info,
+        commands::set_schedules_paused,
+        commands::sync_all_now,
+        commands::check_for_updates,
+        commands::connection_setup,
+        commands::test_connection,
+        commands::save_connection,
+        commands::connections,
+        commands::discover_organizations,
+        commands::organizations,
+        commands::map_organization,
+        commands::accept_suggestions,
+        commands::companies,
+        commands::add_company,
+        commands::rename_company,
+        commands::promote_company,
+        commands::disconnect,
+    ]
 }
 
 pub fn run() {
@@ -65,25 +100,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::set_schedules_paused,
-            commands::sync_all_now,
-            commands::check_for_updates,
-            commands::connection_setup,
-            commands::test_connection,
-            commands::save_connection,
-            commands::connections,
-            commands::discover_organizations,
-            commands::organizations,
-            commands::map_organization,
-            commands::accept_suggestions,
-            commands::companies,
-            commands::add_company,
-            commands::rename_company,
-            commands::promote_company,
-            commands::disconnect,
-        ])
+        .invoke_handler(invoke_handler())
         .setup(|app| {
             let updates = updater::register(app.handle());
             let (engine, start_error) = start_engine();

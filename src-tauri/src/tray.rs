@@ -8,7 +8,7 @@ use fleetward_core::{Engine, Trigger};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Emitter, Manager, Wry};
+use tauri::{AppHandle, Emitter, Manager, Runtime, Wry};
 
 pub const ID: &str = "main-tray";
 
@@ -24,8 +24,8 @@ pub enum TrayState {
 }
 
 /// The menu items whose state changes while the app runs.
-struct TrayMenu {
-    pause: CheckMenuItem<Wry>,
+struct TrayMenu<R: Runtime> {
+    pause: CheckMenuItem<R>,
 }
 
 pub fn create(app: &AppHandle, engine: &Arc<Engine>) -> tauri::Result<()> {
@@ -54,7 +54,7 @@ pub fn create(app: &AppHandle, engine: &Arc<Engine>) -> tauri::Result<()> {
             "sync-all" => sync_all(app, engine.clone()),
             "pause" => {
                 let paused = app
-                    .state::<TrayMenu>()
+                    .state::<TrayMenu<Wry>>()
                     .pause
                     .is_checked()
                     .unwrap_or(!engine.schedules_paused());
@@ -100,8 +100,8 @@ fn sync_all(app: &AppHandle, engine: Arc<Engine>) {
 }
 
 /// Keeps the menu's check mark in step when schedules are paused from Settings.
-pub fn show_paused(app: &AppHandle, paused: bool) {
-    if let Some(menu) = app.try_state::<TrayMenu>() {
+pub fn show_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
+    if let Some(menu) = app.try_state::<TrayMenu<R>>() {
         let _ = menu.pause.set_checked(paused);
     }
 }

@@ -4,7 +4,7 @@
 //! registered only when the configuration is complete and Settings says otherwise.
 
 use fleetward_core::{ErrorKind, ErrorReport};
-use tauri::AppHandle;
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_updater::UpdaterExt;
 
 use crate::{UpdateCheck, UpdatesStatus};
@@ -45,7 +45,7 @@ fn configured_endpoints(config: Option<&serde_json::Value>) -> Result<usize, Str
     }
 }
 
-pub async fn check(app: &AppHandle) -> Result<UpdateCheck, ErrorReport> {
+pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, ErrorReport> {
     let unreachable = |err: tauri_plugin_updater::Error| {
         ErrorReport::new(
             ErrorKind::Unreachable,

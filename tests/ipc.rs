@@ -1,0 +1,149 @@
+//! The shell's IPC on Tauri's mock runtime: the commands the UI calls, with the argument
+//! names it sends (camelCase), answering the shapes the generated bindings promise, and
+//! every failure as `{kind, message}`.
+
+use std::sync::Arc;
+
+use fleetward_lib::{invoke_handler, AppState, UpdatesStatus};
+use ninjaone_sim::{SimConfig, Simulator};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Shell {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+async fn shell() -> Shell {
+    let dir = tempfile::tempdir().unwrap();
+    let engine =
+        fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
+            .await
+            .unwrap();
+    let updates = UpdatesStatus {
+        enabled: false,
+        detail: "This build has no update endpoint configured.".into(),
+    };
+    let app = mock_builder()
+        .invoke_handler(invoke_handler())
+        .manage(AppState::new(Arc::clone(&engine), updates, None))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Shell {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+/// Calls a command as the UI does and returns its JSON answer, or the rejection's JSON.
+fn invoke(shell: &Shell, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &shell.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_info_reports_the_engine_and_that_updates_are_off() {
+    let shell = shell().await;
+    let info = invoke(&shell, "app_info", json!({})).unwrap();
+    assert_eq!(info["updates"]["enabled"], false);
+    assert!(info["engine"]["selfCheck"]["sqlcipherVersion"]
+        .as_str()
+        .unwrap()
+        .starts_with('4'));
+    assert!(info["startError"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failures_cross_ipc_as_kind_and_message() {
+    let shell = shell().await;
+    invoke(&shell, "add_company", json!({"name": "Acme"})).unwrap();
+    let duplicate = invoke(&shell, "add_company", json!({"name": " ACME "})).unwrap_err();
+    assert_eq!(duplicate["kind"], "invalidInput");
+    assert!(duplicate["message"]
+        .as_str()
+        .unwrap()
+        .contains("already exists"));
+
+    let missing = invoke(&shell, "promote_company", json!({"companyId": 999})).unwrap_err();
+    assert_eq!(missing["kind"], "notFound");
+
+    let updates = invoke(&shell, "check_for_updates", json!({})).unwrap_err();
+    assert_eq!(updates["kind"], "notConfigured");
+    assert!(updates["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Updates are off."));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_is_tested_saved_and_mapped_without_the_secret_coming_back() {
+    let sim = Simulator::start(SimConfig {
+        orgs: 3,
+        devices_per_org: 4,
+        client_secret: "ipc-secret-7f3a".into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let shell = shell().await;
+    let draft = json!({"baseUrl": sim.base_url(), "clientId": "sim-client", "clientSecret": "ipc-secret-7f3a"});
+
+    let tested = invoke(&shell, "test_connection", json!({ "draft": draft })).unwrap();
+    assert_eq!(tested["organizations"], 3);
+    let saved = invoke(&shell, "save_connection", json!({ "draft": draft })).unwrap();
+    assert_eq!(saved["discovery"]["newOrganizations"], 3);
+    let id = saved["connection"]["id"].clone();
+    for answer in [
+        &tested,
+        &saved,
+        &invoke(&shell, "connections", json!({})).unwrap(),
+    ] {
+        assert!(
+            !answer.to_string().contains("ipc-secret"),
+            "the secret never goes back: {answer}"
+        );
+    }
+
+    let rows = invoke(&shell, "organizations", json!({ "connectionId": id })).unwrap();
+    let org = rows[0]["orgId"].clone();
+    let mapped = invoke(
+        &shell,
+        "map_organization",
+        json!({ "connectionId": id, "orgId": org, "choice": {"action": "createNew"}, "options": {"includeNonAgent": true} }),
+    )
+    .unwrap();
+    assert_eq!(mapped["state"], "mapped");
+    assert_eq!(mapped["includeNonAgent"], true);
+    let companies = invoke(&shell, "companies", json!({})).unwrap();
+    assert_eq!(companies[0]["mappedOrganizations"], 1);
+
+    let bad = invoke(
+        &shell,
+        "test_connection",
+        json!({ "draft": {"region": "mars", "clientId": "a", "clientSecret": "b"} }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["kind"], "invalidInput");
+    sim.shutdown().await;
+}
