@@ -129,6 +129,7 @@ pub fn run() {
                 {
                     api.prevent_close();
                     let _ = window.hide();
+                    tell_once_that_it_keeps_running(window.app_handle());
                 }
             }
         })
@@ -197,6 +198,22 @@ fn data_dir_argument() -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The first time the window is closed, say where Fleetward went, so that closing does not
+/// look like quitting (schedules and alerts keep running in the tray).
+fn tell_once_that_it_keeps_running(app: &tauri::AppHandle) {
+    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if TOLD.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    events::notify(
+        app,
+        &fleetward_core::notifications::Notification {
+            title: "Fleetward is still running".into(),
+            body: "It keeps syncing and watching alerts from the tray. Choose Quit Fleetward in the tray menu to stop it.".into(),
+        },
+    );
 }
 
 pub(crate) fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
