@@ -228,14 +228,27 @@ impl Engine {
 
     /// Every known organization of a connection with its mapping and suggestion.
     pub async fn organizations(&self, connection: ConnectionId) -> Result<Vec<OrganizationRow>> {
+        self.organization_rows(connection, None).await
+    }
+
+    /// All rows of a connection, or only `only`'s: a single row must not cost a full listing,
+    /// because bulk actions fetch one row per organization.
+    async fn organization_rows(
+        &self,
+        connection: ConnectionId,
+        only: Option<NinjaOrgId>,
+    ) -> Result<Vec<OrganizationRow>> {
+        let only = only.map(|o| o.0);
         let rows = sqlx::query(
             "SELECT o.org_id, o.name, o.device_count, o.gone_at, m.state, m.company_id, m.include_non_agent, \
                     c.name AS company_name \
              FROM organizations o JOIN mappings m ON m.connection_id = o.connection_id AND m.org_id = o.org_id \
              LEFT JOIN companies c ON c.id = m.company_id \
-             WHERE o.connection_id = ?1 ORDER BY o.name COLLATE NOCASE, o.org_id",
+             WHERE o.connection_id = ?1 AND (?2 IS NULL OR o.org_id = ?2) \
+             ORDER BY o.name COLLATE NOCASE, o.org_id",
         )
         .bind(connection.0)
+        .bind(only)
         .fetch_all(self.store.pool())
         .await
         .map_err(database)?;
@@ -249,9 +262,11 @@ impl Engine {
             by_key.entry(key.as_str()).or_insert((*id, name.as_str()));
         }
         let locations: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT org_id, location_id FROM mapping_locations WHERE connection_id = ?1 ORDER BY location_id",
+            "SELECT org_id, location_id FROM mapping_locations \
+             WHERE connection_id = ?1 AND (?2 IS NULL OR org_id = ?2) ORDER BY location_id",
         )
         .bind(connection.0)
+        .bind(only)
         .fetch_all(self.store.pool())
         .await
         .map_err(database)?;
@@ -288,10 +303,10 @@ impl Engine {
         connection: ConnectionId,
         org: NinjaOrgId,
     ) -> Result<OrganizationRow> {
-        self.organizations(connection)
+        self.organization_rows(connection, Some(org))
             .await?
             .into_iter()
-            .find(|o| o.org_id == org)
+            .next()
             .ok_or_else(|| {
                 Error::NotFound(format!(
                     "NinjaOne organization {org} is not known for this connection. Discover organizations first (`fleetward-cli orgs list`)."
