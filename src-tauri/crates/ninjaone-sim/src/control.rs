@@ -216,7 +216,7 @@ impl Control {
         lock(&self.shared.faults).draw(token_endpoint)
     }
 
-    pub(crate) fn admit(&self, now: Instant) -> Result<(), u64> {
+    pub(crate) fn admit(&self, now: Instant) -> Result<Option<usize>, u64> {
         lock(&self.shared.limiter).admit(now)
     }
 

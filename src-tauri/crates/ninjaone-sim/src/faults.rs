@@ -96,10 +96,12 @@ impl RateLimiter {
         self.admitted.clear();
     }
 
-    /// Admits the request, or says how many whole seconds until a slot frees (at least 1).
-    pub fn admit(&mut self, now: Instant) -> Result<(), u64> {
+    /// Admits the request, with how many more the window allows when a limit is set (sent
+    /// as `X-RateLimit-Remaining`), or says how many whole seconds until a slot frees (at
+    /// least 1).
+    pub fn admit(&mut self, now: Instant) -> Result<Option<usize>, u64> {
         let Some(limit) = self.limit else {
-            return Ok(());
+            return Ok(None);
         };
         while self
             .admitted
@@ -110,7 +112,7 @@ impl RateLimiter {
         }
         if self.admitted.len() < limit.max {
             self.admitted.push_back(now);
-            return Ok(());
+            return Ok(Some(limit.max - self.admitted.len()));
         }
         let wait = self
             .admitted
@@ -134,11 +136,15 @@ mod tests {
             per: Duration::from_millis(2500),
         }));
         let start = Instant::now();
-        assert_eq!(limiter.admit(start), Ok(()));
-        assert_eq!(limiter.admit(start), Ok(()));
+        assert_eq!(limiter.admit(start), Ok(Some(1)));
+        assert_eq!(limiter.admit(start), Ok(Some(0)));
         assert_eq!(limiter.admit(start), Err(3));
         assert_eq!(limiter.admit(start + Duration::from_millis(2400)), Err(1));
-        assert_eq!(limiter.admit(start + Duration::from_millis(2500)), Ok(()));
+        assert_eq!(
+            limiter.admit(start + Duration::from_millis(2500)),
+            Ok(Some(1)),
+            "both earlier requests have left the window"
+        );
     }
 
     #[test]

@@ -527,3 +527,58 @@ async fn a_body_that_does_not_fit_is_reported_with_endpoint_and_excerpt() {
     }
     assert!(!format!("{err}{err:?}").contains("sim-secret"));
 }
+
+/// Collects what the client logs, to check warnings a technician's log would show.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_budget_below_100_is_logged_as_a_warning() {
+    let sim = sim(SimConfig::default()).await;
+    // The token request leaves 100, the organizations request 99.
+    sim.control().set_rate_limit(Some(RateLimit {
+        max: 101,
+        per: Duration::from_secs(60),
+    }));
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = client_for(&sim, fast_config());
+    client.sign_in().await.unwrap();
+    let before = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        !before.contains("running low"),
+        "100 left is not low yet: {before}"
+    );
+    client
+        .organizations()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("WARN"), "{log}");
+    assert!(log.contains("rate-limit budget is running low"), "{log}");
+    assert!(log.contains("remaining=99"), "{log}");
+}

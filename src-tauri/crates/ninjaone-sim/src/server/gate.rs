@@ -26,12 +26,23 @@ pub(crate) async fn gate(State(control): State<Control>, request: Request, next:
     let token_endpoint = request.uri().path() == TOKEN_PATH;
     let now = Instant::now();
     control.record_request(&endpoint, token_endpoint, now);
-    if let Err(retry_after) = control.admit(now) {
-        control.record_throttle();
-        return respond::too_many_requests(retry_after);
-    }
+    let remaining = match control.admit(now) {
+        Ok(remaining) => remaining,
+        Err(retry_after) => {
+            control.record_throttle();
+            return respond::too_many_requests(retry_after);
+        }
+    };
     let Some(fault) = control.draw_fault(token_endpoint) else {
-        return next.run(request).await;
+        let mut response = next.run(request).await;
+        // With a rate limit set, answers say how much of the window is left, as rate-limited
+        // APIs do; the client warns when it runs low.
+        if let Some(remaining) = remaining {
+            response
+                .headers_mut()
+                .insert("x-ratelimit-remaining", remaining.into());
+        }
+        return response;
     };
     match fault {
         FaultKind::TooManyRequests { retry_after_secs } => {
