@@ -52,6 +52,23 @@ async fn connected(config: SimConfig) -> (World, fleetward_core::ids::Connection
     (w, connection.id)
 }
 
+/// "Create new" for one organization, by its NinjaOne id.
+async fn create_new(
+    w: &World,
+    id: fleetward_core::ids::ConnectionId,
+    org: i64,
+) -> fleetward_core::organizations::OrganizationRow {
+    w.engine
+        .map_organization(
+            id,
+            fleetward_core::ids::NinjaOrgId(org),
+            &MappingChoice::CreateNew,
+            &MappingOptions::default(),
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn test_reports_organizations_and_warns_about_excess_scopes() {
     let w = world(SimConfig {
@@ -155,26 +172,8 @@ async fn create_new_reuses_a_company_with_the_same_name() {
     let org = w.sim.control().add_organization("Contoso");
     let twin = w.sim.control().add_organization(" contoso ");
     w.engine.discover_organizations(id).await.unwrap();
-    let first = w
-        .engine
-        .map_organization(
-            id,
-            fleetward_core::ids::NinjaOrgId(org),
-            &MappingChoice::CreateNew,
-            &MappingOptions::default(),
-        )
-        .await
-        .unwrap();
-    let second = w
-        .engine
-        .map_organization(
-            id,
-            fleetward_core::ids::NinjaOrgId(twin),
-            &MappingChoice::CreateNew,
-            &MappingOptions::default(),
-        )
-        .await
-        .unwrap();
+    let first = create_new(&w, id, org).await;
+    let second = create_new(&w, id, twin).await;
     assert_eq!(first.company_id, second.company_id);
     let contosos: Vec<_> = w
         .engine

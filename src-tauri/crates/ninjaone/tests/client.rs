@@ -32,6 +32,16 @@ async fn sim(config: SimConfig) -> Simulator {
         .expect("simulator starts on loopback")
 }
 
+/// A default simulated tenant of `orgs` organizations with `devices_per_org` devices each.
+async fn tenant(orgs: usize, devices_per_org: usize) -> Simulator {
+    sim(SimConfig {
+        orgs,
+        devices_per_org,
+        ..SimConfig::default()
+    })
+    .await
+}
+
 fn client_for(sim: &Simulator, config: ClientConfig) -> Client {
     client_with(sim, "sim-client", "sim-secret", config)
 }
@@ -114,12 +124,7 @@ async fn https_to_a_plain_http_server_is_a_tls_failure() {
 
 #[tokio::test]
 async fn id_paging_returns_every_organization_and_device_once() {
-    let sim = sim(SimConfig {
-        orgs: 4,
-        devices_per_org: 9,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(4, 9).await;
     let client = client_for(&sim, fast_config());
     let orgs: Vec<_> = client.organizations().try_collect().await.unwrap();
     assert_eq!(
@@ -148,12 +153,7 @@ async fn id_paging_returns_every_organization_and_device_once() {
 
 #[tokio::test]
 async fn df_filters_select_organizations_classes_and_approval() {
-    let sim = sim(SimConfig {
-        orgs: 3,
-        devices_per_org: 12,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(3, 12).await;
     let client = client_for(&sim, fast_config());
     let all = sim.control().devices();
     let org = all[0].organization_id.unwrap();
@@ -181,12 +181,7 @@ async fn df_filters_select_organizations_classes_and_approval() {
 
 #[tokio::test]
 async fn cursor_paging_returns_every_report_row_once() {
-    let sim = sim(SimConfig {
-        orgs: 2,
-        devices_per_org: 15,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(2, 15).await;
     let client = client_for(&sim, fast_config());
     let volumes: Vec<_> = client
         .volumes(&DeviceFilter::new(), true)
@@ -217,12 +212,7 @@ async fn cursor_paging_returns_every_report_row_once() {
 
 #[tokio::test]
 async fn an_expired_cursor_restarts_the_report_without_losing_or_repeating_rows() {
-    let sim = sim(SimConfig {
-        orgs: 2,
-        devices_per_org: 15,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(2, 15).await;
     let client = client_for(&sim, fast_config());
     let expected: Vec<_> = client
         .device_health(&DeviceFilter::new())
@@ -244,12 +234,7 @@ async fn an_expired_cursor_restarts_the_report_without_losing_or_repeating_rows(
 
 #[tokio::test]
 async fn activities_page_newest_first_and_poll_incrementally() {
-    let sim = sim(SimConfig {
-        orgs: 2,
-        devices_per_org: 10,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(2, 10).await;
     let client = client_for(&sim, fast_config());
     let all: Vec<_> = client
         .activities(&ninjaone::ActivityQuery::default())
@@ -383,12 +368,7 @@ async fn dropped_connections_and_timeouts_are_retried_then_reported() {
 
 #[tokio::test]
 async fn a_malformed_item_is_skipped_and_counted_not_fatal() {
-    let sim = sim(SimConfig {
-        orgs: 2,
-        devices_per_org: 10,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(2, 10).await;
     let client = client_for(&sim, fast_config());
     client.sign_in().await.unwrap();
     sim.control().set_faults(Faults {
@@ -408,12 +388,7 @@ async fn a_malformed_item_is_skipped_and_counted_not_fatal() {
 
 #[tokio::test]
 async fn ten_percent_faults_converge_to_the_same_data() {
-    let sim = sim(SimConfig {
-        orgs: 5,
-        devices_per_org: 20,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(5, 20).await;
     let client = client_for(&sim, fast_config());
     let clean: Vec<_> = client
         .devices_detailed(&DeviceFilter::new())
@@ -460,12 +435,7 @@ async fn ten_percent_faults_converge_to_the_same_data() {
 
 #[tokio::test]
 async fn the_client_never_exceeds_the_servers_rate_limit() {
-    let sim = sim(SimConfig {
-        orgs: 3,
-        devices_per_org: 20,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = tenant(3, 20).await;
     let window = Duration::from_millis(500);
     sim.control().set_rate_limit(Some(RateLimit {
         max: 6,
