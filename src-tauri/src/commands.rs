@@ -2,7 +2,9 @@
 //! [`ErrorReport`].
 
 use fleetward_core::companies::Company;
-use fleetward_core::connection::{Connection, ConnectionDraft, ConnectionTest};
+use fleetward_core::connection::{
+    Connection, ConnectionDraft, ConnectionTest, Region, SavedConnection,
+};
 use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
 use fleetward_core::organizations::{
     DiscoverySummary, MappingChoice, MappingOptions, OrganizationRow,
@@ -10,8 +12,9 @@ use fleetward_core::organizations::{
 use fleetward_core::{EngineStatus, ErrorKind, ErrorReport, Trigger};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::models::{ConnectionSetup, RegionOption, SavedConnection};
-use crate::{tray, updater, AppInfo, AppState, UpdateCheck};
+use crate::input::Input;
+use crate::models::{ConnectionSetup, RegionOption};
+use crate::{updater, AppInfo, AppState, UpdateCheck};
 
 type Reply<T> = Result<T, ErrorReport>;
 
@@ -26,14 +29,10 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn set_schedules_paused<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    paused: bool,
-) -> Reply<EngineStatus> {
+pub fn set_schedules_paused(state: State<'_, AppState>, paused: bool) -> Reply<EngineStatus> {
+    // The tray's check mark follows the engine's `SchedulesChanged` event.
     let engine = state.engine()?;
     engine.set_schedules_paused(paused);
-    tray::show_paused(&app, paused);
     Ok(engine.status())
 }
 
@@ -61,10 +60,10 @@ pub async fn check_for_updates<R: Runtime>(
 pub async fn connection_setup(state: State<'_, AppState>) -> Reply<ConnectionSetup> {
     let engine = state.engine()?.clone();
     Ok(ConnectionSetup {
-        regions: ninjaone::Region::ALL
+        regions: Region::ALL
             .iter()
             .map(|r| RegionOption {
-                code: r.code().into(),
+                code: *r,
                 label: r.label().into(),
                 host: r.host().into(),
             })
@@ -77,8 +76,9 @@ pub async fn connection_setup(state: State<'_, AppState>) -> Reply<ConnectionSet
 #[tauri::command]
 pub async fn test_connection(
     state: State<'_, AppState>,
-    draft: ConnectionDraft,
+    draft: Input<ConnectionDraft>,
 ) -> Reply<ConnectionTest> {
+    let draft = draft.get()?;
     let engine = state.engine()?.clone();
     Ok(engine.test_connection(&draft).await?)
 }
@@ -86,16 +86,11 @@ pub async fn test_connection(
 #[tauri::command]
 pub async fn save_connection(
     state: State<'_, AppState>,
-    draft: ConnectionDraft,
+    draft: Input<ConnectionDraft>,
 ) -> Reply<SavedConnection> {
+    let draft = draft.get()?;
     let engine = state.engine()?.clone();
-    let (connection, test) = engine.save_connection(&draft).await?;
-    let discovery = engine.discover_organizations(connection.id).await?;
-    Ok(SavedConnection {
-        connection,
-        test,
-        discovery,
-    })
+    Ok(engine.save_connection(&draft).await?)
 }
 
 #[tauri::command]

@@ -1,37 +1,54 @@
 //! Forwards the engine's event channel to the window (as `engine-event`), to OS
-//! notifications through the engine's rate-limit gate, and to the tray icon's state.
+//! notifications through the engine's rate-limit gate, and to the tray (its icon state and
+//! its pause check mark, which follows `SchedulesChanged` whoever paused).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use fleetward_core::notifications::{Notification, NotificationGate};
-use fleetward_core::{EngineEvent, NoticeSeverity};
+use fleetward_core::{Engine, EngineEvent, EventChannel, NoticeSeverity};
 use tauri::{AppHandle, Emitter};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::broadcast::{error::RecvError, Receiver};
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::tray::{self, TrayState};
-
-/// The event name the UI listens to.
-pub const ENGINE_EVENT: &str = "engine-event";
 
 /// How often held-back notifications are checked for a summary.
 const FLUSH_EVERY: Duration = Duration::from_secs(15);
 
-pub fn forward(app: AppHandle, mut events: Receiver<EngineEvent>) {
-    tauri::async_runtime::spawn(async move {
+/// The forwarding task. It stops when this handle is dropped (with the app's state), or when
+/// the engine's channel closes.
+pub struct EventForwarder {
+    task: tauri::async_runtime::JoinHandle<()>,
+}
+
+impl Drop for EventForwarder {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
+    let mut events = engine.subscribe();
+    let clock = engine.clock();
+    let task = tauri::async_runtime::spawn(async move {
         let mut gate = NotificationGate::default();
         let mut flush = tokio::time::interval(FLUSH_EVERY);
         loop {
             tokio::select! {
                 received = events.recv() => match received {
                     Ok(event) => {
-                        if let Err(err) = app.emit(ENGINE_EVENT, &event) {
+                        if let Err(err) = app.emit(EventChannel::EngineEvent.name(), &event) {
                             tracing::warn!(error = %err, "could not forward an engine event to the window");
                         }
-                        if let EngineEvent::Notice { severity: NoticeSeverity::Error, .. } = event {
-                            tray::set_state(&app, TrayState::Attention);
+                        match &event {
+                            EngineEvent::Notice { severity: NoticeSeverity::Error, .. } => {
+                                tray::set_state(&app, TrayState::Attention);
+                            }
+                            EngineEvent::SchedulesChanged { paused } => tray::show_paused(&app, *paused),
+                            _ => {}
                         }
-                        let now = chrono::Utc::now();
+                        let now = clock.now();
                         if let Some(summary) = gate.flush(now) {
                             notify(&app, &summary);
                         }
@@ -44,13 +61,14 @@ pub fn forward(app: AppHandle, mut events: Receiver<EngineEvent>) {
                     Err(RecvError::Closed) => break,
                 },
                 _ = flush.tick() => {
-                    if let Some(summary) = gate.flush(chrono::Utc::now()) {
+                    if let Some(summary) = gate.flush(clock.now()) {
                         notify(&app, &summary);
                     }
                 }
             }
         }
     });
+    EventForwarder { task }
 }
 
 pub fn notify(app: &AppHandle, notification: &Notification) {

@@ -1,10 +1,10 @@
 //! Types the shell adds to the IPC contract. Generated into `ui/src/bindings/` by ts-rs
 //! (`cargo test` writes them; `cargo xtask test` fails when that leaves a diff).
 
-use fleetward_core::connection::{Connection, ConnectionTest};
-use fleetward_core::demo::DemoTenant;
-use fleetward_core::organizations::DiscoverySummary;
+use fleetward_core::connection::{Connection, Region};
 use fleetward_core::{EngineStatus, ErrorReport};
+
+use crate::DemoTenant;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -43,7 +43,7 @@ pub struct UpdateCheck {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RegionOption {
-    pub code: String,
+    pub code: Region,
     pub label: String,
     pub host: String,
 }
@@ -57,14 +57,4 @@ pub struct ConnectionSetup {
     pub connections: Vec<Connection>,
     /// Present in demo mode: the built-in simulator's ready-made tenant.
     pub demo: Option<DemoTenant>,
-}
-
-/// The result of Save: the saved connection, its passing test and the first discovery.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SavedConnection {
-    pub connection: Connection,
-    pub test: ConnectionTest,
-    pub discovery: DiscoverySummary,
 }

@@ -12,9 +12,6 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Wry};
 
 pub const ID: &str = "main-tray";
 
-/// Event that asks the UI to open a screen (payload: the route, e.g. "/connection").
-pub const NAVIGATE_EVENT: &str = "navigate";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(dead_code)] // `Syncing` is set by the sync capability's progress events.
 pub enum TrayState {
@@ -93,13 +90,13 @@ fn sync_all(app: &AppHandle, engine: Arc<Engine>) {
             );
             if err.kind() == fleetward_core::ErrorKind::NotConfigured {
                 crate::show_main_window(&app);
-                let _ = app.emit(NAVIGATE_EVENT, "/connection");
+                let _ = app.emit(fleetward_core::EventChannel::Navigate.name(), "/connection");
             }
         }
     });
 }
 
-/// Keeps the menu's check mark in step when schedules are paused from Settings.
+/// Keeps the menu's check mark in step with the engine (called on `SchedulesChanged`).
 pub fn show_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
     if let Some(menu) = app.try_state::<TrayMenu<R>>() {
         let _ = menu.pause.set_checked(paused);

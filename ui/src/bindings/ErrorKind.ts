@@ -4,4 +4,4 @@
  * Stable, machine-readable category of an [`Error`]. The UI and the CLI's exit codes are
  * keyed on this; renaming a variant is a breaking change of the IPC contract.
  */
-export type ErrorKind = "invalidInput" | "notConfigured" | "notFound" | "alreadyRunning" | "authentication" | "unreachable" | "throttled" | "store" | "internal";
+export type ErrorKind = "invalidInput" | "notConfigured" | "notFound" | "alreadyRunning" | "unavailable" | "authentication" | "unreachable" | "throttled" | "store" | "internal";

@@ -6,7 +6,8 @@ import type { NinjaLocationId } from "./NinjaLocationId";
 import type { NinjaOrgId } from "./NinjaOrgId";
 
 /**
- * One organization on the Organizations screen and in `orgs list`.
+ * One organization on the Organizations screen and in `orgs list`, with every flag the
+ * screen needs: the UI decides nothing itself.
  */
 export type OrganizationRow = { connectionId: ConnectionId, orgId: NinjaOrgId, name: string, state: MappingState, companyId: CompanyId | null, companyName: string | null, 
 /**
@@ -17,6 +18,14 @@ suggestedCompanyId: CompanyId | null, suggestedCompanyName: string | null, devic
  * No longer in NinjaOne (kept, flagged).
  */
 gone: boolean, 
+/**
+ * "Accept suggestion" applies: pending, present in NinjaOne, with a suggestion.
+ */
+canAcceptSuggestion: boolean, 
+/**
+ * "Use existing" and "Create new" apply (not for an organization gone from NinjaOne).
+ */
+canMap: boolean, 
 /**
  * When non-empty, only devices of these locations sync.
  */

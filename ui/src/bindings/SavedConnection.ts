@@ -4,6 +4,7 @@ import type { ConnectionTest } from "./ConnectionTest";
 import type { DiscoverySummary } from "./DiscoverySummary";
 
 /**
- * The result of Save: the saved connection, its passing test and the first discovery.
+ * What Save (and `connect`) did: the connection, the test it passed, and the first
+ * discovery of its organizations.
  */
 export type SavedConnection = { connection: Connection, test: ConnectionTest, discovery: DiscoverySummary, };

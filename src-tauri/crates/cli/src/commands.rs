@@ -3,18 +3,23 @@
 use std::io::Read;
 
 use fleetward_core::companies::Company;
-use fleetward_core::connection::{Connection, ConnectionDraft, ConnectionTest};
+use fleetward_core::connection::{Connection, ConnectionDraft, Region};
 use fleetward_core::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions, MappingState, OrganizationRow};
-use fleetward_core::{Engine, Error, Result};
+use fleetward_core::{Engine, Error};
+use ninjaone::secrecy::SecretString;
 use serde::Serialize;
 
-use crate::output::Output;
-use crate::{CompaniesCommand, ConnectArgs, ConnectionArg, MapArgs, OrgsCommand, RegionArg};
+use crate::output::{shown, Output};
+use crate::{
+    CompaniesCommand, ConnectArgs, ConnectionArg, Failure, MapArgs, OrgsCommand, RegionArg,
+};
+
+type Result<T, E = Failure> = std::result::Result<T, E>;
 
 const SECRET_ENV: &str = "FLEETWARD_CLIENT_SECRET";
 
-pub fn validate_connect(args: &ConnectArgs) -> Result<()> {
+pub fn validate_connect(args: &ConnectArgs) -> fleetward_core::Result<()> {
     if let Some(url) = &args.base_url {
         ninjaone::BaseUrl::custom(url)?;
     }
@@ -24,17 +29,17 @@ pub fn validate_connect(args: &ConnectArgs) -> Result<()> {
     Ok(())
 }
 
-fn region_code(region: RegionArg) -> &'static str {
+fn region(region: RegionArg) -> Region {
     match region {
-        RegionArg::Us => "us",
-        RegionArg::Us2 => "us2",
-        RegionArg::Eu => "eu",
-        RegionArg::Ca => "ca",
-        RegionArg::Oc => "oc",
+        RegionArg::Us => Region::Us,
+        RegionArg::Us2 => Region::Us2,
+        RegionArg::Eu => Region::Eu,
+        RegionArg::Ca => Region::Ca,
+        RegionArg::Oc => Region::Oc,
     }
 }
 
-fn read_secret(from_stdin: bool) -> Result<String> {
+fn read_secret(from_stdin: bool) -> fleetward_core::Result<SecretString> {
     let secret = if from_stdin {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| {
@@ -46,8 +51,11 @@ fn read_secret(from_stdin: bool) -> Result<String> {
     } else {
         std::env::var(SECRET_ENV).unwrap_or_default()
     };
-    let secret = secret.trim().to_string();
-    if secret.is_empty() {
+    let secret = SecretString::from(secret);
+    if ninjaone::secrecy::ExposeSecret::expose_secret(&secret)
+        .trim()
+        .is_empty()
+    {
         return Err(Error::InvalidInput(format!(
             "No client secret given. Pipe it in with --client-secret-stdin, or set {SECRET_ENV}."
         )));
@@ -55,45 +63,32 @@ fn read_secret(from_stdin: bool) -> Result<String> {
     Ok(secret)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Connected {
-    connection: Connection,
-    test: ConnectionTest,
-    discovery: fleetward_core::organizations::DiscoverySummary,
-}
-
 pub async fn connect(engine: &Engine, out: &Output, args: ConnectArgs) -> Result<()> {
     let draft = ConnectionDraft {
         name: args.name,
-        region: args.region.map(|r| region_code(r).to_string()),
+        region: args.region.map(region),
         base_url: args.base_url,
         client_id: args.client_id,
         client_secret: read_secret(args.client_secret_stdin)?,
     };
-    out.progress("Testing the connection to NinjaOne…");
-    let (connection, test) = engine.save_connection(&draft).await?;
-    out.progress("Saved. Discovering organizations…");
-    let discovery = engine.discover_organizations(connection.id).await?;
-    let result = Connected {
-        connection,
-        test,
-        discovery,
-    };
+    out.progress(
+        "Testing the connection to NinjaOne, then saving it and discovering organizations…",
+    );
+    let result = engine.save_connection(&draft).await?;
     out.print(&result, || {
         let mut text = format!(
             "Connected to {} as connection {} ({} organizations, scopes: {}).\n{} new organizations are waiting for review: run `fleetward-cli orgs list`.",
-            result.test.host,
+            shown(&result.test.host),
             result.connection.id,
             result.test.organizations,
-            result.test.granted_scopes.join(" "),
+            shown(&result.test.granted_scopes.join(" ")),
             result.discovery.new_organizations,
         );
         for warning in &result.test.warnings {
             text.push_str(&format!("\nwarning: {warning}"));
         }
         text
-    });
+    })?;
     Ok(())
 }
 
@@ -103,7 +98,8 @@ pub async fn test_connection(engine: &Engine, out: &Output, args: ConnectionArg)
         .await?;
     out.progress(&format!(
         "Testing connection {} ({})…",
-        connection.id, connection.base_url
+        connection.id,
+        shown(&connection.base_url)
     ));
     let test = engine.retest_connection(connection.id).await?;
     out.print(&test, || {
@@ -111,13 +107,13 @@ pub async fn test_connection(engine: &Engine, out: &Output, args: ConnectionArg)
             "Connection {} works: {} organizations, scopes: {}.",
             connection.id,
             test.organizations,
-            test.granted_scopes.join(" ")
+            shown(&test.granted_scopes.join(" "))
         );
         for warning in &test.warnings {
             text.push_str(&format!("\nwarning: {warning}"));
         }
         text
-    });
+    })?;
     Ok(())
 }
 
@@ -129,9 +125,10 @@ pub async fn disconnect(engine: &Engine, out: &Output, args: ConnectionArg) -> R
     out.print(&connection, || {
         format!(
             "Disconnected {} (connection {}). Its secret is deleted and its assets retired; mappings are kept for a reconnect.",
-            connection.name, connection.id
+            shown(&connection.name),
+            connection.id
         )
-    });
+    })?;
     Ok(())
 }
 
@@ -168,14 +165,14 @@ pub async fn status(engine: &Engine, out: &Output) -> Result<()> {
             text.push_str(&format!(
                 "Connection {}:  {} {} client {} [{}]\n",
                 c.id,
-                c.name,
-                c.base_url,
-                c.client_id,
+                shown(&c.name),
+                shown(&c.base_url),
+                shown(&c.client_id),
                 if c.active { "active" } else { "disconnected" }
             ));
         }
         text
-    });
+    })?;
     Ok(())
 }
 
@@ -208,17 +205,19 @@ fn org_lines(rows: &[OrganizationRow]) -> String {
             let target = match (o.state, &o.company_name, &o.suggested_company_name) {
                 (MappingState::Mapped, Some(name), _) => format!(
                     "→ {} ({})",
-                    name,
+                    shown(name),
                     o.company_id.map(|c| c.0).unwrap_or_default()
                 ),
                 (MappingState::Ignored, _, _) => "ignored".to_string(),
-                (_, _, Some(suggestion)) => format!("pending, suggested: {suggestion}"),
+                (_, _, Some(suggestion)) => {
+                    format!("pending, suggested: {}", shown(suggestion))
+                }
                 _ => "pending".to_string(),
             };
             format!(
                 "{:>8}  {}  {}{}",
                 o.org_id.0,
-                o.name.trim(),
+                shown(o.name.trim()),
                 target,
                 if o.gone { "  [gone from NinjaOne]" } else { "" }
             )
@@ -243,7 +242,7 @@ pub async fn orgs(engine: &Engine, out: &Output, command: OrgsCommand) -> Result
                     text.push_str("\nwarning: NinjaOne has more than 5,000 organizations; only the first 5,000 are listed.");
                 }
                 text
-            });
+            })?;
         }
         OrgsCommand::AcceptSuggestions(args) => {
             let connection = engine
@@ -261,7 +260,7 @@ pub async fn orgs(engine: &Engine, out: &Output, command: OrgsCommand) -> Result
                         org_lines(&accepted)
                     )
                 }
-            });
+            })?;
         }
         OrgsCommand::Map(args) => map(engine, out, args).await?,
     }
@@ -294,7 +293,7 @@ async fn map(engine: &Engine, out: &Output, args: MapArgs) -> Result<()> {
         .await?;
     out.print(&OrgListRow::from(&row), || {
         org_lines(std::slice::from_ref(&row))
-    });
+    })?;
     Ok(())
 }
 
@@ -321,7 +320,7 @@ fn company_line(c: &Company) -> String {
     format!(
         "{:>6}  {}{}",
         c.id.0,
-        c.name,
+        shown(&c.name),
         c.compliance_tenant_id
             .as_ref()
             .map(|t| format!("  (compliance tenant {t})"))
@@ -334,8 +333,8 @@ pub async fn companies(engine: &Engine, out: &Output, command: CompaniesCommand)
         CompaniesCommand::Add { name } => {
             let company = engine.add_company(&name).await?;
             out.print(&CompanyListRow::from(&company), || {
-                format!("Added company {}: {}", company.id, company.name)
-            });
+                format!("Added company {}: {}", company.id, shown(&company.name))
+            })?;
         }
         CompaniesCommand::List => {
             let companies = engine.companies().await?;
@@ -350,7 +349,7 @@ pub async fn companies(engine: &Engine, out: &Output, command: CompaniesCommand)
                         .collect::<Vec<_>>()
                         .join("\n")
                 }
-            });
+            })?;
         }
         CompaniesCommand::Promote { company_id } => {
             let company = engine.promote_company(CompanyId(company_id)).await?;
@@ -360,48 +359,63 @@ pub async fn companies(engine: &Engine, out: &Output, command: CompaniesCommand)
                     company.id,
                     company_line(&company).trim()
                 )
-            });
+            })?;
         }
     }
     Ok(())
 }
 
-/// The headless demo: the same first steps as in the app, against the built-in simulator.
+/// The headless demo: the same first steps as in the app, against the built-in simulator,
+/// in a data folder of its own (see `main`).
 pub async fn demo(engine: &Engine, out: &Output) -> Result<()> {
     out.progress("Running Fleetward's headless demo against the built-in NinjaOne simulator.");
     status(engine, out).await?;
-    let demo = fleetward_core::demo::Demo::start(0).await?;
-    let tenant = demo.tenant().clone();
-    println!(
+    let simulator = ninjaone_sim::demo::start(0).await.map_err(|e| {
+        Error::Internal(format!(
+            "The demo NinjaOne simulator could not start on 127.0.0.1: {e}. Try again."
+        ))
+    })?;
+    out.say(&format!(
         "\n{}: simulated NinjaOne at {}",
-        tenant.name, tenant.base_url
-    );
-    let draft = tenant.draft();
-    let test = engine.test_connection(&draft).await?;
-    println!(
-        "Test connection: {} organizations, scopes: {}",
-        test.organizations,
-        test.granted_scopes.join(" ")
-    );
-    let (connection, _) = engine.save_connection(&draft).await?;
-    let discovery = engine.discover_organizations(connection.id).await?;
-    println!(
-        "Saved as connection {}; {} organizations discovered.",
-        connection.id, discovery.organizations
-    );
-    let rows = engine.organizations(connection.id).await?;
+        ninjaone_sim::demo::NAME,
+        simulator.base_url()
+    ))?;
+    let draft = ConnectionDraft {
+        name: Some(ninjaone_sim::demo::NAME.into()),
+        region: None,
+        base_url: Some(simulator.base_url()),
+        client_id: ninjaone_sim::demo::CLIENT_ID.into(),
+        client_secret: SecretString::from(ninjaone_sim::demo::CLIENT_SECRET),
+    };
+    let saved = engine.save_connection(&draft).await?;
+    out.say(&format!(
+        "Test connection: {} organizations, scopes: {}\nSaved as connection {}; {} organizations discovered.",
+        saved.test.organizations,
+        saved.test.granted_scopes.join(" "),
+        saved.connection.id,
+        saved.discovery.organizations
+    ))?;
+    let connection = saved.connection.id;
+    let rows = engine.organizations(connection).await?;
     for row in rows.iter().take(2) {
         engine
             .map_organization(
-                connection.id,
+                connection,
                 row.org_id,
                 &MappingChoice::CreateNew,
                 &MappingOptions::default(),
             )
             .await?;
     }
-    println!("Mapped the first two organizations to new companies:");
-    println!("{}", org_lines(&engine.organizations(connection.id).await?));
-    demo.shutdown().await;
+    out.say("Mapped the first two organizations to new companies:")?;
+    out.say(&org_lines(&engine.organizations(connection).await?))?;
+    let listed: Vec<OrgListRow> = engine
+        .organizations(connection)
+        .await?
+        .iter()
+        .map(OrgListRow::from)
+        .collect();
+    out.print(&listed, String::new)?;
+    simulator.shutdown().await;
     Ok(())
 }

@@ -8,6 +8,9 @@ pub const AUTHENTICATION: u8 = 3;
 pub const UNREACHABLE: u8 = 4;
 pub const THROTTLED: u8 = 5;
 pub const STORE: u8 = 6;
+pub const ALREADY_RUNNING: u8 = 7;
+/// 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+pub const INTERRUPTED: u8 = 130;
 
 pub fn code_for(kind: ErrorKind) -> u8 {
     match kind {
@@ -16,6 +19,7 @@ pub fn code_for(kind: ErrorKind) -> u8 {
         ErrorKind::Unreachable => UNREACHABLE,
         ErrorKind::Throttled => THROTTLED,
         ErrorKind::Store => STORE,
-        ErrorKind::NotConfigured | ErrorKind::AlreadyRunning | ErrorKind::Internal => OTHER,
+        ErrorKind::AlreadyRunning => ALREADY_RUNNING,
+        ErrorKind::NotConfigured | ErrorKind::Unavailable | ErrorKind::Internal => OTHER,
     }
 }

@@ -9,7 +9,10 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use fleetward_core::secrets::DemoFolderSecrets;
 use fleetward_core::{data_dir, Engine, EngineConfig};
 
 #[derive(Debug, Parser)]
@@ -129,6 +132,29 @@ enum CompaniesCommand {
     Promote { company_id: i64 },
 }
 
+/// How a command ended other than with success.
+#[derive(Debug)]
+pub enum Failure {
+    Engine(fleetward_core::Error),
+    /// Stdout was closed by its reader (`| head -1`): end quietly.
+    OutputClosed,
+}
+
+impl From<fleetward_core::Error> for Failure {
+    fn from(err: fleetward_core::Error) -> Failure {
+        Failure::Engine(err)
+    }
+}
+
+impl From<output::PrintError> for Failure {
+    fn from(err: output::PrintError) -> Failure {
+        match err {
+            output::PrintError::Closed => Failure::OutputClosed,
+            output::PrintError::Failed(err) => Failure::Engine(err),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -141,8 +167,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: a log file keeps plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLEETWARD_LOG")
                 .unwrap_or_else(|_| "warn".into()),
@@ -155,39 +184,50 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::OTHER);
         }
     };
-    match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = run(cli) => Some(outcome),
+            // Dropping the command's future rolls back any transaction in flight.
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    match outcome {
+        Some(Ok(())) | Some(Err(Failure::OutputClosed)) => ExitCode::SUCCESS,
+        Some(Err(Failure::Engine(err))) => {
             eprintln!("error: {err}");
             ExitCode::from(exit::code_for(err.kind()))
+        }
+        None => {
+            eprintln!("Stopped (Ctrl-C). Nothing half-written was kept; run the command again to finish it.");
+            ExitCode::from(exit::INTERRUPTED)
         }
     }
 }
 
-async fn run(cli: Cli) -> fleetward_core::Result<()> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     // Input errors are found before the store is opened, so a typo never waits on a lock.
     if let Command::Connect(args) = &cli.command {
         commands::validate_connect(args)?;
     }
-    // The headless demo never writes into the real store unless told where to write.
-    let demo_folder = match (
-        &cli.command,
-        &cli.data_dir,
-        std::env::var_os(data_dir::DATA_DIR_ENV),
-    ) {
-        (Command::Demo, None, None) => Some(tempfile::tempdir().map_err(|e| {
-            fleetward_core::Error::Internal(format!("No temporary folder for the demo: {e}"))
-        })?),
-        _ => None,
+    let (config, _demo_folder) = match cli.command {
+        Command::Demo => demo_config(cli.data_dir.clone())?,
+        _ => (
+            EngineConfig::new(data_dir::from_env(cli.data_dir.clone())?),
+            None,
+        ),
     };
-    let explicit = cli
-        .data_dir
-        .clone()
-        .or_else(|| demo_folder.as_ref().map(|d| d.path().to_path_buf()));
-    let data_dir = data_dir::from_env(explicit)?;
-    let engine = Engine::start(EngineConfig::new(data_dir)).await?;
+    let engine = Engine::start(config).await?;
+    // What the engine waits for (throttling, retries, timeouts) is said on stderr as it happens.
+    let mut events = engine.subscribe();
+    let waits = tokio::spawn(async move {
+        while let Ok(event) = events.recv().await {
+            if let fleetward_core::EngineEvent::Waiting { message } = event {
+                eprintln!("waiting: {message}");
+            }
+        }
+    });
     let out = output::Output::new(cli.json);
-    match cli.command {
+    let result = match cli.command {
         Command::Connect(args) => commands::connect(&engine, &out, args).await,
         Command::TestConnection(args) => commands::test_connection(&engine, &out, args).await,
         Command::Disconnect(args) => commands::disconnect(&engine, &out, args).await,
@@ -195,5 +235,37 @@ async fn run(cli: Cli) -> fleetward_core::Result<()> {
         Command::Orgs(command) => commands::orgs(&engine, &out, command).await,
         Command::Companies(command) => commands::companies(&engine, &out, command).await,
         Command::Demo => commands::demo(&engine, &out).await,
+    };
+    waits.abort();
+    result
+}
+
+/// The headless demo never touches a real store: it runs in a new temporary folder, or in
+/// the folder `--data-dir` names if that folder is empty or already a demo's. Its made-up
+/// data needs no keychain: the key lives beside its store (SPEC §9).
+fn demo_config(
+    explicit: Option<PathBuf>,
+) -> fleetward_core::Result<(EngineConfig, Option<tempfile::TempDir>)> {
+    let (folder, temporary) = match explicit {
+        Some(folder) => (folder, None),
+        None => {
+            let temporary = tempfile::tempdir().map_err(|e| {
+                fleetward_core::Error::Internal(format!("No temporary folder for the demo: {e}"))
+            })?;
+            (temporary.path().to_path_buf(), Some(temporary))
+        }
+    };
+    if !DemoFolderSecrets::is_demo_folder(&folder) {
+        return Err(fleetward_core::Error::InvalidInput(format!(
+            "{} holds a real Fleetward store; the demo only runs in a folder of its own. Leave out \
+             --data-dir (the demo then uses a temporary folder), or name an empty folder.",
+            folder.display()
+        )));
     }
+    let config = EngineConfig {
+        secrets: Arc::new(DemoFolderSecrets::new(&folder)),
+        store_key: None,
+        ..EngineConfig::new(folder)
+    };
+    Ok((config, temporary))
 }

@@ -339,8 +339,13 @@ fn connect_map_and_promote_end_to_end() {
     let out = run(data, &["orgs", "list"]);
     assert_eq!(
         out.status.code(),
-        Some(1),
-        "nothing to list from without a connection"
+        Some(2),
+        "after a disconnect the answer is the disconnect, as bad input (SPEC §10 exit 2)"
+    );
+    assert!(
+        stderr(&out).contains("was disconnected on"),
+        "{}",
+        stderr(&out)
     );
     assert!(stderr(&out).contains("connect"), "{}", stderr(&out));
     let reconnected = json(&connect(data, &s.sim, "sim-secret"));

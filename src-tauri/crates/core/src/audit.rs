@@ -1,13 +1,11 @@
 //! The audit trail (SPEC §4): who did what to which company, never pruned. Written in the
 //! same transaction as the change it records, so the trail and the data cannot disagree.
 
-use serde::Serialize;
-use sqlx::{Row, Sqlite, Transaction};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ids::{CompanyId, ComplianceTenantId};
-use crate::store::database;
-use crate::{Engine, Result};
 
 /// Whose record an event belongs to.
 pub enum Scope<'a> {
@@ -16,35 +14,76 @@ pub enum Scope<'a> {
     Tenant(CompanyId, &'a ComplianceTenantId),
 }
 
-pub async fn record(
-    tx: &mut Transaction<'_, Sqlite>,
-    at: &str,
-    scope: Scope<'_>,
-    action: &str,
-    detail: &str,
-) -> Result<()> {
-    let (label, company, tenant) = match scope {
-        Scope::Msp => ("msp".to_string(), None, None),
-        Scope::Company(id) => (format!("company:{id}"), Some(id.0), None),
-        Scope::Tenant(id, tenant) => (
-            format!("tenant:{tenant}"),
-            Some(id.0),
-            Some(tenant.as_str().to_string()),
-        ),
-    };
-    sqlx::query(
-        "INSERT INTO audit_events (at, scope, company_id, compliance_tenant_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .bind(at)
-    .bind(label)
-    .bind(company)
-    .bind(tenant)
-    .bind(action)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await
-    .map_err(database)?;
-    Ok(())
+impl Scope<'_> {
+    /// The label shown in `audit list` (`msp`, `company:7`, `tenant:ct_…`).
+    pub fn label(&self) -> String {
+        match self {
+            Scope::Msp => "msp".into(),
+            Scope::Company(id) => format!("company:{id}"),
+            Scope::Tenant(_, tenant) => format!("tenant:{tenant}"),
+        }
+    }
+
+    pub fn company(&self) -> Option<CompanyId> {
+        match self {
+            Scope::Msp => None,
+            Scope::Company(id) | Scope::Tenant(id, _) => Some(*id),
+        }
+    }
+
+    pub fn tenant(&self) -> Option<&ComplianceTenantId> {
+        match self {
+            Scope::Tenant(_, tenant) => Some(tenant),
+            _ => None,
+        }
+    }
+}
+
+/// What happened. Stored as its SCREAMING_SNAKE_CASE name; a name this version does not know
+/// is an error when read, never guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum AuditAction {
+    ConnectionSaved,
+    ConnectionDisconnected,
+    /// On every compliance tenant a disconnected connection fed (SPEC §6).
+    NinjaoneDisconnected,
+    OrganizationsDiscovered,
+    OrganizationMapped,
+    CompanyCreated,
+    CompanyRenamed,
+    ComplianceTenantCreated,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 8] = [
+        AuditAction::ConnectionSaved,
+        AuditAction::ConnectionDisconnected,
+        AuditAction::NinjaoneDisconnected,
+        AuditAction::OrganizationsDiscovered,
+        AuditAction::OrganizationMapped,
+        AuditAction::CompanyCreated,
+        AuditAction::CompanyRenamed,
+        AuditAction::ComplianceTenantCreated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::ConnectionSaved => "CONNECTION_SAVED",
+            AuditAction::ConnectionDisconnected => "CONNECTION_DISCONNECTED",
+            AuditAction::NinjaoneDisconnected => "NINJAONE_DISCONNECTED",
+            AuditAction::OrganizationsDiscovered => "ORGANIZATIONS_DISCOVERED",
+            AuditAction::OrganizationMapped => "ORGANIZATION_MAPPED",
+            AuditAction::CompanyCreated => "COMPANY_CREATED",
+            AuditAction::CompanyRenamed => "COMPANY_RENAMED",
+            AuditAction::ComplianceTenantCreated => "COMPLIANCE_TENANT_CREATED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
 }
 
 /// One row of `audit list`.
@@ -52,29 +91,23 @@ pub async fn record(
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AuditEvent {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub scope: String,
-    pub action: String,
+    pub action: AuditAction,
     pub detail: String,
 }
 
-impl Engine {
-    pub async fn audit_events(&self, company: Option<CompanyId>) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(
-            "SELECT at, scope, action, detail FROM audit_events WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id DESC",
-        )
-        .bind(company.map(|c| c.0))
-        .fetch_all(self.store.pool())
-        .await
-        .map_err(database)?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEvent {
-                at: r.get("at"),
-                scope: r.get("scope"),
-                action: r.get("action"),
-                detail: r.get("detail"),
-            })
-            .collect())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_is_stored_by_the_name_it_serialises_to() {
+        for action in AuditAction::ALL {
+            let json = serde_json::to_value(action).unwrap();
+            assert_eq!(json, serde_json::json!(action.as_str()));
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(AuditAction::parse("SOMETHING_NEWER"), None);
     }
 }

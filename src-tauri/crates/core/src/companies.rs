@@ -1,14 +1,20 @@
 //! Companies: the MSP's customers (SPEC §4). Made by hand, by "Create new" on an
-//! organization, or by import; a company can be promoted to a compliance tenant.
+//! organization, or by import; a company can be promoted to a compliance tenant. This module
+//! holds the naming rules; the queries are in `store::companies`.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 use ts_rs::TS;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::ids::{CompanyId, ComplianceTenantId};
-use crate::store::database;
-use crate::{audit, time, Engine, Error, Result};
+use crate::audit::{AuditAction, Scope};
+use crate::ids::{CompanyId, ComplianceTenantId, NinjaOrgId};
+use crate::store::{self, Store};
+use crate::{Error, Result};
+
+/// Longer names are refused when typed and shortened when they come from NinjaOne: a name is
+/// a label in lists and tickets, and nothing longer fits anywhere it is shown.
+pub const MAX_NAME_CHARS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -21,7 +27,7 @@ pub struct Company {
     pub mapped_organizations: u32,
     /// Active assets.
     pub assets: u32,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The key two names must share to match: trimmed, Unicode-normalised (NFC) and lower-cased
@@ -30,165 +36,137 @@ pub fn name_key(name: &str) -> String {
     name.trim().nfc().collect::<String>().to_lowercase()
 }
 
-impl Engine {
-    /// Adds a company. A second company with the same name (by [`name_key`]) is refused.
-    pub async fn add_company(&self, name: &str) -> Result<Company> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::InvalidInput("A company needs a name.".into()));
-        }
-        if let Some(existing) = self.company_named(name).await? {
-            return Err(Error::InvalidInput(format!(
-                "A company named \"{}\" already exists (id {}).",
-                existing.name, existing.id
-            )));
-        }
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let now = time::format(self.now());
-        let id = insert_company(&mut tx, name, &now).await?;
-        audit::record(
+/// A name a person typed: trimmed; refused when empty, too long, or carrying control
+/// characters (a line break or an escape sequence in a name would forge rows and colours
+/// wherever it is printed).
+pub fn typed_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidInput("A company needs a name.".into()));
+    }
+    if name.chars().any(is_unprintable) {
+        return Err(Error::InvalidInput(
+            "A company name cannot contain control characters (line breaks, tabs, escape codes or \
+             direction overrides). Type it on one line."
+                .into(),
+        ));
+    }
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "A company name can have at most {MAX_NAME_CHARS} characters; this one has {length}."
+        )));
+    }
+    Ok(name.to_string())
+}
+
+/// The company name "Create new" gives an organization's company. NinjaOne's text is not
+/// refused but made safe: control characters become spaces, runs of spaces fold, the length
+/// is capped, and an empty name falls back to "Organization <id>".
+pub fn name_for_organization(name: &str, org: NinjaOrgId) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if is_unprintable(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let capped: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
+    if capped.is_empty() {
+        format!("Organization {org}")
+    } else {
+        capped
+    }
+}
+
+/// Control characters and the bidirectional overrides that reorder how text is shown.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+pub async fn get(store: &Store, id: CompanyId) -> Result<Company> {
+    store::companies::get(store.pool(), id)
+        .await?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "There is no company {id}. List them with `fleetward-cli companies list`."
+            ))
+        })
+}
+
+/// Adds a company. A second company with the same name (by [`name_key`]) is refused, also
+/// when another process adds it at the same moment: the schema's unique key decides.
+pub async fn add(store: &Store, name: &str, now: DateTime<Utc>) -> Result<Company> {
+    let name = typed_name(name)?;
+    let mut tx = store.write().await?;
+    let Some(id) = store::companies::insert(&mut tx, &name, now).await? else {
+        let existing = store::companies::id_named(&mut tx, &name).await?;
+        return Err(already_named(&name, existing));
+    };
+    store::audit::record(
+        &mut tx,
+        now,
+        Scope::Company(id),
+        AuditAction::CompanyCreated,
+        &name,
+    )
+    .await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+pub async fn rename(
+    store: &Store,
+    id: CompanyId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Company> {
+    let name = typed_name(name)?;
+    let before = get(store, id).await?;
+    let mut tx = store.write().await?;
+    if !store::companies::rename(&mut tx, id, &name).await? {
+        let existing = store::companies::id_named(&mut tx, &name).await?;
+        return Err(already_named(&name, existing));
+    }
+    store::audit::record(
+        &mut tx,
+        now,
+        Scope::Company(id),
+        AuditAction::CompanyRenamed,
+        &format!("{} → {name}", before.name),
+    )
+    .await?;
+    tx.commit().await?;
+    get(store, id).await
+}
+
+/// Gives the company its own compliance tenant id; promoting twice keeps the first id.
+pub async fn promote(store: &Store, id: CompanyId, now: DateTime<Utc>) -> Result<Company> {
+    let company = get(store, id).await?;
+    if company.compliance_tenant_id.is_some() {
+        return Ok(company);
+    }
+    let tenant = ComplianceTenantId::generate();
+    let mut tx = store.write().await?;
+    if store::companies::set_compliance_tenant(&mut tx, id, &tenant).await? {
+        store::audit::record(
             &mut tx,
-            &now,
-            audit::Scope::Company(id),
-            "COMPANY_CREATED",
-            name,
-        )
-        .await?;
-        tx.commit().await.map_err(database)?;
-        self.company(id).await
-    }
-
-    pub async fn companies(&self) -> Result<Vec<Company>> {
-        let rows = sqlx::query(&format!(
-            "{COMPANY_QUERY} ORDER BY c.name COLLATE NOCASE, c.id"
-        ))
-        .fetch_all(self.store.pool())
-        .await
-        .map_err(database)?;
-        Ok(rows.iter().map(company_from_row).collect())
-    }
-
-    pub async fn company(&self, id: CompanyId) -> Result<Company> {
-        let row = sqlx::query(&format!("{COMPANY_QUERY} WHERE c.id = ?1"))
-            .bind(id.0)
-            .fetch_optional(self.store.pool())
-            .await
-            .map_err(database)?
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "There is no company {id}. List them with `fleetward-cli companies list`."
-                ))
-            })?;
-        Ok(company_from_row(&row))
-    }
-
-    pub async fn company_named(&self, name: &str) -> Result<Option<Company>> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM companies WHERE name_key = ?1 ORDER BY id LIMIT 1")
-                .bind(name_key(name))
-                .fetch_optional(self.store.pool())
-                .await
-                .map_err(database)?;
-        match id {
-            Some(id) => Ok(Some(self.company(CompanyId(id)).await?)),
-            None => Ok(None),
-        }
-    }
-
-    pub async fn rename_company(&self, id: CompanyId, name: &str) -> Result<Company> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::InvalidInput("A company needs a name.".into()));
-        }
-        let before = self.company(id).await?;
-        if let Some(other) = self.company_named(name).await?.filter(|c| c.id != id) {
-            return Err(Error::InvalidInput(format!(
-                "Another company is already named \"{}\" (id {}).",
-                other.name, other.id
-            )));
-        }
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let now = time::format(self.now());
-        sqlx::query("UPDATE companies SET name = ?1, name_key = ?2 WHERE id = ?3")
-            .bind(name)
-            .bind(name_key(name))
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        audit::record(
-            &mut tx,
-            &now,
-            audit::Scope::Company(id),
-            "COMPANY_RENAMED",
-            &format!("{} → {name}", before.name),
-        )
-        .await?;
-        tx.commit().await.map_err(database)?;
-        self.company(id).await
-    }
-
-    /// Gives the company its own compliance tenant id; promoting twice keeps the first id.
-    pub async fn promote_company(&self, id: CompanyId) -> Result<Company> {
-        let company = self.company(id).await?;
-        if company.compliance_tenant_id.is_some() {
-            return Ok(company);
-        }
-        let tenant = ComplianceTenantId::generate();
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let now = time::format(self.now());
-        sqlx::query("UPDATE companies SET compliance_tenant_id = ?1 WHERE id = ?2 AND compliance_tenant_id IS NULL")
-            .bind(tenant.as_str())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        audit::record(
-            &mut tx,
-            &now,
-            audit::Scope::Tenant(id, &tenant),
-            "COMPLIANCE_TENANT_CREATED",
+            now,
+            Scope::Tenant(id, &tenant),
+            AuditAction::ComplianceTenantCreated,
             &company.name,
         )
         .await?;
-        tx.commit().await.map_err(database)?;
-        self.company(id).await
     }
+    tx.commit().await?;
+    get(store, id).await
 }
 
-pub(crate) async fn insert_company(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    name: &str,
-    now: &str,
-) -> Result<CompanyId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (name, name_key, created_at) VALUES (?1, ?2, ?3) RETURNING id",
-    )
-    .bind(name.trim())
-    .bind(name_key(name))
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(database)?;
-    Ok(CompanyId(id))
-}
-
-const COMPANY_QUERY: &str = "SELECT c.id, c.name, c.compliance_tenant_id, c.created_at, \
-     (SELECT count(*) FROM mappings m WHERE m.company_id = c.id AND m.state = 'mapped') AS mapped, \
-     (SELECT count(*) FROM assets a WHERE a.company_id = c.id AND a.status = 'active') AS assets \
-     FROM companies c";
-
-fn company_from_row(row: &sqlx::sqlite::SqliteRow) -> Company {
-    Company {
-        id: CompanyId(row.get("id")),
-        name: row.get("name"),
-        compliance_tenant_id: row
-            .get::<Option<String>, _>("compliance_tenant_id")
-            .map(ComplianceTenantId::from_stored),
-        mapped_organizations: row.get::<i64, _>("mapped") as u32,
-        assets: row.get::<i64, _>("assets") as u32,
-        created_at: row.get("created_at"),
-    }
+fn already_named(name: &str, existing: Option<CompanyId>) -> Error {
+    Error::InvalidInput(match existing {
+        Some(id) => format!("A company named \"{name}\" already exists (id {id})."),
+        None => format!("A company named \"{name}\" already exists."),
+    })
 }
 
 #[cfg(test)]
@@ -208,6 +186,44 @@ mod tests {
             name_key("Bäckerei"),
             name_key("Backerei"),
             "accents still count"
+        );
+    }
+
+    #[test]
+    fn a_typed_name_is_trimmed_and_refused_when_empty_too_long_or_with_control_characters() {
+        assert_eq!(typed_name("  Acme Ltd ").unwrap(), "Acme Ltd");
+        for bad in [
+            "   ",
+            "Acme\nLtd",
+            "Acme\u{1b}[2J",
+            "Bell\u{7}",
+            "Evil\u{202E}dtL",
+            "Car\rriage",
+        ] {
+            let err = typed_name(bad).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{bad:?}");
+        }
+        assert!(typed_name(&"x".repeat(MAX_NAME_CHARS)).is_ok());
+        let err = typed_name(&"x".repeat(200_000)).unwrap_err();
+        assert!(err.to_string().contains("at most 200"), "{err}");
+    }
+
+    #[test]
+    fn an_organization_name_is_made_safe_and_never_empty() {
+        assert_eq!(
+            name_for_organization("Acme\n\u{1b}[31mLtd\u{7}", NinjaOrgId(4)),
+            "Acme [31mLtd"
+        );
+        assert_eq!(
+            name_for_organization("  ", NinjaOrgId(42)),
+            "Organization 42"
+        );
+        assert_eq!(name_for_organization("", NinjaOrgId(7)), "Organization 7");
+        assert_eq!(
+            name_for_organization(&"é".repeat(500), NinjaOrgId(1))
+                .chars()
+                .count(),
+            MAX_NAME_CHARS
         );
     }
 }

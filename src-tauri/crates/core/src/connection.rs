@@ -1,105 +1,145 @@
 //! NinjaOne connections (SPEC §2): test with the values as typed, save only after a passing
-//! test, keep the secret in the encrypted store and never hand it back out.
+//! test, keep the secret in the encrypted store and never hand it back out. The queries are
+//! in `store::connections`; disconnect's effects on assets and compliance tenants are in
+//! `assets::retirement` and `compliance`.
 
-use std::sync::Arc;
-
+use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
-use ninjaone::{BaseUrl, Client, ClientConfig, Credentials, Region};
+use ninjaone::{BaseUrl, Client, Credentials};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use ts_rs::TS;
 
+use crate::assets::RetiredReason;
+use crate::audit::{AuditAction, Scope};
 use crate::ids::ConnectionId;
-use crate::store::database;
-use crate::{audit, time, Engine, Error, Result};
+use crate::organizations::discovery::ORGANIZATION_CAP;
+use crate::organizations::DiscoverySummary;
+use crate::store::{self, Store};
+use crate::{compliance, Error, Result};
 
-/// Organizations beyond this are not listed; discovery marks the connection truncated.
-pub const ORGANIZATION_CAP: usize = 5_000;
+/// NinjaOne's regions (SPEC §2), as the picker, the store and the CLI name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Region {
+    Us,
+    Us2,
+    Eu,
+    Ca,
+    Oc,
+}
 
-/// What the technician typed. The secret crosses IPC in this direction only.
-#[derive(Clone, Deserialize, TS)]
+impl Region {
+    pub const ALL: [Region; 5] = [Region::Us, Region::Us2, Region::Eu, Region::Ca, Region::Oc];
+
+    pub fn code(self) -> &'static str {
+        self.ninjaone().code()
+    }
+
+    pub fn parse(code: &str) -> Option<Region> {
+        Region::ALL
+            .into_iter()
+            .find(|r| r.code() == code.trim().to_ascii_lowercase())
+    }
+
+    pub fn label(self) -> &'static str {
+        self.ninjaone().label()
+    }
+
+    pub fn host(self) -> &'static str {
+        self.ninjaone().host()
+    }
+
+    pub fn ninjaone(self) -> ninjaone::Region {
+        match self {
+            Region::Us => ninjaone::Region::Us,
+            Region::Us2 => ninjaone::Region::Us2,
+            Region::Eu => ninjaone::Region::Eu,
+            Region::Ca => ninjaone::Region::Ca,
+            Region::Oc => ninjaone::Region::Oc,
+        }
+    }
+}
+
+/// What the technician typed. The secret crosses IPC in this direction only, and is held
+/// as a `SecretString` from the moment it is read.
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ConnectionDraft {
     /// Shown in lists; defaults to the host.
     #[ts(optional)]
     pub name: Option<String>,
-    /// `us`, `us2`, `eu`, `ca` or `oc`; exactly one of `region` and `baseUrl`.
+    /// Exactly one of `region` and `baseUrl`.
     #[ts(optional)]
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// A custom (white-labelled) address.
     #[ts(optional)]
     pub base_url: Option<String>,
     pub client_id: String,
-    pub client_secret: String,
+    #[ts(type = "string")]
+    pub client_secret: SecretString,
 }
 
-impl std::fmt::Debug for ConnectionDraft {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectionDraft")
-            .field("region", &self.region)
-            .field("base_url", &self.base_url)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"[redacted]")
-            .finish()
-    }
-}
-
-/// Where the draft points, validated.
-struct Target {
-    region: Option<Region>,
-    base: BaseUrl,
+/// A draft checked: where it points and with which credentials.
+pub(crate) struct Target {
+    pub region: Option<Region>,
+    pub base: BaseUrl,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub name: String,
 }
 
 impl ConnectionDraft {
-    fn target(&self) -> Result<Target> {
-        let region = self
-            .region
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+    pub(crate) fn target(&self) -> Result<Target> {
         let custom = self
             .base_url
             .as_deref()
             .map(str::trim)
             .filter(|u| !u.is_empty());
-        match (region, custom) {
-            (Some(code), None) => {
-                let region = Region::parse(code).ok_or_else(|| {
-                    Error::InvalidInput(format!(
-                        "Unknown region '{code}'. Choose us, us2, eu, ca or oc."
-                    ))
-                })?;
-                Ok(Target {
-                    region: Some(region),
-                    base: BaseUrl::region(region),
-                })
+        let (region, base) = match (self.region, custom) {
+            (Some(region), None) => (Some(region), BaseUrl::region(region.ninjaone())),
+            (None, Some(url)) => (None, BaseUrl::custom(url)?),
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidInput(
+                    "Choose either a region or a custom address, not both.".into(),
+                ))
             }
-            (None, Some(url)) => Ok(Target {
-                region: None,
-                base: BaseUrl::custom(url)?,
-            }),
-            (Some(_), Some(_)) => Err(Error::InvalidInput(
-                "Choose either a region or a custom address, not both.".into(),
-            )),
-            (None, None) => Err(Error::InvalidInput(
-                "Choose a region (us, us2, eu, ca, oc) or enter a custom address.".into(),
-            )),
-        }
-    }
-
-    fn credentials(&self) -> Result<Credentials> {
-        if self.client_id.trim().is_empty() {
+            (None, None) => {
+                return Err(Error::InvalidInput(
+                    "Choose a region (us, us2, eu, ca, oc) or enter a custom address.".into(),
+                ))
+            }
+        };
+        let client_id = self.client_id.trim();
+        if client_id.is_empty() {
             return Err(Error::InvalidInput("Enter the API client id.".into()));
         }
-        if self.client_secret.trim().is_empty() {
+        let secret = self.client_secret.expose_secret().trim();
+        if secret.is_empty() {
             return Err(Error::InvalidInput("Enter the API client secret.".into()));
         }
-        Ok(Credentials::new(
-            self.client_id.clone(),
-            self.client_secret.clone(),
-        ))
+        let name = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(String::from)
+            .unwrap_or_else(|| base.host());
+        Ok(Target {
+            region,
+            base,
+            client_id: client_id.to_string(),
+            client_secret: SecretString::from(secret.to_string()),
+            name,
+        })
+    }
+}
+
+impl Target {
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(self.client_id.clone(), self.client_secret.clone())
     }
 }
 
@@ -124,311 +164,231 @@ pub struct ConnectionTest {
 pub struct Connection {
     pub id: ConnectionId,
     pub name: String,
-    pub region: Option<String>,
+    /// `None` for a custom address.
+    pub region: Option<Region>,
     pub base_url: String,
     pub client_id: String,
     pub granted_scopes: Vec<String>,
     pub active: bool,
-    pub created_at: String,
-    pub tested_at: Option<String>,
-    pub discovered_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub tested_at: Option<DateTime<Utc>>,
+    pub discovered_at: Option<DateTime<Utc>>,
+    pub disconnected_at: Option<DateTime<Utc>>,
     pub organizations_truncated: bool,
 }
 
-impl Engine {
-    fn client(&self, base: BaseUrl, credentials: Credentials) -> Result<Client> {
-        Ok(Client::new(base, credentials, self.client_config())?)
-    }
-
-    pub(crate) fn client_config(&self) -> ClientConfig {
-        ClientConfig {
-            clock: Arc::new(ninjaone::clock::SystemClock),
-            ..self.config.client.clone()
-        }
-    }
-
-    /// Test connection: a token, then the organizations the client can see.
-    pub async fn test_connection(&self, draft: &ConnectionDraft) -> Result<ConnectionTest> {
-        let target = draft.target()?;
-        let client = self.client(target.base.clone(), draft.credentials()?)?;
-        test_with(&client).await
-    }
-
-    /// Tests the draft and, only if the test passes, saves it. A connection to the same
-    /// address is reused, so mappings made before a disconnect come back (SPEC §3).
-    pub async fn save_connection(
-        &self,
-        draft: &ConnectionDraft,
-    ) -> Result<(Connection, ConnectionTest)> {
-        let target = draft.target()?;
-        let test = self.test_connection(draft).await?;
-        let now = time::format(self.now());
-        let name = draft
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(String::from)
-            .unwrap_or_else(|| target.base.host());
-        let scopes = test.granted_scopes.join(" ");
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM connections WHERE base_url = ?1 ORDER BY (client_id = ?2) DESC, active DESC, id LIMIT 1",
-        )
-        .bind(target.base.as_str())
-        .bind(draft.client_id.trim())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(database)?;
-        let id = match existing {
-            Some(id) => {
-                sqlx::query(
-                    "UPDATE connections SET name = ?1, region = ?2, client_id = ?3, client_secret = ?4, \
-                     granted_scopes = ?5, active = 1, tested_at = ?6, disconnected_at = NULL WHERE id = ?7",
-                )
-                .bind(&name)
-                .bind(target.region.map(|r| r.code()))
-                .bind(draft.client_id.trim())
-                .bind(draft.client_secret.trim())
-                .bind(&scopes)
-                .bind(&now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(database)?;
-                id
-            }
-            None => sqlx::query_scalar(
-                "INSERT INTO connections (name, region, base_url, client_id, client_secret, granted_scopes, created_at, tested_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
-            )
-            .bind(&name)
-            .bind(target.region.map(|r| r.code()))
-            .bind(target.base.as_str())
-            .bind(draft.client_id.trim())
-            .bind(draft.client_secret.trim())
-            .bind(&scopes)
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(database)?,
-        };
-        audit::record(
-            &mut tx,
-            &now,
-            audit::Scope::Msp,
-            "CONNECTION_SAVED",
-            &format!(
-                "{name} ({}), client id {}",
-                target.base,
-                draft.client_id.trim()
-            ),
-        )
-        .await?;
-        tx.commit().await.map_err(database)?;
-        let connection = self.connection(ConnectionId(id)).await?;
-        Ok((connection, test))
-    }
-
-    pub async fn connections(&self) -> Result<Vec<Connection>> {
-        let rows = sqlx::query(&format!("{CONNECTION_COLUMNS} ORDER BY id"))
-            .fetch_all(self.store.pool())
-            .await
-            .map_err(database)?;
-        rows.iter().map(connection_from_row).collect()
-    }
-
-    pub async fn connection(&self, id: ConnectionId) -> Result<Connection> {
-        let row = sqlx::query(&format!("{CONNECTION_COLUMNS} WHERE id = ?1"))
-            .bind(id.0)
-            .fetch_optional(self.store.pool())
-            .await
-            .map_err(database)?
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "There is no connection {id}. List them with `fleetward-cli status`."
-                ))
-            })?;
-        connection_from_row(&row)
-    }
-
-    /// The one active connection, or the one named; several active connections need a name.
-    pub async fn resolve_connection(&self, id: Option<ConnectionId>) -> Result<Connection> {
-        if let Some(id) = id {
-            return self.connection(id).await;
-        }
-        let active: Vec<Connection> = self
-            .connections()
-            .await?
-            .into_iter()
-            .filter(|c| c.active)
-            .collect();
-        match active.len() {
-            0 => Err(Error::NotConfigured(
-                "There is no NinjaOne connection yet. Connect first: open Connection in the app, or run `fleetward-cli connect`.".into(),
-            )),
-            1 => Ok(active.into_iter().next().expect("one element")),
-            n => Err(Error::InvalidInput(format!(
-                "There are {n} active connections; say which one with --connection ID (see `fleetward-cli status`)."
-            ))),
-        }
-    }
-
-    /// A client for a saved connection, with its stored secret.
-    pub(crate) async fn client_for(&self, id: ConnectionId) -> Result<Client> {
-        let row = sqlx::query(
-            "SELECT base_url, client_id, client_secret, active FROM connections WHERE id = ?1",
-        )
-        .bind(id.0)
-        .fetch_optional(self.store.pool())
-        .await
-        .map_err(database)?
-        .ok_or_else(|| Error::NotFound(format!("There is no connection {id}.")))?;
-        let secret: Option<String> = row.get("client_secret");
-        let (Some(secret), true) = (secret, row.get::<bool, _>("active")) else {
-            return Err(Error::NotConfigured(format!(
-                "Connection {id} is disconnected. Connect it again with its client id and secret."
-            )));
-        };
-        let base = BaseUrl::custom(row.get::<String, _>("base_url").as_str())?;
-        let secret = SecretString::from(secret);
-        self.client(
-            base,
-            Credentials::new(row.get::<String, _>("client_id"), secret.expose_secret()),
-        )
-    }
-
-    /// Re-tests a saved connection with its stored secret (`test-connection`).
-    pub async fn retest_connection(&self, id: ConnectionId) -> Result<ConnectionTest> {
-        let client = self.client_for(id).await?;
-        let test = test_with(&client).await?;
-        sqlx::query("UPDATE connections SET tested_at = ?1, granted_scopes = ?2 WHERE id = ?3")
-            .bind(time::format(self.now()))
-            .bind(test.granted_scopes.join(" "))
-            .bind(id.0)
-            .execute(self.store.pool())
-            .await
-            .map_err(database)?;
-        Ok(test)
-    }
+/// What Save (and `connect`) did: the connection, the test it passed, and the first
+/// discovery of its organizations.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SavedConnection {
+    pub connection: Connection,
+    pub test: ConnectionTest,
+    pub discovery: DiscoverySummary,
 }
 
-async fn test_with(client: &Client) -> Result<ConnectionTest> {
+/// Test connection: a token, then the organizations the client can see.
+pub async fn test(client: &Client) -> Result<ConnectionTest> {
     let grant = client.sign_in().await?;
     let organizations: Vec<_> = client
         .organizations()
         .take(ORGANIZATION_CAP + 1)
         .try_collect()
         .await?;
-    let truncated = organizations.len() > ORGANIZATION_CAP;
     if organizations.is_empty() {
         return Err(Error::NoOrganizations {
             host: client.base_url().host(),
         });
     }
-    let mut warnings = Vec::new();
     let excess = grant.excess_scopes();
-    if !excess.is_empty() {
-        warnings.push(format!(
+    let warnings = if excess.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
             "This API client was granted more than it needs ({}). Fleetward only reads; for least privilege, \
              give the API application the 'monitoring' scope only.",
             excess.join(", ")
-        ));
-    }
+        )]
+    };
     Ok(ConnectionTest {
         host: client.base_url().host(),
         organizations: organizations.len().min(ORGANIZATION_CAP) as u32,
-        organizations_truncated: truncated,
+        organizations_truncated: organizations.len() > ORGANIZATION_CAP,
         granted_scopes: grant.scopes,
         warnings,
     })
 }
 
-const CONNECTION_COLUMNS: &str =
-    "SELECT id, name, region, base_url, client_id, granted_scopes, active, created_at, \
-     tested_at, discovered_at, orgs_truncated FROM connections";
-
-fn connection_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Connection> {
-    let scopes: String = row.get("granted_scopes");
-    Ok(Connection {
-        id: ConnectionId(row.get("id")),
-        name: row.get("name"),
-        region: row.get("region"),
-        base_url: row.get("base_url"),
-        client_id: row.get("client_id"),
-        granted_scopes: scopes.split_whitespace().map(String::from).collect(),
-        active: row.get("active"),
-        created_at: row.get("created_at"),
-        tested_at: row.get("tested_at"),
-        discovered_at: row.get("discovered_at"),
-        organizations_truncated: row.get("orgs_truncated"),
-    })
+/// Saves a tested connection with its audit row (a connection to the same address is
+/// reused, so its mappings come back).
+pub(crate) async fn save(
+    store: &Store,
+    target: &Target,
+    test: &ConnectionTest,
+    now: DateTime<Utc>,
+) -> Result<ConnectionId> {
+    let mut tx = store.write().await?;
+    let id = store::connections::save(
+        &mut tx,
+        &store::connections::NewConnection {
+            name: &target.name,
+            region: target.region,
+            base_url: target.base.as_str(),
+            client_id: &target.client_id,
+            client_secret: &target.client_secret,
+            granted_scopes: &test.granted_scopes,
+        },
+        now,
+    )
+    .await?;
+    store::audit::record(
+        &mut tx,
+        now,
+        Scope::Msp,
+        AuditAction::ConnectionSaved,
+        &format!(
+            "{} ({}), client id {}",
+            target.name, target.base, target.client_id
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
-impl Engine {
-    /// Disconnect (SPEC §6): the secret is overwritten and removed, the connection goes
-    /// inactive, every asset it brought in is retired (rows kept), each affected compliance
-    /// tenant gets an audit row, and mappings stay for a reconnect.
-    pub async fn disconnect(&self, id: ConnectionId) -> Result<Connection> {
-        let connection = self.connection(id).await?;
-        let now = time::format(self.now());
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        // Overwrite before clearing so the old value does not linger in the page.
-        sqlx::query(
-            "UPDATE connections SET client_secret = zeroblob(length(client_secret)) WHERE id = ?1",
-        )
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(database)?;
-        sqlx::query("UPDATE connections SET client_secret = NULL, active = 0, disconnected_at = ?1 WHERE id = ?2")
-            .bind(&now)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        sqlx::query(
-            "UPDATE assets SET status = 'retired', retired_reason = 'NinjaOne disconnected', updated_at = ?1 \
-             WHERE connection_id = ?2 AND source = 'ninjaone' AND status != 'retired'",
-        )
-        .bind(&now)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(database)?;
-        let tenants: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT c.id, c.compliance_tenant_id, \
-                    (SELECT count(*) FROM signals s WHERE s.compliance_tenant_id = c.compliance_tenant_id) \
-             FROM companies c WHERE c.compliance_tenant_id IS NOT NULL AND c.id IN \
-             (SELECT company_id FROM mappings WHERE connection_id = ?1 AND state = 'mapped')",
-        )
-        .bind(id.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(database)?;
-        for (company, tenant, signals) in tenants {
-            let tenant = crate::ids::ComplianceTenantId::from_stored(tenant);
-            audit::record(
-                &mut tx,
-                &now,
-                audit::Scope::Tenant(crate::ids::CompanyId(company), &tenant),
-                "NINJAONE_DISCONNECTED",
-                &format!(
-                    "{} disconnected; {signals} signals already collected stay until they expire",
-                    connection.name
-                ),
-            )
-            .await?;
+/// Disconnect (SPEC §6), in one transaction: the secret is overwritten and removed, the
+/// connection goes inactive, every asset it brought in is retired (rows kept), each
+/// compliance tenant it fed gets an audit row, and mappings stay for a reconnect. The
+/// write-ahead log is then checkpointed so no page image with the secret stays in it.
+pub(crate) async fn disconnect(
+    store: &Store,
+    connection: &Connection,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    store::connections::wipe_secret(&mut tx, connection.id, now).await?;
+    store::assets::retire_from_connection(
+        &mut tx,
+        connection.id,
+        &RetiredReason::Disconnected,
+        now,
+    )
+    .await?;
+    compliance::record_disconnect(&mut tx, connection.id, &connection.name, now).await?;
+    store::audit::record(
+        &mut tx,
+        now,
+        Scope::Msp,
+        AuditAction::ConnectionDisconnected,
+        &connection.name,
+    )
+    .await?;
+    tx.commit().await?;
+    store.checkpoint().await
+}
+
+/// Which saved connection an action means: the one named, or the only active one.
+pub fn choose(connections: Vec<Connection>, id: Option<ConnectionId>) -> Result<Connection> {
+    if let Some(id) = id {
+        return connections.into_iter().find(|c| c.id == id).ok_or_else(|| {
+            Error::NotFound(format!(
+                "There is no connection {id}. List them with `fleetward-cli status`."
+            ))
+        });
+    }
+    let (active, inactive): (Vec<Connection>, Vec<Connection>) =
+        connections.into_iter().partition(|c| c.active);
+    match active.len() {
+        0 => match inactive.into_iter().max_by_key(|c| c.disconnected_at) {
+            Some(last) => Err(disconnected(&last)),
+            None => Err(Error::NotConfigured(
+                "There is no NinjaOne connection yet. Open Connection in the app, enter your API client id and secret, test them and save; or run `fleetward-cli connect`.".into(),
+            )),
+        },
+        1 => Ok(active.into_iter().next().expect("one element")),
+        n => Err(Error::InvalidInput(format!(
+            "There are {n} active connections; say which one with --connection ID (see `fleetward-cli status`)."
+        ))),
+    }
+}
+
+pub(crate) fn disconnected(connection: &Connection) -> Error {
+    Error::Disconnected {
+        id: connection.id,
+        name: connection.name.clone(),
+        since: connection
+            .disconnected_at
+            .map(|at| format!(" on {}", crate::time::format(at)))
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connection(id: i64, active: bool) -> Connection {
+        Connection {
+            id: ConnectionId(id),
+            name: format!("tenant {id}"),
+            region: Some(Region::Eu),
+            base_url: "https://eu.ninjarmm.com".into(),
+            client_id: "id".into(),
+            granted_scopes: vec![],
+            active,
+            created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            tested_at: None,
+            discovered_at: None,
+            disconnected_at: (!active).then(|| DateTime::from_timestamp(1_800_000_100, 0).unwrap()),
+            organizations_truncated: false,
         }
-        audit::record(
-            &mut tx,
-            &now,
-            audit::Scope::Msp,
-            "CONNECTION_DISCONNECTED",
-            &connection.name,
-        )
-        .await?;
-        tx.commit().await.map_err(database)?;
-        self.connection(id).await
+    }
+
+    #[test]
+    fn the_only_active_connection_is_chosen_and_several_need_a_name() {
+        assert_eq!(
+            choose(vec![connection(1, false), connection(2, true)], None)
+                .unwrap()
+                .id,
+            ConnectionId(2)
+        );
+        let err = choose(vec![connection(1, true), connection(2, true)], None).unwrap_err();
+        assert!(err.to_string().contains("--connection"), "{err}");
+    }
+
+    #[test]
+    fn after_a_disconnect_the_answer_says_disconnected_not_never_connected() {
+        let err = choose(vec![connection(3, false)], None).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("was disconnected on"), "{err}");
+        let none = choose(vec![], None).unwrap_err();
+        assert_eq!(none.kind(), crate::ErrorKind::NotConfigured);
+    }
+
+    #[test]
+    fn regions_round_trip_through_their_codes_and_reject_others() {
+        for region in Region::ALL {
+            assert_eq!(Region::parse(region.code()), Some(region));
+            assert_eq!(
+                serde_json::to_value(region).unwrap(),
+                serde_json::json!(region.code())
+            );
+        }
+        assert_eq!(Region::parse("mars"), None);
+    }
+
+    #[test]
+    fn a_draft_keeps_its_secret_out_of_debug_output() {
+        let draft = ConnectionDraft {
+            name: None,
+            region: Some(Region::Eu),
+            base_url: None,
+            client_id: "id".into(),
+            client_secret: SecretString::from("hunter2-draft-secret"),
+        };
+        assert!(!format!("{draft:?}").contains("hunter2"));
+        let target = draft.target().unwrap();
+        assert_eq!(target.name, "eu.ninjarmm.com");
     }
 }

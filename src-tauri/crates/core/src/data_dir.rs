@@ -34,16 +34,83 @@ pub fn from_env(explicit: Option<PathBuf>) -> Result<PathBuf> {
     resolve(explicit, std::env::var(DATA_DIR_ENV).ok())
 }
 
-/// Creates the folder if needed and proves it is writable, so that a bad folder is reported
-/// at start-up with its path instead of mid-sync.
+/// Creates the folder if needed (readable by its owner only), and proves it is writable, so
+/// that a bad folder is reported at start-up with its path instead of mid-sync.
 pub fn ensure_usable(path: &std::path::Path) -> Result<()> {
     let to_error = |source| Error::DataDir {
         path: path.display().to_string(),
         source,
     };
-    std::fs::create_dir_all(path).map_err(to_error)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path).map_err(to_error)?;
+    restrict_to_owner(path).map_err(to_error)?;
     let probe = tempfile_in(path).map_err(to_error)?;
     std::fs::remove_file(probe).map_err(to_error)
+}
+
+/// The data folder holds customer data: nobody but its owner may list or read it. A folder
+/// made by an older version (0755) is narrowed too.
+fn restrict_to_owner(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// The file whose lock processes take while they start on a data folder.
+const START_LOCK_FILE: &str = ".fleetward-start.lock";
+
+/// How long a starting process waits for another one to finish starting.
+const START_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Held while a process makes or opens the store key and the store, so that processes
+/// starting on the same new folder take turns (one creates the key and the schema, the others
+/// then find them) instead of racing. Released on drop; the OS releases it if the process
+/// dies.
+pub struct StartLock {
+    _file: std::fs::File,
+}
+
+impl StartLock {
+    pub async fn acquire(data_dir: &std::path::Path) -> Result<StartLock> {
+        let path = data_dir.join(START_LOCK_FILE);
+        let to_error = |source| Error::DataDir {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(to_error)?;
+        let deadline = tokio::time::Instant::now() + START_LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(StartLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::StoreLocked {
+                        path: data_dir.display().to_string(),
+                    })
+                }
+                Err(std::fs::TryLockError::Error(err)) => return Err(to_error(err)),
+            }
+        }
+    }
 }
 
 fn tempfile_in(dir: &std::path::Path) -> std::io::Result<PathBuf> {
@@ -74,6 +141,37 @@ mod tests {
             .to_string_lossy()
             .to_lowercase()
             .contains("fleetward"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        ensure_usable(&data).unwrap();
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        ensure_usable(&data).unwrap();
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "an older, wider folder is narrowed");
+    }
+
+    #[tokio::test]
+    async fn a_second_starter_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = StartLock::acquire(dir.path()).await.unwrap();
+        let waiting = std::time::Duration::from_millis(200);
+        let second = tokio::time::timeout(waiting, StartLock::acquire(dir.path())).await;
+        assert!(
+            second.is_err(),
+            "the second starter must wait while the lock is held"
+        );
+        drop(first);
+        StartLock::acquire(dir.path())
+            .await
+            .expect("free once the first has started");
     }
 
     #[test]

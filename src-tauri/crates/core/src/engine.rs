@@ -1,33 +1,107 @@
-//! The engine handle that the shell and the CLI hold. It owns the data folder, the event
-//! channel and the scheduler switches; later capabilities hang the store, sync, compliance
-//! and incidents off it, so that every front end drives the same code.
+//! The engine handle that the shell and the CLI hold: a thin facade with one method per user
+//! action, each returning everything a screen needs, so that front ends stay one call deep.
+//! The engine owns the store, the one clock, the per-tenant NinjaOne rate budget and the
+//! event channel; the rules live in the domain modules and the queries in `store/`.
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use ninjaone::{BaseUrl, Client, ClientConfig, Credentials, RateBudgets, RetryPolicy};
+use secrecy::SecretString;
 use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
+use crate::audit::AuditEvent;
+use crate::companies::{self, Company};
+use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
+use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
+use crate::organizations::{
+    self, DiscoverySummary, MappingChoice, MappingOptions, MappingRequest, MappingState,
+    OrganizationRow,
+};
 use crate::secrets::SecretStore;
-use crate::store::{resolve_key, Store};
-use crate::time::{Clock, SystemClock};
+use crate::store::{self, resolve_key, Store};
+use crate::time::Clock;
 use crate::{data_dir, EngineEvent, Error, Result, SelfCheck};
 
 /// How many events a slow subscriber may fall behind before it starts missing some. Events
 /// are progress and notices, so a lagging UI loses only intermediate progress ticks.
 const EVENT_BUFFER: usize = 1024;
 
+/// How the engine's NinjaOne clients behave. The clock and the rate budget are not here:
+/// the engine hands its own to every client, so there is one of each.
+#[derive(Debug, Clone)]
+pub struct ClientTuning {
+    /// Per HTTP request, connection included.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub page_size: usize,
+}
+
+impl Default for ClientTuning {
+    fn default() -> Self {
+        let defaults = ClientConfig::default();
+        ClientTuning {
+            timeout: defaults.timeout,
+            retry: defaults.retry,
+            page_size: defaults.page_size,
+        }
+    }
+}
+
+/// Overall deadlines of user actions (SPEC §11: every wait ends). A single request has its
+/// own timeout; these bound an action across its retries and pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Test connection, save, and other actions a person waits for at the screen.
+    pub interactive: Duration,
+    /// Walks over the whole tenant (discovery, and the runs of later capabilities).
+    pub long_run: Duration,
+}
+
+/// `FLEETWARD_DEADLINE_SECS` sets the long-run deadline (large tenants, slow links).
+pub const DEADLINE_ENV: &str = "FLEETWARD_DEADLINE_SECS";
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            interactive: Duration::from_secs(60),
+            long_run: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl Deadlines {
+    pub fn from_env() -> Deadlines {
+        let long_run = std::env::var(DEADLINE_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|secs| *secs > 0)
+            .map(Duration::from_secs);
+        Deadlines {
+            long_run: long_run.unwrap_or(Deadlines::default().long_run),
+            ..Deadlines::default()
+        }
+    }
+}
+
+/// Everything the engine is started with. `Debug` never shows the store key: it is a
+/// `SecretString`, which prints a redaction.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub data_dir: PathBuf,
-    /// Where the store key is kept (the OS keychain outside tests).
+    /// Where the store key is kept (the OS keychain outside tests and the demo).
     pub secrets: Arc<dyn SecretStore>,
     /// `FLEETWARD_STORE_KEY`, when set: the store key as 64 hex characters.
-    pub store_key: Option<String>,
-    /// How the NinjaOne client behaves (timeouts, retries, page size).
-    pub client: ninjaone::ClientConfig,
+    pub store_key: Option<SecretString>,
+    pub client: ClientTuning,
+    pub deadlines: Deadlines,
+    /// The one clock: token expiry, notification windows, schedules and every time rule.
     pub clock: Arc<dyn Clock>,
 }
 
@@ -37,9 +111,12 @@ impl EngineConfig {
         EngineConfig {
             data_dir,
             secrets: Arc::new(crate::secrets::KeyringSecrets::new()),
-            store_key: std::env::var(crate::store::STORE_KEY_ENV).ok(),
-            client: ninjaone::ClientConfig::default(),
-            clock: Arc::new(SystemClock),
+            store_key: std::env::var(store::STORE_KEY_ENV)
+                .ok()
+                .map(SecretString::from),
+            client: ClientTuning::default(),
+            deadlines: Deadlines::from_env(),
+            clock: crate::time::system(),
         }
     }
 }
@@ -67,12 +144,17 @@ pub struct EngineStatus {
 }
 
 pub struct Engine {
-    pub(crate) config: EngineConfig,
-    pub(crate) store: Store,
+    config: EngineConfig,
+    store: Store,
     self_check: SelfCheck,
     events: broadcast::Sender<EngineEvent>,
     schedules_paused: AtomicBool,
+    /// Every client of one tenant shares one budget (SPEC §11), owned here, not globally.
+    rate_budgets: Arc<RateBudgets>,
 }
+
+/// The last wait of one action, to say what it was waiting for if its deadline passes.
+type LastWait = Arc<Mutex<Option<String>>>;
 
 impl Engine {
     /// Prepares the data folder and proves the store would be encrypted. Fails, with what to
@@ -81,6 +163,9 @@ impl Engine {
         data_dir::ensure_usable(&config.data_dir)?;
         let self_check = SelfCheck::run().await?;
         self_check.require_cipher()?;
+        // Processes starting on the same new data folder take turns: one makes the key and
+        // the store, the others then find both.
+        let _starting = data_dir::StartLock::acquire(&config.data_dir).await?;
         let store_exists = Store::path_in(&config.data_dir).exists();
         let key = resolve_key(
             config.store_key.clone(),
@@ -96,11 +181,16 @@ impl Engine {
             self_check,
             events,
             schedules_paused: AtomicBool::new(false),
+            rate_budgets: Arc::new(RateBudgets::ninjaone()),
         }))
     }
 
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+    pub fn now(&self) -> DateTime<Utc> {
         self.config.clock.now()
+    }
+
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.config.clock.clone()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
@@ -134,29 +224,288 @@ impl Engine {
         }
     }
 
-    /// Syncs every mapped company now. Without a connection there is nothing to sync, and the
-    /// technician is told how to set one up; asset sync itself arrives with its own
-    /// capability, and until then the answer says so rather than pretending to run.
+    /// Syncs every mapped company now. Without a connection the technician is told how to set
+    /// one up; with one, the answer says plainly that asset sync is not in this build.
     pub async fn sync_all(&self, trigger: Trigger) -> Result<()> {
         tracing::info!(?trigger, "sync of all companies requested");
-        let active = self
-            .connections()
-            .await?
-            .into_iter()
-            .filter(|c| c.active)
-            .count();
-        if active == 0 {
-            return Err(Error::NotConfigured(
-                "There is no NinjaOne connection to sync from yet. Open Connection, enter your API \
-                 client id and secret, test them and save."
-                    .into(),
-            ));
+        match connection::choose(self.connections().await?, None) {
+            // Several active connections: there is still nothing to sync in this build.
+            Ok(_) | Err(Error::InvalidInput(_)) => {}
+            Err(err) => return Err(err),
         }
-        Err(Error::NotConfigured(
+        Err(Error::Unavailable(
             "Asset sync is not part of this build yet. Your connection and organization mappings \
              are saved and will be used as soon as it is."
                 .into(),
         ))
+    }
+
+    // Connections (SPEC §2, §6)
+
+    /// Test connection with the values as typed.
+    pub async fn test_connection(&self, draft: &ConnectionDraft) -> Result<ConnectionTest> {
+        let target = draft.target()?;
+        let waits = LastWait::default();
+        let client = self.client(target.base.clone(), target.credentials(), &waits)?;
+        self.within(
+            "Test connection",
+            self.config.deadlines.interactive,
+            &waits,
+            async { connection::test(&client).await },
+        )
+        .await
+    }
+
+    /// Tests the draft and, only if the test passes, saves it and discovers its organizations.
+    pub async fn save_connection(&self, draft: &ConnectionDraft) -> Result<SavedConnection> {
+        let target = draft.target()?;
+        let waits = LastWait::default();
+        let client = self.client(target.base.clone(), target.credentials(), &waits)?;
+        let test = self
+            .within(
+                "Test connection",
+                self.config.deadlines.interactive,
+                &waits,
+                async { connection::test(&client).await },
+            )
+            .await?;
+        let id = connection::save(&self.store, &target, &test, self.now()).await?;
+        let discovery = self.discover_with(id, &client, &waits).await?;
+        Ok(SavedConnection {
+            connection: self.connection(id).await?,
+            test,
+            discovery,
+        })
+    }
+
+    pub async fn connections(&self) -> Result<Vec<Connection>> {
+        store::connections::list(self.store.pool()).await
+    }
+
+    pub async fn connection(&self, id: ConnectionId) -> Result<Connection> {
+        connection::choose(self.connections().await?, Some(id))
+    }
+
+    /// The one active connection, or the one named; several active connections need a name.
+    pub async fn resolve_connection(&self, id: Option<ConnectionId>) -> Result<Connection> {
+        connection::choose(self.connections().await?, id)
+    }
+
+    /// Re-tests a saved connection with its stored secret (`test-connection`).
+    pub async fn retest_connection(&self, id: ConnectionId) -> Result<ConnectionTest> {
+        let waits = LastWait::default();
+        let client = self.saved_client(id, &waits).await?;
+        let test = self
+            .within(
+                "Test connection",
+                self.config.deadlines.interactive,
+                &waits,
+                async { connection::test(&client).await },
+            )
+            .await?;
+        let mut tx = self.store.write().await?;
+        store::connections::mark_tested(&mut tx, id, self.now(), &test.granted_scopes).await?;
+        tx.commit().await?;
+        Ok(test)
+    }
+
+    /// Disconnect (SPEC §6).
+    pub async fn disconnect(&self, id: ConnectionId) -> Result<Connection> {
+        let connection = self.connection(id).await?;
+        connection::disconnect(&self.store, &connection, self.now()).await?;
+        self.connection(id).await
+    }
+
+    // Organizations (SPEC §3)
+
+    pub async fn discover_organizations(&self, id: ConnectionId) -> Result<DiscoverySummary> {
+        let waits = LastWait::default();
+        let client = self.saved_client(id, &waits).await?;
+        self.discover_with(id, &client, &waits).await
+    }
+
+    pub async fn organizations(&self, connection: ConnectionId) -> Result<Vec<OrganizationRow>> {
+        organizations::rows(&self.store, connection).await
+    }
+
+    /// Applies a choice (and options) to one organization. A location restriction is checked
+    /// against the organization's locations in NinjaOne.
+    pub async fn map_organization(
+        &self,
+        connection: ConnectionId,
+        org: NinjaOrgId,
+        choice: &MappingChoice,
+        options: &MappingOptions,
+    ) -> Result<OrganizationRow> {
+        let known_locations = match options.location_ids.as_deref() {
+            Some(wanted) if !wanted.is_empty() => Some(self.locations_of(connection, org).await?),
+            _ => None,
+        };
+        let request = MappingRequest {
+            connection,
+            org,
+            choice,
+            options,
+            known_locations: known_locations.as_deref(),
+        };
+        organizations::map(&self.store, &request, self.now()).await
+    }
+
+    /// Maps every organization whose suggestion can be accepted to its suggested company.
+    pub async fn accept_suggestions(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Vec<OrganizationRow>> {
+        let mut accepted = Vec::new();
+        for org in self.organizations(connection).await? {
+            let (true, Some(company_id)) = (org.can_accept_suggestion, org.suggested_company_id)
+            else {
+                continue;
+            };
+            let request = MappingRequest {
+                connection,
+                org: org.org_id,
+                choice: &MappingChoice::UseExisting { company_id },
+                options: &MappingOptions::default(),
+                known_locations: None,
+            };
+            let row = organizations::map(&self.store, &request, self.now()).await?;
+            debug_assert_eq!(row.state, MappingState::Mapped);
+            accepted.push(row);
+        }
+        Ok(accepted)
+    }
+
+    // Companies (SPEC §4)
+
+    pub async fn companies(&self) -> Result<Vec<Company>> {
+        store::companies::list(self.store.pool()).await
+    }
+
+    pub async fn company(&self, id: CompanyId) -> Result<Company> {
+        companies::get(&self.store, id).await
+    }
+
+    pub async fn add_company(&self, name: &str) -> Result<Company> {
+        companies::add(&self.store, name, self.now()).await
+    }
+
+    pub async fn rename_company(&self, id: CompanyId, name: &str) -> Result<Company> {
+        companies::rename(&self.store, id, name, self.now()).await
+    }
+
+    pub async fn promote_company(&self, id: CompanyId) -> Result<Company> {
+        companies::promote(&self.store, id, self.now()).await
+    }
+
+    pub async fn audit_events(&self, company: Option<CompanyId>) -> Result<Vec<AuditEvent>> {
+        store::audit::list(self.store.pool(), company).await
+    }
+
+    // Plumbing
+
+    async fn discover_with(
+        &self,
+        id: ConnectionId,
+        client: &Client,
+        waits: &LastWait,
+    ) -> Result<DiscoverySummary> {
+        self.within(
+            "Discovering organizations",
+            self.config.deadlines.long_run,
+            waits,
+            async { organizations::discover(&self.store, client, id, self.now()).await },
+        )
+        .await
+    }
+
+    async fn locations_of(
+        &self,
+        connection: ConnectionId,
+        org: NinjaOrgId,
+    ) -> Result<Vec<NinjaLocationId>> {
+        let waits = LastWait::default();
+        let client = self.saved_client(connection, &waits).await?;
+        let locations = self
+            .within(
+                "Reading the organization's locations",
+                self.config.deadlines.interactive,
+                &waits,
+                async { Ok(client.organization_locations(org.0).await?) },
+            )
+            .await?;
+        Ok(locations
+            .into_iter()
+            .filter_map(|l| l.id)
+            .map(NinjaLocationId)
+            .collect())
+    }
+
+    /// A client for one action, sharing the engine's clock and rate budget; its waits are
+    /// announced on the event channel and remembered for the deadline's message.
+    fn client(&self, base: BaseUrl, credentials: Credentials, waits: &LastWait) -> Result<Client> {
+        let events = self.events.clone();
+        let last = waits.clone();
+        let tuning = &self.config.client;
+        let config = ClientConfig {
+            timeout: tuning.timeout,
+            retry: tuning.retry,
+            page_size: tuning.page_size,
+            clock: self.config.clock.clone(),
+            rate_budgets: self.rate_budgets.clone(),
+            on_wait: Some(Arc::new(move |wait: &ninjaone::Wait| {
+                let message = wait.to_string();
+                if let Ok(mut slot) = last.lock() {
+                    *slot = Some(message.clone());
+                }
+                let _ = events.send(EngineEvent::Waiting { message });
+            })),
+            ..ClientConfig::default()
+        };
+        Ok(Client::new(base, credentials, config)?)
+    }
+
+    /// A client for a saved, active connection, with its stored secret.
+    async fn saved_client(&self, id: ConnectionId, waits: &LastWait) -> Result<Client> {
+        let stored = store::connections::credentials(self.store.pool(), id)
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "There is no connection {id}. List them with `fleetward-cli status`."
+                ))
+            })?;
+        let Some(secret) = stored.client_secret else {
+            return Err(connection::disconnected(&self.connection(id).await?));
+        };
+        let base = BaseUrl::custom(&stored.base_url)?;
+        self.client(base, Credentials::new(stored.client_id, secret), waits)
+    }
+
+    /// Runs `work` with an overall deadline; past it, the work is dropped (a transaction in
+    /// flight rolls back) and the error says what it was waiting for.
+    async fn within<T>(
+        &self,
+        action: &'static str,
+        limit: Duration,
+        waits: &LastWait,
+        work: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(limit, work).await {
+            Ok(result) => result,
+            Err(_) => {
+                let waiting = waits
+                    .lock()
+                    .ok()
+                    .and_then(|slot| slot.clone())
+                    .map(|w| format!(" (last: {w})"))
+                    .unwrap_or_default();
+                Err(Error::DeadlineExceeded {
+                    action,
+                    after_secs: limit.as_secs(),
+                    waiting,
+                })
+            }
+        }
     }
 }
 
@@ -210,6 +559,18 @@ mod tests {
         let err = engine.sync_all(Trigger::Manual).await.unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::NotConfigured);
         assert!(err.to_string().contains("Open Connection"));
+    }
+
+    #[test]
+    fn debug_of_the_engine_config_prints_no_key() {
+        let key = "ab12".repeat(16);
+        let config = EngineConfig {
+            store_key: Some(SecretString::from(key.clone())),
+            ..crate::testing::config(PathBuf::from("/tmp/x"))
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(&key), "{shown}");
+        assert!(!shown.contains("ab12ab12"), "{shown}");
     }
 
     #[test]

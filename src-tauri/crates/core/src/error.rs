@@ -21,6 +21,8 @@ pub enum ErrorKind {
     NotFound,
     /// The same work is already running (single flight per mapping).
     AlreadyRunning,
+    /// The capability asked for is not part of this build yet (the connection is fine).
+    Unavailable,
     /// NinjaOne refused the credentials.
     Authentication,
     /// NinjaOne could not be reached.
@@ -43,6 +45,15 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     AlreadyRunning(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("Connection {id} ({name}) was disconnected{since}. Connect it again with its client id and secret: open Connection in the app, or run `fleetward-cli connect`.")]
+    Disconnected {
+        id: crate::ids::ConnectionId,
+        name: String,
+        /// " on <time>" when known.
+        since: String,
+    },
     #[error("The data folder {path} cannot be used: {source}. Choose another folder with --data-dir or FLEETWARD_DATA_DIR, or fix its permissions.")]
     DataDir {
         path: String,
@@ -65,8 +76,38 @@ pub enum Error {
     },
     #[error("The store at {path} is locked by another program for too long. Close other Fleetward windows or commands and try again.")]
     StoreLocked { path: String },
-    #[error("The store failed: {0}")]
-    Database(String),
+    #[error("The store at {path} looks damaged ({reason}). Nothing was changed. Restore the data folder from a backup, or move it aside to start afresh.")]
+    StoreDamaged { path: String, reason: String },
+    #[error("Another Fleetward process kept the store busy for too long, so nothing was written. Try again; if it repeats, close other Fleetward windows or commands.")]
+    StoreBusy {
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("The disk is full, so nothing was written. Free some space and try again.")]
+    DiskFull {
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("The store failed ({source}); nothing was half-written. Try again; if it repeats, restart Fleetward and report this message.")]
+    Database {
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("The store's schema could not be brought up to date ({source}); nothing was changed. Restore a backup of {path} or contact support.")]
+    Migration {
+        path: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("The stored {what} is not one this version of Fleetward knows ({value:?}). Nothing was changed. Install the newest Fleetward.")]
+    UnknownStoredValue { what: &'static str, value: String },
+    #[error("{action} did not finish within {after_secs} s{waiting}, so it was stopped; nothing was half-written. Check the address and the network, or try again later.")]
+    DeadlineExceeded {
+        action: &'static str,
+        after_secs: u64,
+        /// ": <what was being waited for>" when known.
+        waiting: String,
+    },
     #[error(transparent)]
     NinjaOne(#[from] ninjaone::Error),
     #[error("NinjaOne at {host} accepted the credentials but shows this API client no organizations: its permissions hide every organization. In NinjaOne, give the API application access to your customer organizations, then test again.")]
@@ -82,6 +123,8 @@ impl Error {
             Error::NotConfigured(_) => ErrorKind::NotConfigured,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::AlreadyRunning(_) => ErrorKind::AlreadyRunning,
+            Error::Unavailable(_) => ErrorKind::Unavailable,
+            Error::Disconnected { .. } => ErrorKind::InvalidInput,
             Error::DataDir { .. }
             | Error::SelfCheck(_)
             | Error::Keychain(_)
@@ -89,7 +132,13 @@ impl Error {
             | Error::StoreKeyMissing
             | Error::StoreNewer { .. }
             | Error::StoreLocked { .. }
-            | Error::Database(_) => ErrorKind::Store,
+            | Error::StoreDamaged { .. }
+            | Error::StoreBusy { .. }
+            | Error::DiskFull { .. }
+            | Error::Database { .. }
+            | Error::Migration { .. }
+            | Error::UnknownStoredValue { .. } => ErrorKind::Store,
+            Error::DeadlineExceeded { .. } => ErrorKind::Unreachable,
             Error::NinjaOne(err) => match err.category() {
                 ninjaone::ErrorCategory::InvalidInput => ErrorKind::InvalidInput,
                 ninjaone::ErrorCategory::Authentication => ErrorKind::Authentication,
@@ -101,6 +150,59 @@ impl Error {
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
+}
+
+/// SQLite's primary result codes we act on (https://sqlite.org/rescode.html). The extended
+/// code sqlx reports carries the primary one in its low byte.
+mod sqlite_code {
+    pub const BUSY: i64 = 5;
+    pub const LOCKED: i64 = 6;
+    pub const CORRUPT: i64 = 11;
+    pub const FULL: i64 = 13;
+    pub const NOTADB: i64 = 26;
+}
+
+/// The primary SQLite result code of a database error, if it is one.
+pub(crate) fn sqlite_primary_code(err: &sqlx::Error) -> Option<i64> {
+    let sqlx::Error::Database(db) = err else {
+        return None;
+    };
+    db.code()?.parse::<i64>().ok().map(|code| code & 0xff)
+}
+
+/// Store failures are classified by SQLite's result code, never by message text, and keep
+/// their source.
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Error {
+        match sqlite_primary_code(&err) {
+            Some(sqlite_code::BUSY | sqlite_code::LOCKED) => Error::StoreBusy { source: err },
+            Some(sqlite_code::FULL) => Error::DiskFull { source: err },
+            Some(sqlite_code::CORRUPT | sqlite_code::NOTADB) => Error::StoreDamaged {
+                path: "the store".into(),
+                reason: err.to_string(),
+            },
+            _ => Error::Database { source: err },
+        }
+    }
+}
+
+/// Whether an error is SQLite refusing a file because its key is wrong ("file is not a
+/// database") or because the file is not a store at all.
+pub(crate) fn is_not_a_database(err: &sqlx::Error) -> bool {
+    sqlite_primary_code(err) == Some(sqlite_code::NOTADB)
+}
+
+/// Whether another connection holds a lock SQLite gave up waiting for.
+pub(crate) fn is_busy(err: &sqlx::Error) -> bool {
+    matches!(
+        sqlite_primary_code(err),
+        Some(sqlite_code::BUSY | sqlite_code::LOCKED)
+    )
+}
+
+/// Whether a write broke a uniqueness rule of the schema.
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
 /// The one error shape that crosses IPC and the CLI's `--json` output: a stable `kind` to

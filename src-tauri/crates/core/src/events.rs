@@ -6,6 +6,30 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+/// The names of the events the shell emits to the window, so that TypeScript gets them
+/// generated, not hand-copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub enum EventChannel {
+    /// Carries every [`EngineEvent`].
+    #[serde(rename = "engine-event")]
+    EngineEvent,
+    /// Asks the UI to open a screen (payload: the route, e.g. "/connection").
+    #[serde(rename = "navigate")]
+    Navigate,
+}
+
+impl EventChannel {
+    pub const ALL: [EventChannel; 2] = [EventChannel::EngineEvent, EventChannel::Navigate];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EventChannel::EngineEvent => "engine-event",
+            EventChannel::Navigate => "navigate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -31,4 +55,21 @@ pub enum EngineEvent {
         title: String,
         message: String,
     },
+    /// Work is waiting on NinjaOne, and why ("NinjaOne asked to wait 30 s …, attempt 2 of 6").
+    Waiting { message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_names_serialise_to_what_the_shell_emits() {
+        for channel in EventChannel::ALL {
+            assert_eq!(
+                serde_json::to_value(channel).unwrap(),
+                serde_json::json!(channel.name())
+            );
+        }
+    }
 }

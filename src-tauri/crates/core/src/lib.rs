@@ -1,12 +1,18 @@
 //! Fleetward's engine. Everything the product decides lives here; the desktop shell and the
 //! CLI are thin adapters over [`Engine`]. This crate must never depend on Tauri (SPEC §1), so
 //! that it builds and tests in seconds and the CLI can drive the very same code.
+//!
+//! Layers: `store/` holds every query (one module per table or aggregate, typed rows);
+//! the domain modules (`connection`, `organizations`, `companies`, `assets`, `compliance`)
+//! hold the rules as pure functions with a passed-in time; [`Engine`] is the facade with one
+//! method per user action.
 
+pub mod assets;
 pub mod audit;
 pub mod companies;
+pub mod compliance;
 pub mod connection;
 pub mod data_dir;
-pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod events;
@@ -20,9 +26,9 @@ pub mod store;
 pub mod testing;
 pub mod time;
 
-pub use engine::{Engine, EngineConfig, EngineStatus, Trigger};
+pub use engine::{ClientTuning, Deadlines, Engine, EngineConfig, EngineStatus, Trigger};
 pub use error::{Error, ErrorKind, ErrorReport, Result};
-pub use events::{EngineEvent, NoticeSeverity};
+pub use events::{EngineEvent, EventChannel, NoticeSeverity};
 pub use self_check::SelfCheck;
 
 /// The product version, shared by the app, the CLI and every report they print.

@@ -81,7 +81,9 @@ impl NotificationGate {
                 title: title.clone(),
                 body: message.clone(),
             }),
-            EngineEvent::Notice { .. } | EngineEvent::SchedulesChanged { .. } => None,
+            EngineEvent::Notice { .. }
+            | EngineEvent::SchedulesChanged { .. }
+            | EngineEvent::Waiting { .. } => None,
         }
     }
 }

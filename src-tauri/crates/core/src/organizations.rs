@@ -1,20 +1,26 @@
 //! Organization mapping (SPEC §3): discover NinjaOne organizations, suggest the company with
 //! the same name, and let the technician map, create, or ignore. Organizations that vanish
 //! from NinjaOne are flagged, never deleted, and mappings outlive a disconnect.
+//!
+//! The rules are pure functions in `discovery` (what is new, what has gone) and `mapping`
+//! (what may be mapped, and to what); this module runs them against NinjaOne and the store.
 
-use std::collections::{BTreeSet, HashMap};
+pub mod discovery;
+pub mod mapping;
 
-use futures::{StreamExt, TryStreamExt};
-use ninjaone::DeviceFilter;
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use ninjaone::Client;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use ts_rs::TS;
 
-use crate::companies::{insert_company, name_key};
-use crate::connection::ORGANIZATION_CAP;
+use crate::audit::{AuditAction, Scope};
+use crate::companies::name_for_organization;
 use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
-use crate::store::database;
-use crate::{audit, time, Engine, Error, Result};
+use crate::store::organizations::OrganizationRecord;
+use crate::store::{self, Store};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,7 +34,7 @@ pub enum MappingState {
 }
 
 impl MappingState {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             MappingState::Pending => "pending",
             MappingState::Mapped => "mapped",
@@ -36,16 +42,27 @@ impl MappingState {
         }
     }
 
-    fn parse(text: &str) -> MappingState {
+    /// `None` for a state this version does not know (the store treats that as an error).
+    pub fn parse(text: &str) -> Option<MappingState> {
         match text {
-            "mapped" => MappingState::Mapped,
-            "ignored" => MappingState::Ignored,
-            _ => MappingState::Pending,
+            "pending" => Some(MappingState::Pending),
+            "mapped" => Some(MappingState::Mapped),
+            "ignored" => Some(MappingState::Ignored),
+            _ => None,
         }
     }
 }
 
-/// One organization on the Organizations screen and in `orgs list`.
+/// An organization as NinjaOne listed it in one discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedOrganization {
+    pub id: NinjaOrgId,
+    pub name: String,
+    pub device_count: u32,
+}
+
+/// One organization on the Organizations screen and in `orgs list`, with every flag the
+/// screen needs: the UI decides nothing itself.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -62,6 +79,10 @@ pub struct OrganizationRow {
     pub device_count: Option<u32>,
     /// No longer in NinjaOne (kept, flagged).
     pub gone: bool,
+    /// "Accept suggestion" applies: pending, present in NinjaOne, with a suggestion.
+    pub can_accept_suggestion: bool,
+    /// "Use existing" and "Create new" apply (not for an organization gone from NinjaOne).
+    pub can_map: bool,
     /// When non-empty, only devices of these locations sync.
     pub location_ids: Vec<NinjaLocationId>,
     /// Also sync network and non-agent devices (NMS, VM hosts and guests, cloud monitors).
@@ -108,333 +129,200 @@ pub struct MappingOptions {
     pub include_non_agent: Option<bool>,
 }
 
-impl Engine {
-    /// Walks every organization (cap 5,000) and counts devices per organization with one
-    /// tenant-wide device walk, then records what is new and what has gone.
-    pub async fn discover_organizations(
-        &self,
-        connection: ConnectionId,
-    ) -> Result<DiscoverySummary> {
-        let client = self.client_for(connection).await?;
-        let listed: Vec<ninjaone::models::Organization> = client
-            .organizations()
-            .take(ORGANIZATION_CAP + 1)
-            .try_collect()
-            .await?;
-        let truncated = listed.len() > ORGANIZATION_CAP;
-        let listed: Vec<_> = listed.into_iter().take(ORGANIZATION_CAP).collect();
-        let mut device_counts: HashMap<i64, u32> = HashMap::new();
-        let mut devices = Box::pin(client.devices(&DeviceFilter::new()));
-        while let Some(device) = devices.try_next().await? {
-            if let Some(org) = device.organization_id {
-                *device_counts.entry(org).or_default() += 1;
-            }
+/// Lists the organizations from NinjaOne and records what is new and what has gone.
+pub async fn discover(
+    store: &Store,
+    client: &Client,
+    connection: ConnectionId,
+    now: DateTime<Utc>,
+) -> Result<DiscoverySummary> {
+    let listing = discovery::fetch(client).await?;
+    let mut tx = store.write().await?;
+    let known = store::organizations::known_ids(&mut tx, connection).await?;
+    let plan = discovery::plan(&known, listing);
+    let mut new_organizations = 0;
+    for org in &plan.seen {
+        if store::organizations::upsert_seen(&mut tx, connection, org, now).await?
+            && !known.contains(&org.id)
+        {
+            new_organizations += 1;
         }
-
-        let now = time::format(self.now());
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let known: BTreeSet<i64> =
-            sqlx::query_scalar("SELECT org_id FROM organizations WHERE connection_id = ?1")
-                .bind(connection.0)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(database)?
-                .into_iter()
-                .collect();
-        let mut seen = BTreeSet::new();
-        let mut new_organizations = 0;
-        for org in &listed {
-            let Some(org_id) = org.id else { continue };
-            seen.insert(org_id);
-            let name = org
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("Organization {org_id}"));
-            sqlx::query(
-                "INSERT INTO organizations (connection_id, org_id, name, device_count, first_seen_at, last_seen_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
-                 ON CONFLICT (connection_id, org_id) DO UPDATE SET name = excluded.name, \
-                 device_count = excluded.device_count, last_seen_at = excluded.last_seen_at, gone_at = NULL",
-            )
-            .bind(connection.0)
-            .bind(org_id)
-            .bind(&name)
-            .bind(device_counts.get(&org_id).copied().unwrap_or(0))
-            .bind(&now)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-            let inserted = sqlx::query(
-                "INSERT INTO mappings (connection_id, org_id, state, updated_at) VALUES (?1, ?2, 'pending', ?3) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(connection.0)
-            .bind(org_id)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-            if !known.contains(&org_id) && inserted.rows_affected() > 0 {
-                new_organizations += 1;
-            }
-        }
-        // With a truncated list, absence proves nothing.
-        let gone: Vec<i64> = if truncated {
-            Vec::new()
-        } else {
-            known.difference(&seen).copied().collect()
-        };
-        for org_id in &gone {
-            sqlx::query("UPDATE organizations SET gone_at = coalesce(gone_at, ?3) WHERE connection_id = ?1 AND org_id = ?2")
-                .bind(connection.0)
-                .bind(org_id)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await
-                .map_err(database)?;
-        }
-        sqlx::query("UPDATE connections SET discovered_at = ?1, orgs_truncated = ?2 WHERE id = ?3")
-            .bind(&now)
-            .bind(truncated)
-            .bind(connection.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        audit::record(
-            &mut tx,
-            &now,
-            audit::Scope::Msp,
-            "ORGANIZATIONS_DISCOVERED",
-            &format!(
-                "{} organizations, {new_organizations} new, {} gone{}",
-                seen.len(),
-                gone.len(),
-                if truncated {
-                    ", truncated at 5,000"
-                } else {
-                    ""
-                }
-            ),
-        )
-        .await?;
-        tx.commit().await.map_err(database)?;
-        Ok(DiscoverySummary {
-            organizations: seen.len() as u32,
-            new_organizations,
-            gone_organizations: gone.len() as u32,
-            truncated,
-        })
     }
-
-    /// Every known organization of a connection with its mapping and suggestion.
-    pub async fn organizations(&self, connection: ConnectionId) -> Result<Vec<OrganizationRow>> {
-        self.organization_rows(connection, None).await
+    for org in &plan.gone {
+        store::organizations::mark_gone(&mut tx, connection, *org, now).await?;
     }
+    store::connections::mark_discovered(&mut tx, connection, now, plan.truncated).await?;
+    let summary = DiscoverySummary {
+        organizations: plan.seen.len() as u32,
+        new_organizations,
+        gone_organizations: plan.gone.len() as u32,
+        truncated: plan.truncated,
+    };
+    store::audit::record(
+        &mut tx,
+        now,
+        Scope::Msp,
+        AuditAction::OrganizationsDiscovered,
+        &discovery::describe(&summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(summary)
+}
 
-    /// All rows of a connection, or only `only`'s: a single row must not cost a full listing,
-    /// because bulk actions fetch one row per organization.
-    async fn organization_rows(
-        &self,
-        connection: ConnectionId,
-        only: Option<NinjaOrgId>,
-    ) -> Result<Vec<OrganizationRow>> {
-        let only = only.map(|o| o.0);
-        let rows = sqlx::query(
-            "SELECT o.org_id, o.name, o.device_count, o.gone_at, m.state, m.company_id, m.include_non_agent, \
-                    c.name AS company_name \
-             FROM organizations o JOIN mappings m ON m.connection_id = o.connection_id AND m.org_id = o.org_id \
-             LEFT JOIN companies c ON c.id = m.company_id \
-             WHERE o.connection_id = ?1 AND (?2 IS NULL OR o.org_id = ?2) \
-             ORDER BY o.name COLLATE NOCASE, o.org_id",
-        )
-        .bind(connection.0)
-        .bind(only)
-        .fetch_all(self.store.pool())
-        .await
-        .map_err(database)?;
-        let companies: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, name, name_key FROM companies ORDER BY id")
-                .fetch_all(self.store.pool())
-                .await
-                .map_err(database)?;
-        let mut by_key: HashMap<&str, (i64, &str)> = HashMap::new();
-        for (id, name, key) in &companies {
-            by_key.entry(key.as_str()).or_insert((*id, name.as_str()));
-        }
-        let locations: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT org_id, location_id FROM mapping_locations \
-             WHERE connection_id = ?1 AND (?2 IS NULL OR org_id = ?2) ORDER BY location_id",
-        )
-        .bind(connection.0)
-        .bind(only)
-        .fetch_all(self.store.pool())
-        .await
-        .map_err(database)?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let org_id: i64 = row.get("org_id");
-                let name: String = row.get("name");
-                let suggestion = by_key.get(name_key(&name).as_str()).copied();
-                OrganizationRow {
-                    connection_id: connection,
-                    org_id: NinjaOrgId(org_id),
-                    state: MappingState::parse(row.get::<String, _>("state").as_str()),
-                    company_id: row.get::<Option<i64>, _>("company_id").map(CompanyId),
-                    company_name: row.get("company_name"),
-                    suggested_company_id: suggestion.map(|(id, _)| CompanyId(id)),
-                    suggested_company_name: suggestion.map(|(_, n)| n.to_string()),
-                    device_count: row.get::<Option<i64>, _>("device_count").map(|c| c as u32),
-                    gone: row.get::<Option<String>, _>("gone_at").is_some(),
-                    location_ids: locations
-                        .iter()
-                        .filter(|(o, _)| *o == org_id)
-                        .map(|(_, l)| NinjaLocationId(*l))
-                        .collect(),
-                    include_non_agent: row.get("include_non_agent"),
-                    name,
-                }
-            })
-            .collect())
-    }
-
-    async fn organization(
-        &self,
-        connection: ConnectionId,
-        org: NinjaOrgId,
-    ) -> Result<OrganizationRow> {
-        self.organization_rows(connection, Some(org))
+pub async fn rows(store: &Store, connection: ConnectionId) -> Result<Vec<OrganizationRow>> {
+    Ok(
+        store::organizations::records(store.pool(), connection, None)
             .await?
             .into_iter()
-            .next()
-            .ok_or_else(|| {
-                Error::NotFound(format!(
-                    "NinjaOne organization {org} is not known for this connection. Discover organizations first (`fleetward-cli orgs list`)."
-                ))
-            })
-    }
+            .map(|record| row(connection, record))
+            .collect(),
+    )
+}
 
-    /// Applies a choice (and options) to one organization.
-    pub async fn map_organization(
-        &self,
-        connection: ConnectionId,
-        org: NinjaOrgId,
-        choice: &MappingChoice,
-        options: &MappingOptions,
-    ) -> Result<OrganizationRow> {
-        let current = self.organization(connection, org).await?;
-        let now = time::format(self.now());
-        let mut tx = self.store.pool().begin().await.map_err(database)?;
-        let (state, company) = match choice {
-            MappingChoice::UseExisting { company_id } => {
-                let exists: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM companies WHERE id = ?1")
-                        .bind(company_id.0)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(database)?;
-                if exists.is_none() {
-                    return Err(Error::NotFound(format!(
-                        "There is no company {company_id}. List them with `fleetward-cli companies list`."
-                    )));
-                }
-                (MappingState::Mapped, Some(*company_id))
-            }
-            MappingChoice::CreateNew => {
-                let existing: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM companies WHERE name_key = ?1 ORDER BY id LIMIT 1",
-                )
-                .bind(name_key(&current.name))
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(database)?;
-                let company = match existing {
-                    Some(id) => CompanyId(id),
-                    None => {
-                        let id = insert_company(&mut tx, &current.name, &now).await?;
-                        audit::record(
-                            &mut tx,
-                            &now,
-                            audit::Scope::Company(id),
-                            "COMPANY_CREATED",
-                            current.name.trim(),
-                        )
-                        .await?;
-                        id
-                    }
-                };
-                (MappingState::Mapped, Some(company))
-            }
-            MappingChoice::Ignore => (MappingState::Ignored, None),
-        };
-        sqlx::query(
-            "UPDATE mappings SET state = ?1, company_id = ?2, include_non_agent = coalesce(?3, include_non_agent), updated_at = ?4 \
-             WHERE connection_id = ?5 AND org_id = ?6",
-        )
-        .bind(state.as_str())
-        .bind(company.map(|c| c.0))
-        .bind(options.include_non_agent)
-        .bind(&now)
-        .bind(connection.0)
-        .bind(org.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(database)?;
-        if let Some(locations) = &options.location_ids {
-            sqlx::query("DELETE FROM mapping_locations WHERE connection_id = ?1 AND org_id = ?2")
-                .bind(connection.0)
-                .bind(org.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(database)?;
-            for location in locations.iter().collect::<BTreeSet<_>>() {
-                sqlx::query("INSERT INTO mapping_locations (connection_id, org_id, location_id) VALUES (?1, ?2, ?3)")
-                    .bind(connection.0)
-                    .bind(org.0)
-                    .bind(location.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(database)?;
-            }
+pub async fn one(
+    store: &Store,
+    connection: ConnectionId,
+    org: NinjaOrgId,
+) -> Result<OrganizationRow> {
+    store::organizations::records(store.pool(), connection, Some(org))
+        .await?
+        .into_iter()
+        .next()
+        .map(|record| row(connection, record))
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "NinjaOne organization {org} is not known for this connection. Discover organizations first (`fleetward-cli orgs list`)."
+            ))
+        })
+}
+
+/// A mapping decision to carry out, checked against the rules.
+pub struct MappingRequest<'a> {
+    pub connection: ConnectionId,
+    pub org: NinjaOrgId,
+    pub choice: &'a MappingChoice,
+    pub options: &'a MappingOptions,
+    /// The organization's locations in NinjaOne, when the request restricts locations.
+    pub known_locations: Option<&'a [NinjaLocationId]>,
+}
+
+/// Applies a choice (and options) to one organization in one transaction, with its audit row.
+pub async fn map(
+    store: &Store,
+    request: &MappingRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<OrganizationRow> {
+    let MappingRequest {
+        connection,
+        org,
+        choice,
+        options,
+        ..
+    } = *request;
+    let current = one(store, connection, org).await?;
+    mapping::check_choice(&current, choice)?;
+    let locations = match (&options.location_ids, request.known_locations) {
+        (Some(wanted), Some(known)) => Some(mapping::check_locations(&current, wanted, known)?),
+        (Some(wanted), None) if wanted.is_empty() => Some(BTreeSet::new()),
+        (Some(_), None) => {
+            return Err(Error::Internal(
+                "A location restriction was asked for without the organization's locations.".into(),
+            ))
         }
-        let detail = match (state, company) {
-            (MappingState::Mapped, Some(c)) => format!(
-                "NinjaOne organization {org} ({}) → company {c}",
-                current.name
-            ),
-            _ => format!(
-                "NinjaOne organization {org} ({}) set to {}",
-                current.name,
-                state.as_str()
-            ),
-        };
-        let scope = company.map_or(audit::Scope::Msp, audit::Scope::Company);
-        audit::record(&mut tx, &now, scope, "ORGANIZATION_MAPPED", &detail).await?;
-        tx.commit().await.map_err(database)?;
-        self.organization(connection, org).await
-    }
-
-    /// Maps every pending organization that has a suggestion to that company.
-    pub async fn accept_suggestions(
-        &self,
-        connection: ConnectionId,
-    ) -> Result<Vec<OrganizationRow>> {
-        let mut accepted = Vec::new();
-        for org in self.organizations(connection).await? {
-            if let (MappingState::Pending, Some(company_id), false) =
-                (org.state, org.suggested_company_id, org.gone)
-            {
-                let row = self
-                    .map_organization(
-                        connection,
-                        org.org_id,
-                        &MappingChoice::UseExisting { company_id },
-                        &MappingOptions::default(),
+        (None, _) => None,
+    };
+    let mut tx = store.write().await?;
+    let (state, company) = match choice {
+        MappingChoice::UseExisting { company_id } => {
+            if !store::companies::exists(&mut tx, *company_id).await? {
+                return Err(Error::NotFound(format!(
+                    "There is no company {company_id}. List them with `fleetward-cli companies list`."
+                )));
+            }
+            (MappingState::Mapped, Some(*company_id))
+        }
+        MappingChoice::CreateNew => {
+            let name = name_for_organization(&current.name, org);
+            let company = match store::companies::insert(&mut tx, &name, now).await? {
+                Some(id) => {
+                    store::audit::record(
+                        &mut tx,
+                        now,
+                        Scope::Company(id),
+                        AuditAction::CompanyCreated,
+                        &name,
                     )
                     .await?;
-                accepted.push(row);
-            }
+                    id
+                }
+                None => store::companies::id_named(&mut tx, &name)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::Internal(format!(
+                            "The company named \"{name}\" vanished while mapping; try again."
+                        ))
+                    })?,
+            };
+            (MappingState::Mapped, Some(company))
         }
-        Ok(accepted)
+        MappingChoice::Ignore => (MappingState::Ignored, None),
+    };
+    store::organizations::set_mapping(
+        &mut tx,
+        connection,
+        org,
+        state,
+        company,
+        options.include_non_agent,
+        now,
+    )
+    .await?;
+    if let Some(locations) = &locations {
+        store::organizations::replace_locations(&mut tx, connection, org, locations).await?;
+    }
+    let detail = match company {
+        Some(c) => format!(
+            "NinjaOne organization {org} ({}) → company {c}",
+            current.name
+        ),
+        None => format!(
+            "NinjaOne organization {org} ({}) set to {}",
+            current.name,
+            state.as_str()
+        ),
+    };
+    let scope = company.map_or(Scope::Msp, Scope::Company);
+    store::audit::record(
+        &mut tx,
+        now,
+        scope,
+        AuditAction::OrganizationMapped,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    one(store, connection, org).await
+}
+
+fn row(connection: ConnectionId, record: OrganizationRecord) -> OrganizationRow {
+    let can_accept_suggestion = mapping::can_accept_suggestion(&record);
+    let can_map = mapping::can_map(&record);
+    let (suggested_company_id, suggested_company_name) = record.suggested_company.unzip();
+    OrganizationRow {
+        connection_id: connection,
+        org_id: record.org_id,
+        name: record.name,
+        state: record.state,
+        company_id: record.company_id,
+        company_name: record.company_name,
+        suggested_company_id,
+        suggested_company_name,
+        device_count: record.device_count,
+        gone: record.gone,
+        can_accept_suggestion,
+        can_map,
+        location_ids: record.location_ids,
+        include_non_agent: record.include_non_agent,
     }
 }

@@ -1,20 +1,33 @@
 //! The encrypted store (SPEC §9): SQLite through sqlx, encrypted with SQLCipher, keyed with
 //! 32 random bytes from the OS keychain (or `FLEETWARD_STORE_KEY`). Opening never creates an
 //! empty store in place of one it cannot read, never runs unencrypted, and never touches a
-//! store written by a newer Fleetward. WAL and a busy timeout let the app and the CLI use
-//! the store at the same time.
+//! store written by a newer Fleetward. WAL, a busy timeout on every pooled connection and
+//! immediate write transactions let the app and several CLI processes write at the same time:
+//! a writer waits its turn instead of failing.
+//!
+//! Every query of the engine lives below this module, one module per table or aggregate,
+//! taking and returning typed rows. Nothing outside `store/` writes SQL.
 
+pub mod assets;
+pub mod audit;
+pub mod companies;
+pub mod compliance;
+pub mod connections;
 mod key;
+pub mod organizations;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection, Sqlite, SqlitePool, Transaction};
 
 pub use key::{resolve_key, StoreKey, STORE_KEY_ENV, STORE_KEY_SECRET};
 
+use crate::error::{is_busy, is_not_a_database};
 use crate::{Error, Result};
 
 /// The store's file inside the data folder.
@@ -24,6 +37,9 @@ pub const FILE_NAME: &str = "fleetward.db";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A transaction that holds the write lock from its first statement.
+pub type WriteTx = Transaction<'static, Sqlite>;
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -40,17 +56,26 @@ impl Store {
     /// date.
     pub async fn open(data_dir: &Path, key: &StoreKey) -> Result<Store> {
         let path = Self::path_in(data_dir);
+        refuse_damaged(&path)?;
+        create_private(&path)?;
         let options = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(database)?
+            .map_err(|source| Error::Database { source })?
             .filename(&path)
             .create_if_missing(true)
             // Spliced verbatim into `PRAGMA key = …`; sqlx runs it before every other pragma
             // (tauri-facts.md §4.2). The raw-key form skips SQLCipher's KDF on every connection.
             .pragma("key", key.pragma_value())
+            // Freed pages (an overwritten client secret among them) are zeroed, not left behind.
+            .pragma("secure_delete", "ON")
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // sqlx logs every statement it runs at debug level, and the first one of each
+            // connection is `PRAGMA key = …`: no statement is ever logged (no secret at any
+            // log level).
+            .log_statements(log::LevelFilter::Off)
+            .log_slow_statements(log::LevelFilter::Off, Duration::MAX);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -60,6 +85,7 @@ impl Store {
         store.verify_cipher().await?;
         store.verify_key().await?;
         store.migrate().await?;
+        restrict_permissions(&store.path);
         Ok(store)
     }
 
@@ -71,11 +97,17 @@ impl Store {
         &self.path
     }
 
+    /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// it waits for other writers through the busy timeout instead of failing later when a
+    /// read would have to turn into a write.
+    pub async fn write(&self) -> Result<WriteTx> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     pub async fn cipher_version(&self) -> Result<Option<String>> {
         let version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
             .fetch_optional(&self.pool)
-            .await
-            .map_err(database)?;
+            .await?;
         Ok(version.filter(|v| !v.trim().is_empty()))
     }
 
@@ -100,70 +132,140 @@ impl Store {
             .map_err(|e| opening_error(&self.path, e))
     }
 
+    /// Brings the schema up to date under the write lock, so that processes opening a new
+    /// store at the same moment apply each migration once: the first migrates, the others
+    /// wait for it and then find nothing to do.
     async fn migrate(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(|e| {
+            if is_busy(&e) {
+                Error::StoreLocked {
+                    path: self.path.display().to_string(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
         let newest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let applied: Option<i64> =
-            match sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
-                .fetch_one(&self.pool)
-                .await
-            {
-                Ok(version) => version,
-                // A new store has no migrations table yet.
-                Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => None,
-                Err(e) => return Err(database(e)),
-            };
-        if let Some(applied) = applied.filter(|v| *v > newest_known) {
+        if let Some(applied) = applied_version(&mut tx)
+            .await?
+            .filter(|v| *v > newest_known)
+        {
             return Err(Error::StoreNewer {
                 path: self.path.display().to_string(),
                 store_version: applied,
                 app_version: newest_known,
             });
         }
-        MIGRATOR.run(&self.pool).await.map_err(|e| Error::Database(format!(
-            "the store's schema could not be updated ({e}); nothing was changed. Restore a backup of {} or contact support.",
-            self.path.display()
-        )))
+        MIGRATOR
+            .run_direct(&mut *tx)
+            .await
+            .map_err(|source| Error::Migration {
+                path: self.path.display().to_string(),
+                source,
+            })?;
+        organizations::backfill_name_keys(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    /// Moves everything from the write-ahead log into the store file, then closes. Without
-    /// the explicit checkpoint the last connection would do it at some moment after `close`
-    /// returns.
-    pub async fn close(&self) {
-        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+    /// Moves everything from the write-ahead log into the store file and empties the log, so
+    /// that no older page image stays behind in it (used after wiping a secret).
+    pub async fn checkpoint(&self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
-            .await
-        {
+            .await?;
+        Ok(())
+    }
+
+    /// Checkpoints, then closes. Without the explicit checkpoint the last connection would do
+    /// it at some moment after `close` returns.
+    pub async fn close(&self) {
+        if let Err(err) = self.checkpoint().await {
             tracing::warn!(error = %err, "could not checkpoint the store before closing");
         }
         self.pool.close().await;
     }
 }
 
-fn opening_error(path: &Path, err: sqlx::Error) -> Error {
-    let text = err.to_string();
-    if text.contains("file is not a database") || text.contains("(code: 26)") {
-        Error::WrongStoreKey {
-            path: path.display().to_string(),
+/// The newest migration applied to the store, or `None` for a new store.
+async fn applied_version(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+    let has_table: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if has_table.is_none() {
+        return Ok(None);
+    }
+    Ok(
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// A store file emptied (by a crash, a bad copy or a sync tool) beside a write-ahead log
+/// that still holds data is damaged: opening it would start a new, empty store and the log's
+/// data would be lost. Refuse it, touching nothing.
+fn refuse_damaged(path: &Path) -> Result<()> {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if let (Some(0), Some(wal_size)) = (size(path), size(&wal)) {
+        if wal_size > 0 {
+            return Err(Error::StoreDamaged {
+                path: path.display().to_string(),
+                reason: format!(
+                    "the store file is empty but its write-ahead log holds {wal_size} bytes"
+                ),
+            });
         }
-    } else if text.contains("database is locked") || text.contains("(code: 5)") {
-        Error::StoreLocked {
+    }
+    Ok(())
+}
+
+/// Creates the store file readable by its owner only, before SQLite creates it with the
+/// process's default mode; SQLite gives its `-wal` and `-shm` files the store file's mode.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(Error::DataDir {
             path: path.display().to_string(),
-        }
-    } else {
-        Error::Database(format!(
-            "the store at {} could not be opened: {text}",
-            path.display()
-        ))
+            source,
+        }),
     }
 }
 
-pub(crate) fn database(err: sqlx::Error) -> Error {
-    if err.to_string().contains("database or disk is full") {
-        return Error::Database(
-            "the disk is full, so nothing was written; free some space and try again".into(),
-        );
+/// Stores made by older versions (or copied in) are narrowed to their owner too.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::metadata(&file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
     }
-    Error::Database(err.to_string())
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn opening_error(path: &Path, err: sqlx::Error) -> Error {
+    let path = path.display().to_string();
+    if is_not_a_database(&err) {
+        Error::WrongStoreKey { path }
+    } else if is_busy(&err) {
+        Error::StoreLocked { path }
+    } else {
+        err.into()
+    }
 }
 
 #[cfg(test)]

@@ -6,23 +6,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::secrets::MemorySecrets;
-use crate::time::SystemClock;
-use crate::EngineConfig;
+use crate::{ClientTuning, Deadlines, EngineConfig};
 
 pub fn config(data_dir: PathBuf) -> EngineConfig {
     EngineConfig {
         data_dir,
         secrets: Arc::new(MemorySecrets::default()),
         store_key: None,
-        client: ninjaone::ClientConfig {
+        client: ClientTuning {
             timeout: Duration::from_secs(5),
             retry: ninjaone::RetryPolicy {
                 max_attempts: 4,
                 base_delay: Duration::from_millis(5),
                 max_delay: Duration::from_millis(50),
             },
-            ..ninjaone::ClientConfig::default()
+            ..ClientTuning::default()
         },
-        clock: Arc::new(SystemClock),
+        deadlines: Deadlines::default(),
+        clock: crate::time::system(),
     }
 }

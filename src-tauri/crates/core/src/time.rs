@@ -1,44 +1,17 @@
-//! Time passed in (STYLE: time and determinism) and stored as RFC 3339 UTC text.
-
-use std::fmt::Debug;
-use std::sync::Mutex;
+//! Time in the engine: the one [`Clock`] (passed in through `EngineConfig` and handed to the
+//! NinjaOne client, the notification gate and every rule that reads time), and the stored
+//! and printed form of a moment, RFC 3339 UTC.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-pub trait Clock: Send + Sync + Debug {
-    fn now(&self) -> DateTime<Utc>;
-}
-
-#[derive(Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock tests set by hand.
-#[derive(Debug)]
-pub struct FixedClock(Mutex<DateTime<Utc>>);
-
-impl FixedClock {
-    pub fn new(at: DateTime<Utc>) -> FixedClock {
-        FixedClock(Mutex::new(at))
-    }
-
-    pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().expect("clock poisoned") = at;
-    }
-}
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock poisoned")
-    }
-}
+pub use fleetward_clock::{system, Clock, ManualClock, SystemClock};
 
 /// The stored and printed form: RFC 3339, UTC, whole seconds.
 pub fn format(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Whole seconds: what the store keeps, so a value read back equals the value written.
+pub fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use fleetward_core::audit::AuditAction;
 use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::CompanyId;
 use fleetward_core::organizations::{MappingChoice, MappingOptions, MappingState};
@@ -40,16 +41,26 @@ fn draft(sim: &Simulator, secret: &str) -> ConnectionDraft {
 
 async fn connected(config: SimConfig) -> (World, fleetward_core::ids::ConnectionId) {
     let w = world(config).await;
-    let (connection, _) = w
+    let saved = w
         .engine
         .save_connection(&draft(&w.sim, "sim-secret"))
         .await
         .unwrap();
-    w.engine
-        .discover_organizations(connection.id)
-        .await
-        .unwrap();
-    (w, connection.id)
+    assert!(
+        saved.discovery.organizations > 0 || saved.test.organizations == 0,
+        "save discovers the organizations it found"
+    );
+    (w, saved.connection.id)
+}
+
+/// A NinjaOne client of the simulated tenant, to read what the engine is checked against.
+fn sim_client(sim: &Simulator) -> ninjaone::Client {
+    ninjaone::Client::new(
+        ninjaone::BaseUrl::custom(&sim.base_url()).unwrap(),
+        ninjaone::Credentials::new("sim-client", "sim-secret".into()),
+        ninjaone::ClientConfig::default(),
+    )
+    .unwrap()
 }
 
 /// "Create new" for one organization, by its NinjaOne id.
@@ -227,29 +238,53 @@ async fn ignore_persists_and_gone_organizations_are_flagged_not_deleted() {
 #[tokio::test]
 async fn location_restriction_and_non_agent_toggle_are_kept() {
     let (w, id) = connected(SimConfig::default()).await;
-    let org = w.engine.organizations(id).await.unwrap()[0].org_id;
     let company = w.engine.add_company("Fabrikam").await.unwrap();
+    let mut with_locations = None;
+    for row in w.engine.organizations(id).await.unwrap() {
+        let ids: Vec<i64> = sim_client(&w.sim)
+            .organization_locations(row.org_id.0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter_map(|l| l.id)
+            .collect();
+        if ids.len() >= 2 {
+            with_locations = Some((row.org_id, ids));
+            break;
+        }
+    }
+    let (org, mut locations) =
+        with_locations.expect("the simulated tenant has an organization with two locations");
+    locations.truncate(2);
+    let options = |ids: &[i64]| MappingOptions {
+        location_ids: Some(
+            ids.iter()
+                .rev()
+                .copied()
+                .map(fleetward_core::ids::NinjaLocationId)
+                .collect(),
+        ),
+        include_non_agent: Some(true),
+    };
+    let use_fabrikam = MappingChoice::UseExisting {
+        company_id: company.id,
+    };
+    let err = w
+        .engine
+        .map_organization(id, org, &use_fabrikam, &options(&[locations[0], 99_999]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("no location 99999"), "{err}");
     let row = w
         .engine
-        .map_organization(
-            id,
-            org,
-            &MappingChoice::UseExisting {
-                company_id: company.id,
-            },
-            &MappingOptions {
-                location_ids: Some(vec![
-                    fleetward_core::ids::NinjaLocationId(4),
-                    fleetward_core::ids::NinjaLocationId(2),
-                ]),
-                include_non_agent: Some(true),
-            },
-        )
+        .map_organization(id, org, &use_fabrikam, &options(&locations))
         .await
         .unwrap();
     assert_eq!(
         row.location_ids.iter().map(|l| l.0).collect::<Vec<_>>(),
-        vec![2, 4]
+        locations,
+        "kept, in order"
     );
     assert!(row.include_non_agent);
     let err = w
@@ -296,19 +331,21 @@ async fn mappings_survive_disconnect_and_come_back_on_reconnect() {
     let err = w.engine.discover_organizations(id).await.unwrap_err();
     assert_eq!(
         err.kind(),
-        ErrorKind::NotConfigured,
+        ErrorKind::InvalidInput,
         "no secret is left to use"
     );
+    assert!(err.to_string().contains("was disconnected"), "{err}");
     let audit = w.engine.audit_events(company).await.unwrap();
-    assert!(audit
-        .iter()
-        .any(|e| e.action == "NINJAONE_DISCONNECTED" && e.scope.starts_with("tenant:ct_")));
+    assert!(audit.iter().any(
+        |e| e.action == AuditAction::NinjaoneDisconnected && e.scope.starts_with("tenant:ct_")
+    ));
 
-    let (again, _) = w
+    let again = w
         .engine
         .save_connection(&draft(&w.sim, "sim-secret"))
         .await
-        .unwrap();
+        .unwrap()
+        .connection;
     assert_eq!(again.id, id, "the same tenant reuses its connection");
     let row = w
         .engine
@@ -335,10 +372,11 @@ async fn the_client_secret_is_never_written_in_the_clear() {
     })
     .await
     .unwrap();
-    let (connection, _) = engine
+    let connection = engine
         .save_connection(&draft(&sim, "canary-secret-5be1f0"))
         .await
-        .unwrap();
+        .unwrap()
+        .connection;
     assert!(!serde_json::to_string(&connection)
         .unwrap()
         .contains("canary-secret"));
@@ -389,6 +427,10 @@ async fn sync_all_with_a_connection_says_plainly_that_asset_sync_is_not_in_this_
         .sync_all(fleetward_core::Trigger::Manual)
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::NotConfigured);
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Unavailable,
+        "not the kind that sends the technician to Connection"
+    );
     assert!(err.to_string().contains("not part of this build"), "{err}");
 }

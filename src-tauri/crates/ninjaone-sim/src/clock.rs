@@ -1,19 +1,19 @@
-//! Wall-clock helpers. Generated data is dated relative to an *anchor*, the start of the
-//! hour the simulator started in, rather than the exact start instant: two simulators with
-//! the same seed started moments apart then serve byte-identical tenants, while the data
-//! still looks current to a client that compares it with the real time.
+//! Wall-clock helpers. "Now" always comes from the configured clock
+//! ([`SimConfig::clock`](crate::SimConfig)), so a test that sets the time controls the
+//! simulator's dates and expiries. Generated data is dated relative to an *anchor*, the
+//! start of the hour the simulator started in, rather than the exact start instant: two
+//! simulators with the same seed started moments apart then serve byte-identical tenants,
+//! while the data still looks current to a client that compares it with the real time.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use chrono::{DateTime, Utc};
 
 pub(crate) const MINUTE: f64 = 60.0;
 pub(crate) const HOUR: f64 = 3600.0;
 pub(crate) const DAY: f64 = 86_400.0;
 
-pub(crate) fn now_epoch() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
+/// Epoch seconds, as NinjaOne writes timestamps (ninjaone-api.md §2.1).
+pub(crate) fn epoch(at: DateTime<Utc>) -> f64 {
+    at.timestamp() as f64 + f64::from(at.timestamp_subsec_nanos()) / 1e9
 }
 
 pub(crate) fn anchor_for(now: f64) -> f64 {
@@ -51,6 +51,12 @@ mod tests {
         assert_eq!(civil_date(0.0), "1970-01-01");
         assert_eq!(civil_date(951_782_400.0), "2000-02-29");
         assert_eq!(civil_date(1_717_000_000.0), "2024-05-29");
+    }
+
+    #[test]
+    fn epoch_keeps_fractions() {
+        let at = DateTime::from_timestamp(1_617_029_236, 201_000_000).unwrap();
+        assert_eq!(millis(epoch(at)), 1_617_029_236.201);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! What a simulator serves and whom it lets in. Kept apart from the server so the binary,
 //! tests and demo mode build it the same way.
 
+use std::sync::Arc;
+
+use fleetward_clock::Clock;
+
 /// Settings of one simulated NinjaOne tenant.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
@@ -13,6 +17,9 @@ pub struct SimConfig {
     /// Space-separated scopes returned in the token answer's `scope`.
     pub granted_scopes: String,
     pub token_lifetime_secs: u64,
+    /// Wall-clock time: the anchor that generated data is dated from, token and cursor
+    /// expiry, and every "now" in an answer. Tests share a manual clock with the client.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for SimConfig {
@@ -25,6 +32,7 @@ impl Default for SimConfig {
             client_secret: "sim-secret".into(),
             granted_scopes: "monitoring".into(),
             token_lifetime_secs: 3600,
+            clock: fleetward_clock::system(),
         }
     }
 }

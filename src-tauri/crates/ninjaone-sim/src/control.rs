@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use ninjaone::models::{Activity, ApprovalStatus, Device, NodeClass, Organization};
 use rand::Rng;
 
-use crate::clock::now_epoch;
+use crate::clock::epoch;
 use crate::config::SimConfig;
 use crate::cursors::CursorStore;
 use crate::faults::{FaultInjector, FaultKind, Faults, RateLimit, RateLimiter};
@@ -37,8 +38,8 @@ pub(crate) struct Shared {
     pub config: SimConfig,
     pub base_url: String,
     tenant: RwLock<Tenant>,
-    /// Issued access tokens and when they were issued.
-    tokens: Mutex<HashMap<String, Instant>>,
+    /// Issued access tokens and when they were issued, on the configured clock.
+    tokens: Mutex<HashMap<String, DateTime<Utc>>>,
     pub cursors: Mutex<CursorStore>,
     faults: Mutex<FaultInjector>,
     limiter: Mutex<RateLimiter>,
@@ -160,7 +161,16 @@ impl Control {
     /// activity changes `/v2/alerts` (TRIGGERED opens an alert for its series, RESET
     /// closes it).
     pub fn append_activity(&self, activity: Activity) -> i64 {
-        write(&self.shared.tenant).append_activity(activity, now_epoch())
+        write(&self.shared.tenant).append_activity(activity, self.now_epoch())
+    }
+
+    /// Now on the configured clock, in epoch seconds.
+    pub(crate) fn now_epoch(&self) -> f64 {
+        epoch(self.now())
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.shared.config.clock.now()
     }
 
     // --- auth and paging --------------------------------------------------------------
@@ -175,25 +185,45 @@ impl Control {
         lock(&self.shared.cursors).expire_all();
     }
 
+    /// The access tokens that are still valid, for tests that check a token never leaks
+    /// (into a log, an error message, a store).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        let now = self.now();
+        lock(&self.shared.tokens)
+            .iter()
+            .filter(|(_, issued)| self.alive(**issued, now))
+            .map(|(token, _)| token.clone())
+            .collect()
+    }
+
     pub(crate) fn issue_token(&self) -> String {
         let token = format!(
             "sim.{:032x}{:016x}",
             rand::rng().random::<u128>(),
             rand::rng().random::<u64>()
         );
-        let lifetime = Duration::from_secs(self.shared.config.token_lifetime_secs);
-        let now = Instant::now();
+        let now = self.now();
         let mut tokens = lock(&self.shared.tokens);
-        tokens.retain(|_, issued| now.saturating_duration_since(*issued) < lifetime);
+        tokens.retain(|_, issued| self.alive(*issued, now));
         tokens.insert(token.clone(), now);
         token
     }
 
     pub(crate) fn token_valid(&self, token: &str) -> bool {
-        let lifetime = Duration::from_secs(self.shared.config.token_lifetime_secs);
+        let now = self.now();
         lock(&self.shared.tokens)
             .get(token)
-            .is_some_and(|issued| issued.elapsed() < lifetime)
+            .is_some_and(|issued| self.alive(*issued, now))
+    }
+
+    /// Whether a token issued at `issued` is still valid at `now`.
+    fn alive(&self, issued: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        let lifetime = chrono::Duration::seconds(
+            i64::try_from(self.shared.config.token_lifetime_secs).unwrap_or(i64::MAX),
+        );
+        issued
+            .checked_add_signed(lifetime)
+            .is_none_or(|expiry| now < expiry)
     }
 
     // --- faults -----------------------------------------------------------------------

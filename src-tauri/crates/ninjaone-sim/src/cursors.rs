@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::Rng;
 use serde_json::{json, Value};
@@ -102,8 +102,8 @@ struct OpenCursor {
     plan: Option<Plan>,
     total: usize,
     position: usize,
-    opened: Instant,
-    opened_epoch: f64,
+    /// Epoch seconds on the simulator's clock.
+    opened: f64,
     expired: bool,
 }
 
@@ -133,17 +133,18 @@ fn cursor_json(name: &str, offset: usize, count: usize, expires: f64) -> Value {
 }
 
 impl CursorStore {
-    /// Registers a new cursor whose first page (`0..page_size`) the caller serves now.
-    pub fn open(&mut self, plan: &Plan, page_size: usize, now: Instant, now_epoch: f64) -> Value {
+    /// Registers a new cursor whose first page (`0..page_size`) the caller serves now
+    /// (epoch seconds).
+    pub fn open(&mut self, plan: &Plan, page_size: usize, now: f64) -> Value {
         self.open
-            .retain(|_, cursor| now.saturating_duration_since(cursor.opened) < FORGET_AFTER);
+            .retain(|_, cursor| now - cursor.opened < FORGET_AFTER.as_secs_f64());
         let name = loop {
             let candidate: String = format!("{:032x}", rand::rng().random::<u128>());
             if !self.open.contains_key(&candidate) {
                 break candidate;
             }
         };
-        let expires = now_epoch + CURSOR_LIFETIME.as_secs_f64();
+        let expires = now + CURSOR_LIFETIME.as_secs_f64();
         let cursor = cursor_json(&name, 0, plan.total(), expires);
         self.open.insert(
             name,
@@ -152,24 +153,24 @@ impl CursorStore {
                 total: plan.total(),
                 position: page_size.min(plan.total()),
                 opened: now,
-                opened_epoch: now_epoch,
                 expired: false,
             },
         );
         cursor
     }
 
-    pub fn next(&mut self, name: &str, page_size: usize, now: Instant) -> Next {
+    /// The page after the cursor's position, asked for at `now` (epoch seconds).
+    pub fn next(&mut self, name: &str, page_size: usize, now: f64) -> Next {
         let Some(cursor) = self.open.get_mut(name) else {
             return Next::Empty { cursor: None };
         };
-        if cursor.expired || now.saturating_duration_since(cursor.opened) >= CURSOR_LIFETIME {
+        if cursor.expired || now - cursor.opened >= CURSOR_LIFETIME.as_secs_f64() {
             cursor.expired = true;
             cursor.plan = None;
             return Next::Expired;
         }
         let total = cursor.total;
-        let expires = cursor.opened_epoch + CURSOR_LIFETIME.as_secs_f64();
+        let expires = cursor.opened + CURSOR_LIFETIME.as_secs_f64();
         let from = cursor.position;
         let plan = match &cursor.plan {
             Some(plan) if from < total => plan.share(),
@@ -226,8 +227,8 @@ mod tests {
         let whole = plan.rows(0, usize::MAX);
         assert_eq!(whole.len(), plan.total());
         let mut store = CursorStore::default();
-        let now = Instant::now();
-        let first = store.open(&plan, 4, now, 0.0);
+        let now = 1_700_000_000.0;
+        let first = store.open(&plan, 4, now);
         let name = first["name"].as_str().unwrap().to_string();
         let mut rows = plan.rows(0, 4);
         loop {
@@ -259,17 +260,17 @@ mod tests {
     fn cursors_expire_on_demand_and_with_age() {
         let plan = plan(ReportKind::DeviceHealth);
         let mut store = CursorStore::default();
-        let now = Instant::now();
-        let a = store.open(&plan, 2, now, 0.0)["name"]
+        let now = 1_700_000_000.0;
+        let a = store.open(&plan, 2, now)["name"]
             .as_str()
             .unwrap()
             .to_string();
-        let b = store.open(&plan, 2, now, 0.0)["name"]
+        let b = store.open(&plan, 2, now)["name"]
             .as_str()
             .unwrap()
             .to_string();
         assert!(matches!(
-            store.next(&b, 2, now + CURSOR_LIFETIME),
+            store.next(&b, 2, now + CURSOR_LIFETIME.as_secs_f64()),
             Next::Expired
         ));
         assert!(matches!(store.next(&a, 2, now), Next::Page { .. }));

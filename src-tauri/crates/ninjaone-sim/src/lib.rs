@@ -13,6 +13,7 @@ mod clock;
 mod config;
 mod control;
 mod cursors;
+pub mod demo;
 mod devices;
 mod faults;
 mod filter;

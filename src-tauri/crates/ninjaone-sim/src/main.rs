@@ -39,6 +39,7 @@ async fn main() -> std::io::Result<()> {
         client_secret: args.client_secret,
         granted_scopes: args.scopes,
         token_lifetime_secs: args.token_lifetime_secs,
+        ..SimConfig::default()
     };
     let client_id = config.client_id.clone();
     let simulator = Simulator::start_on(config, args.port).await?;

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::clock::{anchor_for, now_epoch};
+use crate::clock::{anchor_for, epoch};
 use crate::config::SimConfig;
 use crate::control::Control;
 use crate::{server, tenant};
@@ -45,7 +45,7 @@ impl Simulator {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let port = listener.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let anchor = anchor_for(now_epoch());
+        let anchor = anchor_for(epoch(config.clock.now()));
         let generation_config = config.clone();
         let tenant =
             tokio::task::spawn_blocking(move || tenant::generate(&generation_config, anchor))

@@ -43,7 +43,7 @@ fn main() {
         let base = BaseUrl::custom(&format!("http://127.0.0.1:{port}")).expect("loopback URL");
         let client = Client::new(
             base,
-            Credentials::new("sim-client", "sim-secret"),
+            Credentials::new("sim-client", "sim-secret".into()),
             ClientConfig::default(),
         )?;
         let start = Instant::now();

@@ -6,7 +6,6 @@
 mod api;
 mod base_url;
 mod client;
-pub mod clock;
 mod error;
 mod filter;
 pub mod models;
@@ -14,10 +13,17 @@ mod paging;
 pub mod rate_limit;
 mod region;
 
+/// The product's one clock (`fleetward-clock`), under the name callers of this crate use.
+pub use fleetward_clock as clock;
+
 pub use api::ActivityQuery;
 pub use base_url::BaseUrl;
-pub use client::{Client, ClientConfig, ClientStats, Credentials, Grant, RetryPolicy, SCOPE};
+pub use client::{
+    Client, ClientConfig, ClientStats, Credentials, Grant, RetryPolicy, Wait, WaitObserver,
+    WaitReason, SCOPE,
+};
 pub use error::{Error, ErrorCategory, Result};
 pub use filter::DeviceFilter;
+pub use rate_limit::RateBudgets;
 pub use region::Region;
 pub use secrecy;

@@ -1,10 +1,18 @@
 //! Self-throttling to stay under NinjaOne's budget (SPEC §11: 200 requests a minute and
-//! 1,500 an hour per tenant). Every client of one tenant in this process shares one
-//! [`RateLimiter`] (see [`RateLimiter::for_tenant`]), so a sync and a connection test running
-//! together still count against one budget. A `Retry-After` from NinjaOne pauses them all.
+//! 1,500 an hour per tenant). Every client of one tenant shares one [`RateLimiter`], handed
+//! out by the [`RateBudgets`] that the caller (the engine) owns and passes to each client, so
+//! a sync and a connection test running together still count against one budget, while two
+//! engines (or two tests) never share one by accident. A `Retry-After` from NinjaOne pauses
+//! every client of the tenant.
+//!
+//! Why not `governor`: its GCRA with a burst equal to the budget admits a full burst and then
+//! keeps replenishing, so up to about twice the budget can land inside one sliding window (a
+//! burst of `max` followed by a window's worth of replenishment). NinjaOne's window semantics
+//! are unconfirmed (ninjaone-api.md §8.1), so the exact sliding log below is kept: no window
+//! of any length `per` ever holds more than `max` requests.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -28,6 +36,57 @@ pub const NINJAONE_BUDGETS: [Budget; 2] = [
     },
 ];
 
+/// The per-tenant limiters of one owner (the engine): the same tenant key always gets the
+/// same limiter from the same `RateBudgets`.
+#[derive(Debug)]
+pub struct RateBudgets {
+    budgets: Vec<Budget>,
+    tenants: Mutex<HashMap<String, Arc<RateLimiter>>>,
+}
+
+impl RateBudgets {
+    pub fn new(budgets: Vec<Budget>) -> RateBudgets {
+        RateBudgets {
+            budgets,
+            tenants: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// NinjaOne's published budgets: 200 a minute and 1,500 an hour.
+    pub fn ninjaone() -> RateBudgets {
+        RateBudgets::new(NINJAONE_BUDGETS.to_vec())
+    }
+
+    pub fn budgets(&self) -> &[Budget] {
+        &self.budgets
+    }
+
+    /// The limiter of one tenant (base URL + client id).
+    pub fn for_tenant(&self, key: &str) -> Arc<RateLimiter> {
+        // A panic elsewhere while holding this lock cannot leave the map half-changed.
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
+        tenants
+            .entry(key.to_string())
+            .or_insert_with(|| Arc::new(RateLimiter::new(&self.budgets)))
+            .clone()
+    }
+}
+
+impl Default for RateBudgets {
+    fn default() -> Self {
+        RateBudgets::ninjaone()
+    }
+}
+
+/// Why a request is held back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// Sending now would put one request too many into a budget's window.
+    Budget,
+    /// NinjaOne asked to slow down (`Retry-After`), and the tenant is paused.
+    ServerPause,
+}
+
 #[derive(Debug)]
 pub struct RateLimiter {
     budgets: Vec<Budget>,
@@ -50,34 +109,29 @@ impl RateLimiter {
         }
     }
 
-    /// The limiter shared by every client of one tenant (base URL + client id) in this process.
-    pub fn for_tenant(tenant_key: &str, budgets: &[Budget]) -> Arc<RateLimiter> {
-        static TENANTS: OnceLock<Mutex<HashMap<String, Arc<RateLimiter>>>> = OnceLock::new();
-        let mut tenants = TENANTS
-            .get_or_init(Default::default)
-            .lock()
-            .expect("rate limiter registry poisoned");
-        tenants
-            .entry(tenant_key.to_string())
-            .or_insert_with(|| Arc::new(RateLimiter::new(budgets)))
-            .clone()
-    }
-
-    /// Waits until a request fits every budget, then counts it.
-    pub async fn acquire(&self) {
-        while let Some(wait) = self.try_acquire(Instant::now()) {
+    /// Waits until a request fits every budget, then counts it. `before_wait` hears of every
+    /// wait before it starts, with its length and cause. Dropping the future gives up the
+    /// wait without counting a request.
+    pub async fn acquire(&self, mut before_wait: impl FnMut(Duration, Hold)) {
+        while let Some((wait, hold)) = self.try_acquire(Instant::now()) {
+            before_wait(wait, hold);
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// Counts a request starting at `now` if it fits; otherwise says how long to wait.
-    fn try_acquire(&self, now: Instant) -> Option<Duration> {
-        let mut state = self.state.lock().expect("rate limiter poisoned");
+    /// Counts a request starting at `now` if it fits; otherwise says how long to wait and why.
+    fn try_acquire(&self, now: Instant) -> Option<(Duration, Hold)> {
+        let mut state = self.lock();
         let wait = self.wait_needed(&mut state, now);
         if wait.is_none() {
             state.sent.push_back(now);
         }
         wait
+    }
+
+    /// A panic elsewhere while holding the lock leaves at worst one request uncounted.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Pauses every request of this tenant for `delay` (server asked us to back off).
@@ -86,15 +140,15 @@ impl RateLimiter {
     }
 
     fn pause_at(&self, now: Instant, delay: Duration) {
-        let mut state = self.state.lock().expect("rate limiter poisoned");
+        let mut state = self.lock();
         let until = now + delay;
         state.paused_until = Some(state.paused_until.map_or(until, |u| u.max(until)));
     }
 
-    fn wait_needed(&self, state: &mut State, now: Instant) -> Option<Duration> {
+    fn wait_needed(&self, state: &mut State, now: Instant) -> Option<(Duration, Hold)> {
         if let Some(until) = state.paused_until {
             if until > now {
-                return Some(until - now);
+                return Some((until - now, Hold::ServerPause));
             }
             state.paused_until = None;
         }
@@ -125,6 +179,7 @@ impl RateLimiter {
                 Some(budget.per - now.duration_since(*oldest_counted) + budget.per / 50)
             })
             .max()
+            .map(|wait| (wait, Hold::Budget))
     }
 }
 
@@ -151,7 +206,7 @@ mod tests {
         let mut now = start;
         (0..n)
             .map(|_| {
-                while let Some(wait) = limiter.try_acquire(now) {
+                while let Some((wait, _)) = limiter.try_acquire(now) {
                     now += wait;
                 }
                 now - start
@@ -195,11 +250,34 @@ mod tests {
     }
 
     #[test]
-    fn one_tenant_shares_one_limiter() {
-        let a = RateLimiter::for_tenant("https://x|id-1", &NINJAONE_BUDGETS);
-        let b = RateLimiter::for_tenant("https://x|id-1", &NINJAONE_BUDGETS);
-        let c = RateLimiter::for_tenant("https://x|id-2", &NINJAONE_BUDGETS);
+    fn one_rate_budgets_hands_one_limiter_per_tenant() {
+        let budgets = RateBudgets::ninjaone();
+        let a = budgets.for_tenant("https://x|id-1");
+        let b = budgets.for_tenant("https://x|id-1");
+        let c = budgets.for_tenant("https://x|id-2");
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
+        let other_owner = RateBudgets::ninjaone();
+        assert!(!Arc::ptr_eq(&a, &other_owner.for_tenant("https://x|id-1")));
+    }
+
+    #[test]
+    fn a_wait_names_its_cause() {
+        let limiter = RateLimiter::new(&[Budget {
+            max: 1,
+            per: Duration::from_secs(10),
+        }]);
+        let start = Instant::now();
+        assert_eq!(limiter.try_acquire(start), None, "the first request fits");
+        assert_eq!(
+            limiter.try_acquire(start),
+            Some((Duration::from_millis(10_200), Hold::Budget))
+        );
+        let later = start + Duration::from_secs(20);
+        limiter.pause_at(later, Duration::from_secs(30));
+        assert_eq!(
+            limiter.try_acquire(later),
+            Some((Duration::from_secs(30), Hold::ServerPause))
+        );
     }
 }

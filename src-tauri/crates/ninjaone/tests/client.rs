@@ -3,14 +3,17 @@
 //! same data under injected faults.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use ninjaone::clock::ManualClock;
 use ninjaone::models::{ApprovalStatus, NodeClass};
 use ninjaone::rate_limit::Budget;
-use ninjaone::{BaseUrl, Client, ClientConfig, Credentials, DeviceFilter, Error, RetryPolicy};
+use ninjaone::{
+    BaseUrl, Client, ClientConfig, Credentials, DeviceFilter, Error, RateBudgets, RetryPolicy,
+    Wait, WaitReason,
+};
 use ninjaone_sim::{FaultKind, Faults, RateLimit, SimConfig, Simulator};
 
 fn fast_config() -> ClientConfig {
@@ -48,7 +51,7 @@ fn client_for(sim: &Simulator, config: ClientConfig) -> Client {
 
 fn client_with(sim: &Simulator, id: &str, secret: &str, config: ClientConfig) -> Client {
     let base = BaseUrl::custom(&sim.base_url()).unwrap();
-    Client::new(base, Credentials::new(id, secret), config).unwrap()
+    Client::new(base, Credentials::new(id, secret.into()), config).unwrap()
 }
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> Option<i64>) -> Vec<i64> {
@@ -103,7 +106,7 @@ async fn nothing_listening_is_unreachable() {
     let base = BaseUrl::custom(&format!("http://127.0.0.1:{port}")).unwrap();
     let mut config = fast_config();
     config.retry.max_attempts = 2;
-    let client = Client::new(base, Credentials::new("a", "b"), config).unwrap();
+    let client = Client::new(base, Credentials::new("a", "b".into()), config).unwrap();
     let err = client.sign_in().await.unwrap_err();
     assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
 }
@@ -114,12 +117,28 @@ async fn https_to_a_plain_http_server_is_a_tls_failure() {
     let https = sim.base_url().replace("http://", "https://");
     let client = Client::new(
         BaseUrl::custom(&https).unwrap(),
-        Credentials::new("sim-client", "sim-secret"),
+        Credentials::new("sim-client", "sim-secret".into()),
         fast_config(),
     )
     .unwrap();
     let err = client.sign_in().await.unwrap_err();
     assert!(matches!(err, Error::Tls { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_address_that_does_not_resolve_is_unreachable_whatever_its_name_says() {
+    // `.invalid` never resolves (RFC 6761); the words "ssl" and "tls" in the name must not
+    // make a DNS failure look like a TLS one.
+    let mut config = fast_config();
+    config.retry.max_attempts = 1;
+    let client = Client::new(
+        BaseUrl::custom("https://ssl-gateway.tls-proxy.invalid").unwrap(),
+        Credentials::new("a", "b".into()),
+        config,
+    )
+    .unwrap();
+    let err = client.sign_in().await.unwrap_err();
+    assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -282,9 +301,16 @@ async fn a_revoked_token_is_renewed_once_and_the_call_succeeds() {
 }
 
 #[tokio::test]
-async fn a_token_near_expiry_is_renewed_before_use() {
-    let sim = sim(SimConfig::default()).await;
-    let clock = Arc::new(ManualClock::new(SystemTime::now()));
+async fn the_configured_clock_decides_when_the_token_is_renewed() {
+    // The simulator and the client share one manual clock, as the engine and NinjaOne
+    // share the real time: the simulator's token lives 3,600 s on it, and the client
+    // renews 60 s before that.
+    let clock = Arc::new(ManualClock::starting_now());
+    let sim = sim(SimConfig {
+        clock: clock.clone(),
+        ..SimConfig::default()
+    })
+    .await;
     let client = client_for(
         &sim,
         ClientConfig {
@@ -294,9 +320,14 @@ async fn a_token_near_expiry_is_renewed_before_use() {
     );
     let id = sim.control().devices()[0].id.unwrap();
     client.device(id).await.unwrap();
+    clock.advance(Duration::from_secs(3539));
     client.device(id).await.unwrap();
-    assert_eq!(client.stats().token_requests, 1, "a live token is reused");
-    clock.advance(Duration::from_secs(3590));
+    assert_eq!(
+        client.stats().token_requests,
+        1,
+        "a token outside the margin is reused"
+    );
+    clock.advance(Duration::from_secs(2));
     client.device(id).await.unwrap();
     assert_eq!(
         client.stats().token_requests,
@@ -304,6 +335,10 @@ async fn a_token_near_expiry_is_renewed_before_use() {
         "renewed within the margin"
     );
     assert_eq!(client.stats().requests, 5, "no request was spent on a 401");
+    clock.advance(Duration::from_secs(3539));
+    client.device(id).await.unwrap();
+    assert_eq!(client.stats().token_requests, 2);
+    assert_eq!(client.stats().requests, 6);
 }
 
 #[tokio::test]
@@ -443,10 +478,10 @@ async fn the_client_never_exceeds_the_servers_rate_limit() {
     }));
     sim.control().set_stats_window(window);
     let config = ClientConfig {
-        budgets: vec![Budget {
+        rate_budgets: Arc::new(RateBudgets::new(vec![Budget {
             max: 6,
             per: window,
-        }],
+        }])),
         ..fast_config()
     };
     let client = client_for(&sim, config);
@@ -496,6 +531,112 @@ async fn a_body_that_does_not_fit_is_reported_with_endpoint_and_excerpt() {
         other => panic!("expected UnexpectedBody, got {other:?}"),
     }
     assert!(!format!("{err}{err:?}").contains("sim-secret"));
+}
+
+#[tokio::test]
+async fn throttling_waits_are_announced_with_their_attempt_numbers() {
+    let sim = sim(SimConfig::default()).await;
+    let heard: Arc<Mutex<Vec<Wait>>> = Arc::default();
+    let observer = heard.clone();
+    let mut config = fast_config();
+    config.retry.max_attempts = 3;
+    config.on_wait = Some(Arc::new(move |wait: &Wait| {
+        observer.lock().unwrap().push(wait.clone())
+    }));
+    let client = client_for(&sim, config);
+    client.sign_in().await.unwrap();
+    sim.control().set_faults(Faults {
+        probability: 1.0,
+        kinds: vec![FaultKind::TooManyRequests {
+            retry_after_secs: 1,
+        }],
+        include_token_endpoint: false,
+    });
+    let err = client
+        .organizations()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Throttled { attempts: 3, .. }),
+        "{err:?}"
+    );
+    let heard = heard.lock().unwrap().clone();
+    let attempts: Vec<(u32, u32)> = heard.iter().map(|w| (w.attempt, w.max_attempts)).collect();
+    assert_eq!(
+        attempts,
+        vec![(2, 3), (3, 3)],
+        "one announcement before each retry"
+    );
+    for wait in &heard {
+        assert_eq!(wait.endpoint, "/v2/organizations");
+        assert_eq!(wait.reason, WaitReason::AskedToWait);
+        // Retry-After: 1, capped by the test policy's 100 ms maximum.
+        assert_eq!(wait.delay, Duration::from_millis(100));
+    }
+    assert_eq!(
+        heard[0].to_string(),
+        "NinjaOne asked to wait 0.1 s before answering /v2/organizations (attempt 2 of 3)"
+    );
+}
+
+#[tokio::test]
+async fn a_request_dropped_mid_flight_leaves_the_client_usable() {
+    let sim = sim(SimConfig::default()).await;
+    let client = client_for(&sim, fast_config());
+    sim.control().set_faults(Faults {
+        probability: 1.0,
+        kinds: vec![FaultKind::Latency { millis: 2_000 }],
+        include_token_endpoint: true,
+    });
+    // Dropped while it holds the token lock, waiting for the token endpoint.
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(50),
+        client.organizations().try_collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(abandoned.is_err(), "the request was still in flight");
+    sim.control().clear_faults();
+    let orgs: Vec<_> = tokio::time::timeout(
+        Duration::from_secs(2),
+        client.organizations().try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the token lock was released with the dropped request")
+    .unwrap();
+    assert_eq!(orgs.len(), sim.control().organizations().len());
+}
+
+#[tokio::test]
+async fn an_api_answer_over_the_configured_limit_is_refused_not_read() {
+    let sim = tenant(2, 10).await;
+    let client = client_for(
+        &sim,
+        ClientConfig {
+            max_body_bytes: 1024,
+            ..fast_config()
+        },
+    );
+    let err = client
+        .devices_detailed(&DeviceFilter::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::AnswerTooLarge {
+            endpoint,
+            limit_bytes,
+        } => {
+            assert_eq!(endpoint, "/v2/devices-detailed");
+            assert_eq!(*limit_bytes, 1024);
+        }
+        other => panic!("expected AnswerTooLarge, got {other:?}"),
+    }
+    assert_eq!(
+        client.stats().retries,
+        0,
+        "a too-large answer is not retried"
+    );
 }
 
 /// Collects what the client logs, to check warnings a technician's log would show.

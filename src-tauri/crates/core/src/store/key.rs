@@ -54,12 +54,12 @@ impl StoreKey {
 /// (and kept in the keychain) only when there is no store yet; a store without its key is an
 /// error, never a reason to start a fresh, empty one.
 pub fn resolve_key(
-    env_value: Option<String>,
+    env_value: Option<SecretString>,
     secrets: &dyn SecretStore,
     store_exists: bool,
 ) -> Result<StoreKey> {
-    if let Some(value) = env_value.filter(|v| !v.trim().is_empty()) {
-        return StoreKey::from_hex(&value);
+    if let Some(value) = env_value.filter(|v| !v.expose_secret().trim().is_empty()) {
+        return StoreKey::from_hex(value.expose_secret());
     }
     if let Some(stored) = secrets.get(STORE_KEY_SECRET)? {
         return StoreKey::from_hex(stored.expose_secret()).map_err(|_| Error::WrongStoreKey {
@@ -101,13 +101,13 @@ mod tests {
     fn the_environment_key_wins_and_must_be_64_hex_characters() {
         let secrets = MemorySecrets::default();
         let hex = "ab".repeat(32);
-        let key = resolve_key(Some(hex.clone()), &secrets, true).unwrap();
+        let key = resolve_key(Some(hex.clone().into()), &secrets, true).unwrap();
         assert_eq!(key.pragma_value(), format!("\"x'{hex}'\""));
         assert!(
             secrets.get(STORE_KEY_SECRET).unwrap().is_none(),
             "nothing is written to the keychain"
         );
-        let err = resolve_key(Some("abc".into()), &secrets, true).unwrap_err();
+        let err = resolve_key(Some(SecretString::from("abc")), &secrets, true).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
     }
 

@@ -11,7 +11,6 @@ use super::auth::Authorized;
 use super::query::{self, Params};
 use super::respond::Failure;
 use crate::activities::{self, ActivityQuery};
-use crate::clock::now_epoch;
 use crate::control::Control;
 use crate::tenant::{DeviceRecord, View};
 use crate::{devices, organizations};
@@ -173,7 +172,7 @@ pub(crate) async fn dashboard_url(
             "{}/#/deviceDashboard/{}/overview",
             control.shared.base_url, device.id
         )),
-        expires: Some(now_epoch() + 300.0),
+        expires: Some(control.now_epoch() + 300.0),
         ..DashboardUrl::default()
     })
     .into_response())

@@ -2,8 +2,6 @@
 //! which for a large tenant is real work, so it runs on a blocking thread and never stalls
 //! other requests.
 
-use std::time::Instant;
-
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -11,7 +9,6 @@ use serde_json::json;
 use super::auth::Authorized;
 use super::query::{self, Params};
 use super::respond::Failure;
-use crate::clock::now_epoch;
 use crate::control::{lock, Control};
 use crate::cursors::{Next, Plan};
 use crate::reports::{ReportKind, RowQuery};
@@ -24,7 +21,8 @@ pub(crate) async fn report(
 ) -> Result<Response, Failure> {
     let page_size = query::page_size(&params, kind.default_page_size())?;
     if let Some(name) = params.get("cursor").filter(|name| !name.trim().is_empty()) {
-        let next = lock(&control.shared.cursors).next(name.trim(), page_size, Instant::now());
+        let now = control.now_epoch();
+        let next = lock(&control.shared.cursors).next(name.trim(), page_size, now);
         return match next {
             Next::Expired => Err(Failure::CursorExpired),
             Next::Empty {
@@ -54,6 +52,7 @@ pub(crate) async fn report(
     })
     .await
     .map_err(|e| Failure::Internal(e.to_string()))?;
-    let cursor = lock(&control.shared.cursors).open(&plan, page_size, Instant::now(), now_epoch());
+    let now = control.now_epoch();
+    let cursor = lock(&control.shared.cursors).open(&plan, page_size, now);
     Ok(Json(json!({ "cursor": cursor, "results": rows })).into_response())
 }

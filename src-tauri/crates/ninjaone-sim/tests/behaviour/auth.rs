@@ -1,7 +1,9 @@
 //! OAuth client credentials and the bearer check.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use fleetward_clock::ManualClock;
 use ninjaone_sim::SimConfig;
 use serde_json::{json, Value};
 
@@ -107,15 +109,20 @@ async fn api_calls_need_a_valid_token() {
 }
 
 #[tokio::test]
-async fn tokens_expire_after_their_lifetime() {
+async fn tokens_expire_when_the_configured_clock_passes_their_lifetime() {
+    let clock = Arc::new(ManualClock::starting_now());
     let h = Harness::start(SimConfig {
-        token_lifetime_secs: 1,
+        token_lifetime_secs: 60,
+        clock: clock.clone(),
         ..config(1, 2)
     })
     .await;
+    assert_eq!(h.sim.control().issued_tokens(), vec![h.token.clone()]);
+    clock.advance(Duration::from_secs(59));
     assert_eq!(h.get("/v2/organizations").await.status(), 200);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_secs(1));
     assert_eq!(h.get("/v2/organizations").await.status(), 401);
+    assert!(h.sim.control().issued_tokens().is_empty());
 }
 
 #[tokio::test]

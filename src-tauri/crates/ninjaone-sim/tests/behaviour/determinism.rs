@@ -1,6 +1,9 @@
 //! Same seed, same tenant; and big tenants start fast.
 
+use std::sync::Arc;
 use std::time::Instant;
+
+use fleetward_clock::ManualClock;
 
 use ninjaone_sim::{SimConfig, Simulator};
 use serde_json::Value;
@@ -76,6 +79,34 @@ fn resident_mib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
+}
+
+#[tokio::test]
+async fn generated_data_is_dated_from_the_configured_clock() {
+    let at = chrono::DateTime::parse_from_rfc3339("2031-03-04T05:06:07Z")
+        .unwrap()
+        .to_utc();
+    let clock = Arc::new(ManualClock::new(at));
+    let h = Harness::start(SimConfig {
+        clock,
+        ..config(2, 10)
+    })
+    .await;
+    // The anchor is the start of that hour.
+    let anchor = chrono::DateTime::parse_from_rfc3339("2031-03-04T05:00:00Z")
+        .unwrap()
+        .timestamp() as f64;
+    let devices = h.json("/v2/devices-detailed").await;
+    for device in devices.as_array().unwrap() {
+        let last_contact = device["lastContact"].as_f64().unwrap();
+        let created = device["created"].as_f64().unwrap();
+        assert!(last_contact <= anchor, "{device}");
+        assert!(
+            anchor - last_contact < 400.0 * 86_400.0,
+            "contact within the year before the clock's time: {device}"
+        );
+        assert!(created <= last_contact, "{device}");
+    }
 }
 
 #[tokio::test]

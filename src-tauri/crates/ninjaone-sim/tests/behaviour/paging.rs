@@ -1,8 +1,12 @@
 //! The three paging styles: id watermark, report cursors and activity ids.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
 
+use fleetward_clock::{Clock, ManualClock};
 use ninjaone::models::{Activity, ActivityType};
+use ninjaone_sim::SimConfig;
 use serde_json::{json, Value};
 
 use crate::support::{config, enc, Harness};
@@ -114,6 +118,36 @@ async fn finished_unknown_and_expired_cursors() {
     );
     // A new report works again.
     assert_eq!(h.get("/v2/queries/volumes?pageSize=2").await.status(), 200);
+}
+
+#[tokio::test]
+async fn cursors_expire_when_the_configured_clock_passes_their_lifetime() {
+    let clock = Arc::new(ManualClock::starting_now());
+    let h = Harness::start(SimConfig {
+        clock: clock.clone(),
+        ..config(2, 10)
+    })
+    .await;
+    let open = h.json("/v2/queries/device-health?pageSize=2").await;
+    let expires = open["cursor"]["expires"].as_f64().unwrap();
+    let now = clock.now().timestamp() as f64;
+    assert!(
+        (expires - now - 600.0).abs() < 1.0,
+        "expires 600 s after {now}: {expires}"
+    );
+    let next = format!(
+        "/v2/queries/device-health?pageSize=2&cursor={}",
+        enc(open["cursor"]["name"].as_str().unwrap())
+    );
+    clock.advance(Duration::from_secs(599));
+    assert_eq!(h.get(&next).await.status(), 200);
+    clock.advance(Duration::from_secs(1));
+    let expired = h.get(&next).await;
+    assert_eq!(expired.status(), 400);
+    assert_eq!(
+        expired.json::<Value>().await.unwrap()["resultCode"],
+        "CURSOR_EXPIRED"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,115 @@
+//! Building and running the app: plugins, the engine (or the reason it could not start),
+//! demo mode, the tray, event forwarding, and closing to the tray.
+
+use std::sync::Arc;
+
+use fleetward_core::secrets::DemoFolderSecrets;
+use fleetward_core::{data_dir, Engine, EngineConfig, ErrorReport};
+use tauri::{Manager, WindowEvent};
+
+use crate::args::AppArgs;
+use crate::{demo, events, show_main_window, tray, updater, AppState, MAIN_WINDOW};
+
+pub fn run() {
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FLEETWARD_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = AppArgs::from_process();
+
+    let result = tauri::Builder::default()
+        // Must be the first plugin: a second launch hands over to us and exits (SPEC §11).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(crate::invoke_handler())
+        .setup(move |app| {
+            let updates = updater::register(app.handle());
+            let (engine, start_error) = start_engine(&args);
+            let demo = match &engine {
+                Some(engine) => tauri::async_runtime::block_on(async {
+                    let connections = engine.connections().await.unwrap_or_default();
+                    demo::start(&connections, args.demo).await
+                }),
+                None => None,
+            };
+            let forwarder = match &engine {
+                Some(engine) => {
+                    tray::create(app.handle(), engine)?;
+                    Some(events::forward(app.handle().clone(), engine))
+                }
+                None => None,
+            };
+            app.manage(AppState {
+                engine,
+                start_error,
+                updates,
+                demo: demo.as_ref().map(|d| d.tenant.clone()),
+                _demo: demo,
+                _forwarder: forwarder,
+            });
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Fleetward running in the tray (SPEC §8).
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == MAIN_WINDOW
+                    && window.app_handle().tray_by_id(tray::ID).is_some()
+                {
+                    api.prevent_close();
+                    let _ = window.hide();
+                    tell_once_that_it_keeps_running(window.app_handle());
+                }
+            }
+        })
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("Fleetward could not start its window: {err}");
+        std::process::exit(1);
+    }
+}
+
+/// The engine, or the report the UI shows full-screen. With `--demo` in a folder of the
+/// demo's own, the store key lives beside the store, so the demo needs no keychain
+/// (SPEC §9); a real store always keeps its key in the keychain.
+fn start_engine(args: &AppArgs) -> (Option<Arc<Engine>>, Option<ErrorReport>) {
+    let started = data_dir::from_env(args.data_dir.clone()).and_then(|folder| {
+        let demo_folder = args.demo && DemoFolderSecrets::is_demo_folder(&folder);
+        let mut config = EngineConfig::new(folder.clone());
+        if demo_folder {
+            config.secrets = Arc::new(DemoFolderSecrets::new(&folder));
+            config.store_key = None;
+        }
+        tauri::async_runtime::block_on(Engine::start(config))
+    });
+    match started {
+        Ok(engine) => (Some(engine), None),
+        Err(err) => {
+            tracing::error!(error = %err, "engine failed to start");
+            (None, Some(err.into()))
+        }
+    }
+}
+
+/// The first time the window is closed, say where Fleetward went, so that closing does not
+/// look like quitting (schedules and alerts keep running in the tray).
+fn tell_once_that_it_keeps_running(app: &tauri::AppHandle) {
+    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if TOLD.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    events::notify(
+        app,
+        &fleetward_core::notifications::Notification {
+            title: "Fleetward is still running".into(),
+            body: "It keeps syncing and watching alerts from the tray. Choose Quit Fleetward in the tray menu to stop it.".into(),
+        },
+    );
+}
