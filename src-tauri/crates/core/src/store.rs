@@ -309,6 +309,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn freed_pages_are_zeroed_on_every_pooled_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path(), &StoreKey::generate()).await.unwrap();
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = store.pool().acquire().await.unwrap();
+            let on: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(on, 1, "secure_delete is off on a pooled connection");
+            held.push(conn);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_checkpoint_leaves_no_write_ahead_log_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path(), &StoreKey::generate()).await.unwrap();
+        sqlx::query("CREATE TABLE t (v TEXT)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let wal = dir.path().join(format!("{FILE_NAME}-wal"));
+        assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+        store.checkpoint().await.unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    }
+
+    #[tokio::test]
     async fn a_wrong_key_is_a_clear_error_and_leaves_the_store_intact() {
         let dir = tempfile::tempdir().unwrap();
         let key = StoreKey::generate();
