@@ -3,6 +3,7 @@
 //! The engine owns the store, the one clock, the per-tenant NinjaOne rate budget and the
 //! event channel; the rules live in the domain modules and the queries in `store/`.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ninjaone::{BaseUrl, Client, ClientConfig, Credentials, RateBudgets, RetryPolicy};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
@@ -151,10 +152,17 @@ pub struct Engine {
     schedules_paused: AtomicBool,
     /// Every client of one tenant shares one budget (SPEC §11), owned here, not globally.
     rate_budgets: Arc<RateBudgets>,
+    /// One client per saved connection, so its token (valid about an hour) serves every
+    /// action instead of costing a request each time. Dropped on save and disconnect.
+    clients: Mutex<HashMap<ConnectionId, CachedClient>>,
 }
 
 /// The last wait of one action, to say what it was waiting for if its deadline passes.
 type LastWait = Arc<Mutex<Option<String>>>;
+
+/// A connection's client, its waits, and what it was made from (address, client id and
+/// secret; kept in memory only, like the client's own copy of the secret).
+type CachedClient = (Client, LastWait, SecretString);
 
 impl Engine {
     /// Prepares the data folder and proves the store would be encrypted. Fails, with what to
@@ -182,6 +190,7 @@ impl Engine {
             events,
             schedules_paused: AtomicBool::new(false),
             rate_budgets: Arc::new(RateBudgets::ninjaone()),
+            clients: Mutex::default(),
         }))
     }
 
@@ -270,6 +279,7 @@ impl Engine {
             )
             .await?;
         let id = connection::save(&self.store, &target, &test, self.now()).await?;
+        self.forget_client(id);
         let discovery = self.discover_with(id, &client, &waits).await?;
         Ok(SavedConnection {
             connection: self.connection(id).await?,
@@ -293,8 +303,7 @@ impl Engine {
 
     /// Re-tests a saved connection with its stored secret (`test-connection`).
     pub async fn retest_connection(&self, id: ConnectionId) -> Result<ConnectionTest> {
-        let waits = LastWait::default();
-        let client = self.saved_client(id, &waits).await?;
+        let (client, waits) = self.saved_client(id).await?;
         let test = self
             .within(
                 "Test connection",
@@ -312,6 +321,7 @@ impl Engine {
     /// Disconnect (SPEC §6).
     pub async fn disconnect(&self, id: ConnectionId) -> Result<Connection> {
         let connection = self.connection(id).await?;
+        self.forget_client(id);
         connection::disconnect(&self.store, &connection, self.now()).await?;
         self.connection(id).await
     }
@@ -319,8 +329,7 @@ impl Engine {
     // Organizations (SPEC §3)
 
     pub async fn discover_organizations(&self, id: ConnectionId) -> Result<DiscoverySummary> {
-        let waits = LastWait::default();
-        let client = self.saved_client(id, &waits).await?;
+        let (client, waits) = self.saved_client(id).await?;
         self.discover_with(id, &client, &waits).await
     }
 
@@ -424,8 +433,7 @@ impl Engine {
         connection: ConnectionId,
         org: NinjaOrgId,
     ) -> Result<Vec<NinjaLocationId>> {
-        let waits = LastWait::default();
-        let client = self.saved_client(connection, &waits).await?;
+        let (client, waits) = self.saved_client(connection).await?;
         let locations = self
             .within(
                 "Reading the organization's locations",
@@ -465,8 +473,10 @@ impl Engine {
         Ok(Client::new(base, credentials, config)?)
     }
 
-    /// A client for a saved, active connection, with its stored secret.
-    async fn saved_client(&self, id: ConnectionId, waits: &LastWait) -> Result<Client> {
+    /// The client of a saved, active connection. The stored row is read every time, so a
+    /// disconnect or a new secret saved by another process (the CLI beside the app) takes
+    /// effect at once; the client itself, and with it its token, is kept while they match.
+    async fn saved_client(&self, id: ConnectionId) -> Result<(Client, LastWait)> {
         let stored = store::connections::credentials(self.store.pool(), id)
             .await?
             .ok_or_else(|| {
@@ -475,10 +485,37 @@ impl Engine {
                 ))
             })?;
         let Some(secret) = stored.client_secret else {
+            self.forget_client(id);
             return Err(connection::disconnected(&self.connection(id).await?));
         };
+        let fingerprint = SecretString::from(format!(
+            "{}|{}|{}",
+            stored.base_url,
+            stored.client_id,
+            secret.expose_secret()
+        ));
+        if let Some((client, waits, kept)) = self.cached_clients().get(&id) {
+            if kept.expose_secret() == fingerprint.expose_secret() {
+                return Ok((client.clone(), waits.clone()));
+            }
+        }
         let base = BaseUrl::custom(&stored.base_url)?;
-        self.client(base, Credentials::new(stored.client_id, secret), waits)
+        let waits = LastWait::default();
+        let client = self.client(base, Credentials::new(stored.client_id, secret), &waits)?;
+        self.cached_clients()
+            .insert(id, (client.clone(), waits.clone(), fingerprint));
+        Ok((client, waits))
+    }
+
+    fn forget_client(&self, id: ConnectionId) {
+        self.cached_clients().remove(&id);
+    }
+
+    fn cached_clients(&self) -> std::sync::MutexGuard<'_, HashMap<ConnectionId, CachedClient>> {
+        // A panic while holding the map cannot leave a half-made entry: insert is one step.
+        self.clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `work` with an overall deadline; past it, the work is dropped (a transaction in

@@ -20,7 +20,6 @@ pub mod ids;
 pub mod notifications;
 pub mod organizations;
 pub mod secrets;
-pub mod self_check;
 pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
@@ -29,7 +28,7 @@ pub mod time;
 pub use engine::{ClientTuning, Deadlines, Engine, EngineConfig, EngineStatus, Trigger};
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use events::{EngineEvent, EventChannel, NoticeSeverity};
-pub use self_check::SelfCheck;
+pub use store::self_check::SelfCheck;
 
 /// The product version, shared by the app, the CLI and every report they print.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

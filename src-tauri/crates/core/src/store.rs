@@ -15,6 +15,7 @@ pub mod compliance;
 pub mod connections;
 mod key;
 pub mod organizations;
+pub mod self_check;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

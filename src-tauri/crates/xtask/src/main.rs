@@ -101,9 +101,7 @@ fn demo(root: &std::path::Path, args: &[String]) -> Result<(), String> {
             "demo",
         ];
         cli.extend(app_args);
-        if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-            return process::status(test::with_keychain(root, &cli));
-        }
+        // The demo keeps its key beside its own store: no keychain is needed.
         return process::run(root, cli[0], &cli[1..]);
     }
     process::run(&root.join("ui"), test::npm(), &["run", "build"])?;
@@ -111,20 +109,15 @@ fn demo(root: &std::path::Path, args: &[String]) -> Result<(), String> {
     let app = target_dir(root)
         .join("debug")
         .join(format!("fleetward{}", std::env::consts::EXE_SUFFIX));
-    // The demo keeps its own data folder, so it never mixes with a real store.
-    let data = target_dir(root).join("demo").join("data");
+    // A folder of the demo's own; `app-data` rather than the `data` of older versions, whose
+    // store kept its key in the keychain.
+    let data = target_dir(root).join("demo").join("app-data");
     let data = data.to_string_lossy().into_owned();
     let app = app.to_string_lossy().into_owned();
     let mut command = vec![app.as_str(), "--demo", "--data-dir", data.as_str()];
     command.extend(app_args);
     println!("Launching {app} in demo mode (data folder {data}) …");
-    let no_session_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none();
-    if cfg!(target_os = "linux") && no_session_bus {
-        // No desktop session (e.g. under xvfb-run): give the app a private D-Bus session and
-        // keyring so it can keep its store key, as a desktop would.
-        println!("No D-Bus session found: starting a private one with a demo keyring.");
-        let keyring = target_dir(root).join("demo").join("keyring");
-        return process::status(test::keychain_session(root, Some(&keyring), &command));
-    }
+    // The demo's folder keeps its made-up store's key beside the store, so the app needs no
+    // keychain (none, locked, or without a default collection all work).
     process::run(root, command[0], &command[1..])
 }

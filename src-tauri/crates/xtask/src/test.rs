@@ -205,27 +205,15 @@ fn number_before(text: &str, marker: &str) -> u64 {
 /// whose files live in a throw-away folder, so that the keychain tests use the real Secret
 /// Service without touching the developer's own keyring (feasibility.md §7).
 pub fn with_keychain(root: &Path, program: &[&str]) -> Command {
-    keychain_session(root, None, program)
-}
-
-/// Like [`with_keychain`], with the keyring kept in `keyring_dir` when given (the demo keeps
-/// its store key between runs).
-pub fn keychain_session(root: &Path, keyring_dir: Option<&Path>, program: &[&str]) -> Command {
     if !cfg!(target_os = "linux") {
         return process::command(root, program[0], &program[1..]);
     }
-    let script = "set -e; keep=\"$FLEETWARD_KEYRING_DIR\"; \
-                  export XDG_DATA_HOME=\"${keep:-$(mktemp -d)}\"; mkdir -p \"$XDG_DATA_HOME\"; \
+    let script = "set -e; export XDG_DATA_HOME=\"$(mktemp -d)\"; \
                   printf 'fleetward-test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null; \
-                  set +e; \"$@\"; status=$?; [ -n \"$keep\" ] || rm -rf \"$XDG_DATA_HOME\"; exit $status";
+                  set +e; \"$@\"; status=$?; rm -rf \"$XDG_DATA_HOME\"; exit $status";
     let mut args = vec!["--", "bash", "-c", script, "keychain"];
     args.extend_from_slice(program);
-    let mut cmd = process::command(root, "dbus-run-session", &args);
-    match keyring_dir {
-        Some(dir) => cmd.env("FLEETWARD_KEYRING_DIR", dir),
-        None => cmd.env_remove("FLEETWARD_KEYRING_DIR"),
-    };
-    cmd
+    process::command(root, "dbus-run-session", &args)
 }
 
 /// `cargo test` regenerates `ui/src/bindings` (ts-rs). Committed bindings that differ from

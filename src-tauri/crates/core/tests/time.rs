@@ -1,4 +1,5 @@
-//! Every wait has an end (SPEC §11): a NinjaOne that never answers stops a user action at its
+//! Time as the engine sees it: one clock, set by the test, reaches the NinjaOne client; and
+//! every wait has an end (SPEC §11): a NinjaOne that never answers stops a user action at its
 //! deadline with a message that says what it was waiting for, and every wait is announced on
 //! the engine's event channel as it happens.
 
@@ -61,4 +62,55 @@ async fn a_server_that_never_answers_ends_at_the_deadline_saying_what_was_awaite
         "{announced:?}"
     );
     silent.abort();
+}
+
+/// The engine's one clock reaches the NinjaOne client: a saved connection's token serves
+/// later actions until the engine's clock passes its lifetime, and no longer.
+#[tokio::test]
+async fn the_engine_clock_decides_when_a_connection_signs_in_again() {
+    use std::sync::Arc;
+
+    use fleetward_core::time::ManualClock;
+    use ninjaone_sim::{SimConfig, Simulator};
+
+    let clock = Arc::new(ManualClock::starting_now());
+    let sim = Simulator::start(SimConfig {
+        orgs: 2,
+        devices_per_org: 1,
+        token_lifetime_secs: 3600,
+        clock: clock.clone(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = fleetward_core::testing::config(dir.path().join("data"));
+    config.clock = clock.clone();
+    let engine = Engine::start(config).await.unwrap();
+    let draft = ConnectionDraft {
+        name: None,
+        region: None,
+        base_url: Some(sim.base_url()),
+        client_id: "sim-client".into(),
+        client_secret: SecretString::from("sim-secret"),
+    };
+    let id = engine.save_connection(&draft).await.unwrap().connection.id;
+    let signed_in = || sim.control().stats().token_requests;
+    engine.discover_organizations(id).await.unwrap();
+    let before = signed_in();
+    clock.advance(Duration::from_secs(30 * 60));
+    engine.discover_organizations(id).await.unwrap();
+    assert_eq!(
+        signed_in(),
+        before,
+        "the token still serves after 30 minutes"
+    );
+    clock.advance(Duration::from_secs(31 * 60));
+    engine.discover_organizations(id).await.unwrap();
+    assert_eq!(
+        signed_in(),
+        before + 1,
+        "past its lifetime the client signs in again"
+    );
+    sim.shutdown().await;
 }
