@@ -138,6 +138,35 @@ describe("start errors", () => {
     expect(screen.queryByRole("button", { name: "Sync all now" })).not.toBeInTheDocument();
   });
 
+  it("does not tell the technician to reopen Fleetward when the store needs them to act", async () => {
+    const message =
+      "The keychain is locked, so the database key cannot be read. Unlock your keychain, then open Fleetward.";
+    mockEngine({
+      app_info: () => appInfoWith({ engine: null, startError: { kind: "store", message } }),
+    });
+    render(<App />);
+
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByText(message)).toBeVisible();
+    expect(alert).not.toHaveTextContent("Close Fleetward and open it again");
+    expect(alert).toHaveTextContent("Do what the message above says.");
+  });
+
+  it("suggests reopening Fleetward after an internal start failure", async () => {
+    mockEngine({
+      app_info: () =>
+        appInfoWith({
+          engine: null,
+          startError: { kind: "internal", message: "The engine stopped unexpectedly." },
+        }),
+    });
+    render(<App />);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Close Fleetward and open it again.",
+    );
+  });
+
   it("shows the full-screen alert when app_info itself is rejected", async () => {
     mockEngine({
       app_info: () => rejectWith({ kind: "internal", message: "Engine is not running." }),
@@ -192,6 +221,44 @@ describe("Sync all now", () => {
       "NinjaOne is not connected yet. Open Connection to add your API credentials.",
     );
     expect(screen.getByRole("button", { name: "Sync all now" })).toBeEnabled();
+  });
+});
+
+describe("Sync all now answers", () => {
+  it("shows an unavailable capability's message and stays on the current screen", async () => {
+    const user = userEvent.setup();
+    const message =
+      "Asset sync is not part of this build yet. Your connection and organization mappings are saved and will be used as soon as it is.";
+    startAt("/settings");
+    mockEngine({ sync_all_now: () => rejectWith({ kind: "unavailable", message }) });
+    await renderReadyApp();
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const region = screen.getByRole("region", { name: "Notifications" });
+    const toast = await within(region).findByRole("status");
+    expect(toast).toHaveTextContent("Sync all now is not available yet");
+    expect(toast).toHaveTextContent(message);
+    expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+    expect(screen.queryByRole("heading", { level: 1, name: "Connection" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Connection" })).not.toHaveAttribute("aria-current");
+  });
+
+  it("opens Connection when no connection is configured yet", async () => {
+    const user = userEvent.setup();
+    startAt("/settings");
+    mockEngine({
+      sync_all_now: () =>
+        rejectWith({ kind: "notConfigured", message: "NinjaOne is not connected yet." }),
+    });
+    await renderReadyApp();
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
+    expect(screen.getByRole("alert")).toHaveTextContent("NinjaOne is not connected yet.");
   });
 });
 

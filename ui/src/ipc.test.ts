@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import type { ConnectionDraft } from "./bindings/ConnectionDraft";
 import {
   acceptSuggestions,
   addCompany,
@@ -29,9 +30,16 @@ describe("toErrorReport", () => {
     });
   });
 
-  it("keeps the newer kinds notFound and alreadyRunning", () => {
+  it("keeps the newer kinds notFound, alreadyRunning and unavailable", () => {
     expect(toErrorReport({ kind: "notFound", message: "No such company." }).kind).toBe("notFound");
     expect(toErrorReport({ kind: "alreadyRunning", message: "Busy." }).kind).toBe("alreadyRunning");
+    expect(toErrorReport({ kind: "unavailable", message: "Not in this build." }).kind).toBe(
+      "unavailable",
+    );
+  });
+
+  it("does not take an inherited property name for a kind", () => {
+    expect(toErrorReport({ kind: "toString", message: "odd" }).kind).toBe("internal");
   });
 
   it("turns anything else into an internal error with a readable message", () => {
@@ -93,7 +101,7 @@ describe("commands", () => {
       rename_company: () => null,
       promote_company: () => null,
     });
-    const draft = { region: "us", clientId: "id", clientSecret: "secret" };
+    const draft: ConnectionDraft = { region: "us", clientId: "id", clientSecret: "secret" };
 
     await connectionSetup();
     await testConnection(draft);

@@ -16,6 +16,7 @@ import type { EngineEvent } from "./bindings/EngineEvent";
 import type { EngineStatus } from "./bindings/EngineStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorReport } from "./bindings/ErrorReport";
+import type { EventChannel } from "./bindings/EventChannel";
 import type { MappingChoice } from "./bindings/MappingChoice";
 import type { MappingOptions } from "./bindings/MappingOptions";
 import type { NinjaOrgId } from "./bindings/NinjaOrgId";
@@ -25,25 +26,28 @@ import type { UpdateCheck } from "./bindings/UpdateCheck";
 
 export type { UnlistenFn };
 
-/** Name of the event the engine emits for schedule changes and notices. */
-export const ENGINE_EVENT = "engine-event";
+// Typed as the generated EventChannel, so renaming a channel in Rust breaks this build.
+/** Name of the event the engine emits for schedule changes, notices and waits. */
+export const ENGINE_EVENT: EventChannel = "engine-event";
 /** Name of the event the tray menu emits to open a screen, payload a route like "/connection". */
-export const NAVIGATE_EVENT = "navigate";
+export const NAVIGATE_EVENT: EventChannel = "navigate";
 
-const ERROR_KINDS: readonly ErrorKind[] = [
-  "invalidInput",
-  "notConfigured",
-  "notFound",
-  "alreadyRunning",
-  "authentication",
-  "unreachable",
-  "throttled",
-  "store",
-  "internal",
-];
+/** Every kind the engine may answer; a Record so a kind added in Rust fails to compile here. */
+const ERROR_KINDS: Record<ErrorKind, true> = {
+  invalidInput: true,
+  notConfigured: true,
+  notFound: true,
+  alreadyRunning: true,
+  unavailable: true,
+  authentication: true,
+  unreachable: true,
+  throttled: true,
+  store: true,
+  internal: true,
+};
 
 function isErrorKind(value: unknown): value is ErrorKind {
-  return typeof value === "string" && (ERROR_KINDS as readonly string[]).includes(value);
+  return typeof value === "string" && Object.hasOwn(ERROR_KINDS, value);
 }
 
 /**
@@ -139,7 +143,7 @@ export function mapOrganization(
   return call<OrganizationRow>("map_organization", { connectionId, orgId, choice, options });
 }
 
-/** Maps every pending organization that has a suggestion; returns the rows it mapped. */
+/** Maps every organization flagged `canAcceptSuggestion`; returns the rows it mapped. */
 export function acceptSuggestions(connectionId: ConnectionId): Promise<OrganizationRow[]> {
   return call<OrganizationRow[]>("accept_suggestions", { connectionId });
 }

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { NavLink } from "react-router-dom";
+import { NavLink, useNavigate } from "react-router-dom";
 
 import { syncAllNow, toErrorReport } from "../ipc";
 import { SCREENS } from "../routes";
@@ -39,6 +39,7 @@ export function Sidebar({ version }: { version: string }) {
 
 function SyncAllButton() {
   const toast = useToast();
+  const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
 
   async function run() {
@@ -46,7 +47,20 @@ function SyncAllButton() {
     try {
       await syncAllNow();
     } catch (e) {
-      toast({ severity: "error", title: "Sync all now failed", message: toErrorReport(e).message });
+      const { kind, message } = toErrorReport(e);
+      switch (kind) {
+        // The capability is not in this build: nothing the technician can set up changes that.
+        case "unavailable":
+          toast({ severity: "info", title: "Sync all now is not available yet", message });
+          break;
+        // No connection yet: the message says so, and Connection is where to add one.
+        case "notConfigured":
+          toast({ severity: "error", title: "Sync all now failed", message });
+          void navigate("/connection");
+          break;
+        default:
+          toast({ severity: "error", title: "Sync all now failed", message });
+      }
     } finally {
       setBusy(false);
     }

@@ -8,6 +8,8 @@ import type { AppInfo } from "../bindings/AppInfo";
 import type { EngineEvent } from "../bindings/EngineEvent";
 import type { EngineStatus } from "../bindings/EngineStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
+import type { EventChannel } from "../bindings/EventChannel";
+import { ENGINE_EVENT, NAVIGATE_EVENT } from "../ipc";
 
 export const ENGINE: EngineStatus = {
   version: "0.1.0",
@@ -65,7 +67,7 @@ export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
  * Emits an event as the Rust side would. A first act() flushes pending effects, so listeners the
  * last render subscribed are registered before the event goes out.
  */
-async function emitEvent(event: string, payload: unknown): Promise<void> {
+async function emitEvent(event: EventChannel, payload: unknown): Promise<void> {
   await act(async () => {});
   await act(async () => {
     await emit(event, payload);
@@ -73,11 +75,11 @@ async function emitEvent(event: string, payload: unknown): Promise<void> {
 }
 
 export function emitEngine(event: EngineEvent): Promise<void> {
-  return emitEvent("engine-event", event);
+  return emitEvent(ENGINE_EVENT, event);
 }
 
 export function emitNavigate(route: string): Promise<void> {
-  return emitEvent("navigate", route);
+  return emitEvent(NAVIGATE_EVENT, route);
 }
 
 /** Opens the app at a route, as the hash router sees it. */

@@ -25,6 +25,7 @@ export function connectionWith(overrides: Partial<Connection> = {}): Connection 
     createdAt: "2025-11-20T09:00:00Z",
     testedAt: "2025-11-20T09:00:00Z",
     discoveredAt: "2025-11-20T09:00:05Z",
+    disconnectedAt: null,
     organizationsTruncated: false,
     ...overrides,
   };
@@ -55,6 +56,11 @@ export function discoveryWith(overrides: Partial<DiscoverySummary> = {}): Discov
   };
 }
 
+/**
+ * A pending organization present in NinjaOne without a suggestion. The engine's flags are not
+ * derived here: a test that gives a row a suggestion, or marks it gone, sets them as the engine
+ * would answer.
+ */
 export function orgRow(overrides: Partial<OrganizationRow> = {}): OrganizationRow {
   return {
     connectionId: 1,
@@ -67,6 +73,8 @@ export function orgRow(overrides: Partial<OrganizationRow> = {}): OrganizationRo
     suggestedCompanyName: null,
     deviceCount: 10,
     gone: false,
+    canAcceptSuggestion: false,
+    canMap: true,
     locationIds: [],
     includeNonAgent: false,
     ...overrides,

@@ -256,13 +256,7 @@ impl Engine {
         let target = draft.target()?;
         let waits = LastWait::default();
         let client = self.client(target.base.clone(), target.credentials(), &waits)?;
-        self.within(
-            "Test connection",
-            self.config.deadlines.interactive,
-            &waits,
-            async { connection::test(&client).await },
-        )
-        .await
+        self.test_within(&client, &waits).await
     }
 
     /// Tests the draft and, only if the test passes, saves it and discovers its organizations.
@@ -270,14 +264,7 @@ impl Engine {
         let target = draft.target()?;
         let waits = LastWait::default();
         let client = self.client(target.base.clone(), target.credentials(), &waits)?;
-        let test = self
-            .within(
-                "Test connection",
-                self.config.deadlines.interactive,
-                &waits,
-                async { connection::test(&client).await },
-            )
-            .await?;
+        let test = self.test_within(&client, &waits).await?;
         let id = connection::save(&self.store, &target, &test, self.now()).await?;
         self.forget_client(id);
         let discovery = self.discover_with(id, &client, &waits).await?;
@@ -304,14 +291,7 @@ impl Engine {
     /// Re-tests a saved connection with its stored secret (`test-connection`).
     pub async fn retest_connection(&self, id: ConnectionId) -> Result<ConnectionTest> {
         let (client, waits) = self.saved_client(id).await?;
-        let test = self
-            .within(
-                "Test connection",
-                self.config.deadlines.interactive,
-                &waits,
-                async { connection::test(&client).await },
-            )
-            .await?;
+        let test = self.test_within(&client, &waits).await?;
         let mut tx = self.store.write().await?;
         store::connections::mark_tested(&mut tx, id, self.now(), &test.granted_scopes).await?;
         tx.commit().await?;
@@ -412,6 +392,17 @@ impl Engine {
     }
 
     // Plumbing
+
+    /// Test connection, bounded by the interactive deadline.
+    async fn test_within(&self, client: &Client, waits: &LastWait) -> Result<ConnectionTest> {
+        self.within(
+            "Test connection",
+            self.config.deadlines.interactive,
+            waits,
+            connection::test(client),
+        )
+        .await
+    }
 
     async fn discover_with(
         &self,

@@ -7,7 +7,14 @@ import type { ConnectionTest } from "../../bindings/ConnectionTest";
 import type { ErrorKind } from "../../bindings/ErrorKind";
 import type { SavedConnection } from "../../bindings/SavedConnection";
 import { connectionTestWith, connectionWith, discoveryWith, setupWith } from "../../test/fixtures";
-import { deferred, mockEngine, rejectWith, startAt, type IpcCall } from "../../test/engine";
+import {
+  deferred,
+  emitEngine,
+  mockEngine,
+  rejectWith,
+  startAt,
+  type IpcCall,
+} from "../../test/engine";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
@@ -127,6 +134,7 @@ describe("Connection form", () => {
     ["unreachable", "NinjaOne could not be reached"],
     ["throttled", "NinjaOne is throttling requests"],
     ["invalidInput", "Check the form"],
+    ["unavailable", "Not available in this build"],
     ["internal", "The test failed"],
   ])(
     "shows a %s test failure with the headline %j and the engine's message",
@@ -265,6 +273,57 @@ describe("Saving a connection", () => {
   });
 });
 
+describe("Waiting on NinjaOne", () => {
+  const WAIT = "NinjaOne asked to wait 30 s before answering /v2/organizations (attempt 2 of 6)";
+
+  it("shows why a connection test is waiting while it runs, and nothing once it is done", async () => {
+    const user = userEvent.setup();
+    const answer = deferred<ConnectionTest>();
+    await openConnection({ test_connection: () => answer.promise });
+    await fillCredentials(user);
+
+    await user.click(screen.getByRole("button", { name: "Test connection" }));
+    expect(screen.queryByRole("status")).not.toBeInTheDocument();
+
+    await emitEngine({ type: "waiting", message: WAIT });
+
+    expect(screen.getByRole("status")).toHaveTextContent(WAIT);
+    expect(screen.getByRole("button", { name: "Testing…" })).toBeDisabled();
+
+    answer.resolve(connectionTestWith());
+
+    expect(
+      await screen.findByText("Connected to app.ninjarmm.com: 12 organizations."),
+    ).toBeVisible();
+    expect(screen.queryByText(WAIT)).not.toBeInTheDocument();
+  });
+
+  it("shows why Save is waiting, and forgets a wait from the earlier test", async () => {
+    const user = userEvent.setup();
+    const tested = deferred<ConnectionTest>();
+    const saved = deferred<SavedConnection>();
+    await openConnection({
+      test_connection: () => tested.promise,
+      save_connection: () => saved.promise,
+      connections: () => [],
+    });
+    await fillCredentials(user);
+    await user.click(screen.getByRole("button", { name: "Test connection" }));
+    await emitEngine({ type: "waiting", message: "An earlier wait." });
+    tested.resolve(connectionTestWith());
+    await screen.findByText("Connected to app.ninjarmm.com: 12 organizations.");
+
+    await user.click(saveButton());
+    expect(screen.queryByText("An earlier wait.")).not.toBeInTheDocument();
+
+    await emitEngine({ type: "waiting", message: WAIT });
+
+    // The passed test's result stays on screen beside the wait.
+    expect(screen.getAllByRole("status").map((status) => status.textContent)).toContain(WAIT);
+    expect(screen.getByRole("button", { name: "Saving…" })).toBeDisabled();
+  });
+});
+
 describe("Demo mode", () => {
   const DEMO = {
     name: "Demo tenant",
@@ -331,6 +390,7 @@ describe("Saved connections", () => {
               clientId: "old-client",
               active: false,
               testedAt: null,
+              disconnectedAt: "2025-11-21T10:00:00Z",
             }),
           ],
         }),
@@ -349,6 +409,8 @@ describe("Saved connections", () => {
     expect(old).toHaveTextContent("https://eu.ninjarmm.com");
     expect(old).toHaveTextContent("Disconnected");
     expect(old).toHaveTextContent("Never");
+    expect(within(old).getByText("Disconnected on")).toBeVisible();
+    expect(within(active).queryByText("Disconnected on")).not.toBeInTheDocument();
     expect(within(old).queryByRole("button")).not.toBeInTheDocument();
   });
 

@@ -6,8 +6,11 @@ import type { ConnectionDraft } from "../../bindings/ConnectionDraft";
 import type { ConnectionTest } from "../../bindings/ConnectionTest";
 import type { DemoTenant } from "../../bindings/DemoTenant";
 import type { ErrorReport } from "../../bindings/ErrorReport";
+import type { Region } from "../../bindings/Region";
 import type { RegionOption } from "../../bindings/RegionOption";
 import type { SavedConnection } from "../../bindings/SavedConnection";
+import { WaitingNote } from "../../components/WaitingNote";
+import { useWaitingMessage } from "../../hooks/useWaitingMessage";
 import { saveConnection, testConnection, toErrorReport } from "../../ipc";
 import { countOf, formatCount } from "../../format";
 import { ProblemPanel } from "./problem";
@@ -15,9 +18,10 @@ import { ProblemPanel } from "./problem";
 /** The value of the "Custom base URL" option; region codes are short lowercase words. */
 const CUSTOM = "__custom__";
 
+type Target = Region | typeof CUSTOM;
+
 interface Values {
-  /** A region code, or CUSTOM. */
-  target: string;
+  target: Target;
   baseUrl: string;
   clientId: string;
   clientSecret: string;
@@ -37,6 +41,11 @@ function toDraft(values: Values): ConnectionDraft {
   else draft.region = values.target;
   if (values.name.trim() !== "") draft.name = values.name;
   return draft;
+}
+
+/** The picker's value as a region the engine offered, or CUSTOM for anything else. */
+function targetOf(value: string, regions: RegionOption[]): Target {
+  return regions.find((region) => region.code === value)?.code ?? CUSTOM;
 }
 
 function keyOf(values: Values): string {
@@ -75,6 +84,7 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
   /** The values the last successful test used; Save needs the form to still match them. */
   const [testedKey, setTestedKey] = useState<string | null>(null);
   const [save, setSave] = useState<Outcome<SavedConnection>>({ status: "idle" });
+  const waiting = useWaitingMessage();
 
   const testing = test.status === "busy";
   const saving = save.status === "busy";
@@ -82,8 +92,12 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
   const testedAsTyped = test.status === "done" && testedKey === currentKey;
   const canSave = testedAsTyped && !testing && !saving;
 
-  function change(field: keyof Values, value: string) {
+  function change(field: Exclude<keyof Values, "target">, value: string) {
     setValues((current) => ({ ...current, [field]: value }));
+  }
+
+  function changeTarget(target: Target) {
+    setValues((current) => ({ ...current, target }));
   }
 
   function fillFromDemo(tenant: DemoTenant) {
@@ -100,6 +114,7 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
     event?.preventDefault();
     if (testing || saving) return;
     const key = currentKey;
+    waiting.clear();
     setTest({ status: "busy" });
     setTestedKey(null);
     setSave({ status: "idle" });
@@ -114,6 +129,7 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
 
   async function runSave() {
     if (!canSave) return;
+    waiting.clear();
     setSave({ status: "busy" });
     try {
       const result = await saveConnection(toDraft(values));
@@ -150,7 +166,7 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
           <select
             id={ids.region}
             value={values.target}
-            onChange={(e) => change("target", e.currentTarget.value)}
+            onChange={(e) => changeTarget(targetOf(e.currentTarget.value, regions))}
           >
             {regions.map((region) => (
               <option key={region.code} value={region.code}>
@@ -244,6 +260,7 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
               : "Save becomes available after a successful test."}
           </span>
         </div>
+        {(testing || saving) && <WaitingNote message={waiting.message} />}
       </form>
 
       {test.status === "done" && <TestSuccess test={test.result} />}

@@ -108,6 +108,16 @@ function ConnectionCard({
             )}
           </dd>
         </div>
+        {connection.disconnectedAt && (
+          <div>
+            <dt>Disconnected on</dt>
+            <dd>
+              <time dateTime={connection.disconnectedAt}>
+                {formatTimestamp(connection.disconnectedAt)}
+              </time>
+            </dd>
+          </div>
+        )}
       </dl>
 
       {connection.active && state.status !== "confirming" && state.status !== "busy" && (

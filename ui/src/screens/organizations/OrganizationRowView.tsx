@@ -26,10 +26,13 @@ export const COLUMNS = 5;
 
 type Action = "accept" | "map" | "create" | "ignore" | "options";
 
-/** The choice that keeps a row as it is, so options can be saved on their own. */
+/**
+ * The choice that keeps a row as it is, so options can be saved on their own. Keeping a
+ * mapping is a "use existing" choice, which the engine takes only where `canMap` says so.
+ */
 function currentChoice(row: OrganizationRow): MappingChoice | null {
   if (row.state === "mapped" && row.companyId !== null) {
-    return { action: "useExisting", companyId: row.companyId };
+    return row.canMap ? { action: "useExisting", companyId: row.companyId } : null;
   }
   if (row.state === "ignored") return { action: "ignore" };
   return null;
@@ -43,6 +46,16 @@ function parseLocationIds(text: string): number[] | null {
     .filter((part) => part !== "");
   const ids = parts.map(Number);
   return ids.every((id) => Number.isSafeInteger(id) && id > 0) ? ids : null;
+}
+
+function optionsHint(row: OrganizationRow, keepChoice: MappingChoice | null): string {
+  if (keepChoice !== null) {
+    return "NinjaOne location ids separated by commas. Leave empty for all locations.";
+  }
+  if (!row.canMap) {
+    return "This organization is gone from NinjaOne: its options cannot change until it is back.";
+  }
+  return "Map this organization first: options apply once it is mapped.";
 }
 
 interface RowProps {
@@ -66,8 +79,8 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
   const [locations, setLocations] = useState(row.locationIds.join(", "));
 
   const working = busy !== null;
-  const suggestion =
-    row.state === "pending" && row.suggestedCompanyId !== null ? row.suggestedCompanyId : null;
+  // The engine decides whether a suggestion may be accepted; the id is only what it names.
+  const suggestion = row.canAcceptSuggestion ? row.suggestedCompanyId : null;
   const keepChoice = currentChoice(row);
 
   async function run(action: Action, choice: MappingChoice, options: MappingOptions | null) {
@@ -202,16 +215,18 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
                   {busy === "accept" ? "Mapping…" : "Accept suggestion"}
                 </button>
               )}
-              <button
-                type="button"
-                className="button button-small"
-                disabled={working}
-                aria-label={`Use existing company for ${name}`}
-                onClick={startChoosing}
-              >
-                Use existing
-              </button>
-              {row.state !== "mapped" && (
+              {row.canMap && (
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={working}
+                  aria-label={`Use existing company for ${name}`}
+                  onClick={startChoosing}
+                >
+                  Use existing
+                </button>
+              )}
+              {row.canMap && row.state !== "mapped" && (
                 <button
                   type="button"
                   className="button button-small"
@@ -283,9 +298,7 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
                   />
                 </div>
                 <p id={ids.locationsHint} className="hint">
-                  {keepChoice === null
-                    ? "Map this organization first: options apply once it is mapped."
-                    : "NinjaOne location ids separated by commas. Leave empty for all locations."}
+                  {optionsHint(row, keepChoice)}
                 </p>
                 <div className="action-row">
                   <button

@@ -6,7 +6,7 @@ import { App } from "../../App";
 import type { MappingChoice } from "../../bindings/MappingChoice";
 import type { OrganizationRow } from "../../bindings/OrganizationRow";
 import { companyWith, connectionWith, discoveryWith, orgRow } from "../../test/fixtures";
-import { deferred, mockEngine, rejectWith, startAt } from "../../test/engine";
+import { deferred, emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
@@ -17,6 +17,7 @@ const ACME = orgRow({
   deviceCount: 14,
   suggestedCompanyId: 1,
   suggestedCompanyName: "Acme",
+  canAcceptSuggestion: true,
 });
 const GLOBEX = orgRow({
   orgId: 102,
@@ -27,7 +28,13 @@ const GLOBEX = orgRow({
   deviceCount: 30,
 });
 const INITECH = orgRow({ orgId: 103, name: "Initech", state: "ignored", deviceCount: null });
-const UMBRELLA = orgRow({ orgId: 104, name: "Umbrella", state: "pending", gone: true });
+const UMBRELLA = orgRow({
+  orgId: 104,
+  name: "Umbrella",
+  state: "pending",
+  gone: true,
+  canMap: false,
+});
 
 const COMPANIES = [
   companyWith({ id: 1, name: "Acme" }),
@@ -170,7 +177,13 @@ describe("Mapping one organization", () => {
     expect(create).toHaveTextContent("Creating…");
     expect(rowOf("Acme Ltd")).toHaveAttribute("aria-busy", "true");
 
-    answer.resolve({ ...ACME, state: "mapped", companyId: 9, companyName: "Acme Ltd" });
+    answer.resolve({
+      ...ACME,
+      state: "mapped",
+      companyId: 9,
+      companyName: "Acme Ltd",
+      canAcceptSuggestion: false,
+    });
 
     expect(await within(rowOf("Acme Ltd")).findByText("Mapped")).toBeVisible();
     expect(rowOf("Acme Ltd")).toHaveTextContent("Acme Ltd");
@@ -213,25 +226,23 @@ describe("Mapping one organization", () => {
     });
     await table();
 
-    await user.click(screen.getByRole("button", { name: "Use existing company for Umbrella" }));
-    const map = screen.getByRole("button", { name: "Map Umbrella" });
+    await user.click(screen.getByRole("button", { name: "Use existing company for Initech" }));
+    const map = screen.getByRole("button", { name: "Map Initech" });
     expect(map).toBeDisabled();
 
     await user.selectOptions(
-      screen.getByRole("combobox", { name: "Company for Umbrella" }),
+      screen.getByRole("combobox", { name: "Company for Initech" }),
       "Globex Corporation",
     );
     await user.click(map);
 
-    expect(await within(rowOf("Umbrella")).findByText("Mapped")).toBeVisible();
-    expect(rowOf("Umbrella")).toHaveTextContent("Globex Corporation");
-    expect(
-      screen.queryByRole("combobox", { name: "Company for Umbrella" }),
-    ).not.toBeInTheDocument();
+    expect(await within(rowOf("Initech")).findByText("Mapped")).toBeVisible();
+    expect(rowOf("Initech")).toHaveTextContent("Globex Corporation");
+    expect(screen.queryByRole("combobox", { name: "Company for Initech" })).not.toBeInTheDocument();
     expect(mapCalls(calls)).toEqual([
       {
         connectionId: 1,
-        orgId: 104,
+        orgId: 103,
         choice: { action: "useExisting", companyId: 2 },
         options: null,
       },
@@ -246,6 +257,7 @@ describe("Mapping one organization", () => {
         state: "mapped",
         companyId: 1,
         companyName: "Acme",
+        canAcceptSuggestion: false,
       })),
     });
     await table();
@@ -386,7 +398,13 @@ describe("Organizations toolbar", () => {
   it("Accept all suggestions calls accept_suggestions, reports the count and reloads", async () => {
     const user = userEvent.setup();
     let accepted = false;
-    const mappedAcme = { ...ACME, state: "mapped" as const, companyId: 1, companyName: "Acme" };
+    const mappedAcme: OrganizationRow = {
+      ...ACME,
+      state: "mapped",
+      companyId: 1,
+      companyName: "Acme",
+      canAcceptSuggestion: false,
+    };
     const calls = await openOrganizations({
       organizations: () =>
         accepted ? [mappedAcme, GLOBEX, INITECH, UMBRELLA] : [ACME, GLOBEX, INITECH, UMBRELLA],
@@ -501,5 +519,133 @@ describe("Several connections", () => {
     expect(
       calls.filter((call) => call.cmd === "organizations").map((call) => call.args.connectionId),
     ).toEqual([2, 3]);
+  });
+});
+
+describe("Actions follow the engine's flags", () => {
+  /** Gone from NinjaOne but still named like a company: the engine refuses to map it. */
+  const GONE_WITH_SUGGESTION = orgRow({
+    orgId: 201,
+    name: "Vandelay",
+    gone: true,
+    suggestedCompanyId: 1,
+    suggestedCompanyName: "Acme",
+    canAcceptSuggestion: false,
+    canMap: false,
+  });
+
+  it("offers a gone organization Don't sync but neither Accept suggestion nor Use existing nor Create new", async () => {
+    const user = userEvent.setup();
+    const calls = await openOrganizations(
+      { map_organization: () => ({ ...GONE_WITH_SUGGESTION, state: "ignored" }) },
+      [ACME, GONE_WITH_SUGGESTION],
+    );
+    await table();
+
+    const gone = rowOf("Vandelay");
+    expect(within(gone).queryByRole("button", { name: /^Accept suggestion/ })).toBeNull();
+    expect(within(gone).queryByRole("button", { name: /^Use existing/ })).toBeNull();
+    expect(within(gone).queryByRole("button", { name: /^Create new/ })).toBeNull();
+    expect(gone).not.toHaveTextContent("Suggested:");
+
+    await user.click(within(gone).getByRole("button", { name: "Don't sync Vandelay" }));
+
+    expect(await within(rowOf("Vandelay")).findByText("Ignored")).toBeVisible();
+    expect(mapCalls(calls)).toEqual([
+      { connectionId: 1, orgId: 201, choice: { action: "ignore" }, options: null },
+    ]);
+  });
+
+  it("shows no Accept suggestion for a row with a suggestion the engine does not let accept", async () => {
+    const refused = orgRow({
+      orgId: 202,
+      name: "Kramerica",
+      suggestedCompanyId: 2,
+      suggestedCompanyName: "Globex Corporation",
+      canAcceptSuggestion: false,
+      canMap: true,
+    });
+    await openOrganizations({}, [refused]);
+    await table();
+
+    const row = rowOf("Kramerica");
+    expect(within(row).queryByRole("button", { name: /^Accept suggestion/ })).toBeNull();
+    expect(
+      within(row).getByRole("button", { name: "Use existing company for Kramerica" }),
+    ).toBeVisible();
+    expect(
+      within(row).getByRole("button", { name: "Create new company for Kramerica" }),
+    ).toBeVisible();
+  });
+
+  it("counts and enables Accept all suggestions on flagged rows only", async () => {
+    const flagged = orgRow({
+      orgId: 203,
+      name: "Pendant Publishing",
+      suggestedCompanyId: 2,
+      suggestedCompanyName: "Globex Corporation",
+      canAcceptSuggestion: true,
+    });
+    const unflagged = orgRow({
+      orgId: 204,
+      name: "Monk's Café",
+      suggestedCompanyId: 1,
+      suggestedCompanyName: "Acme",
+      canAcceptSuggestion: false,
+    });
+    await openOrganizations({}, [ACME, flagged, unflagged, GONE_WITH_SUGGESTION, GLOBEX]);
+    await table();
+
+    const acceptAll = screen.getByRole("button", { name: "Accept all suggestions" });
+    expect(acceptAll).toBeEnabled();
+    expect(acceptAll).toHaveAccessibleDescription("2 suggestions to accept");
+  });
+
+  it("disables Accept all suggestions when rows have suggestions but none is flagged", async () => {
+    await openOrganizations({}, [GONE_WITH_SUGGESTION, { ...ACME, canAcceptSuggestion: false }]);
+    await table();
+
+    const acceptAll = screen.getByRole("button", { name: "Accept all suggestions" });
+    expect(acceptAll).toBeDisabled();
+    expect(acceptAll).toHaveAccessibleDescription("No suggestions to accept");
+  });
+
+  it("keeps the options of a mapped organization gone from NinjaOne as they are", async () => {
+    const user = userEvent.setup();
+    const goneMapped = { ...GLOBEX, gone: true, canMap: false };
+    const calls = await openOrganizations({}, [goneMapped]);
+    await table();
+
+    await user.click(screen.getByRole("button", { name: "Options for Globex" }));
+
+    const options = screen.getByRole("group", { name: "Options for Globex" });
+    expect(
+      within(options).getByRole("textbox", { name: "Limit to locations" }),
+    ).toHaveAccessibleDescription(
+      "This organization is gone from NinjaOne: its options cannot change until it is back.",
+    );
+    expect(within(options).getByRole("button", { name: "Save options for Globex" })).toBeDisabled();
+    expect(mapCalls(calls)).toEqual([]);
+  });
+});
+
+describe("Waiting on NinjaOne", () => {
+  it("says why Discover again is taking long, and stops once it is done", async () => {
+    const user = userEvent.setup();
+    const answer = deferred<ReturnType<typeof discoveryWith>>();
+    await openOrganizations({ discover_organizations: () => answer.promise });
+    await table();
+
+    await user.click(screen.getByRole("button", { name: "Discover again" }));
+    const message =
+      "NinjaOne asked to wait 30 s before answering /v2/organizations (attempt 2 of 6)";
+    await emitEngine({ type: "waiting", message });
+
+    expect(screen.getByRole("status")).toHaveTextContent(message);
+
+    answer.resolve(discoveryWith({ organizations: 4, newOrganizations: 0 }));
+
+    expect(await screen.findByText("4 organizations, 0 new, 0 gone")).toBeVisible();
+    expect(screen.queryByText(message)).not.toBeInTheDocument();
   });
 });

@@ -7,7 +7,9 @@ import type { OrganizationRow } from "../../bindings/OrganizationRow";
 import { EmptyState } from "../../components/EmptyState";
 import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
+import { WaitingNote } from "../../components/WaitingNote";
 import { useLoaded } from "../../hooks/useLoaded";
+import { useWaitingMessage } from "../../hooks/useWaitingMessage";
 import { countOf, formatCount } from "../../format";
 import {
   acceptSuggestions,
@@ -42,11 +44,12 @@ export function OrganizationsPanel({ connectionId }: { connectionId: ConnectionI
     const [rows, companies] = await Promise.all([loadOrganizations(connectionId), loadCompanies()]);
     return { rows, companies };
   });
-  const ids = { filter: useId(), search: useId() };
+  const ids = { filter: useId(), search: useId(), acceptHint: useId() };
   const [filter, setFilter] = useState<Filter>("all");
   const [query, setQuery] = useState("");
   const [busy, setBusy] = useState<"discover" | "accept" | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const waiting = useWaitingMessage();
 
   if (state.status === "loading") return <Loading label="Loading organizations" />;
   if (state.status === "failed") return <LoadFailed message={state.message} onRetry={retry} />;
@@ -72,6 +75,7 @@ export function OrganizationsPanel({ connectionId }: { connectionId: ConnectionI
   }
 
   async function discover() {
+    waiting.clear();
     setBusy("discover");
     setNotice(null);
     try {
@@ -92,6 +96,7 @@ export function OrganizationsPanel({ connectionId }: { connectionId: ConnectionI
   }
 
   async function acceptAll() {
+    waiting.clear();
     setBusy("accept");
     setNotice(null);
     try {
@@ -126,9 +131,8 @@ export function OrganizationsPanel({ connectionId }: { connectionId: ConnectionI
       (filter === "all" || row.state === filter) &&
       (needle === "" || row.name.toLocaleLowerCase().includes(needle)),
   );
-  const anySuggestion = rows.some(
-    (row) => row.state === "pending" && row.suggestedCompanyId !== null,
-  );
+  // The rows Accept all suggestions would map, as the engine flags them.
+  const acceptable = rows.filter((row) => row.canAcceptSuggestion).length;
 
   return (
     <>
@@ -166,16 +170,25 @@ export function OrganizationsPanel({ connectionId }: { connectionId: ConnectionI
             onChange={(e) => setQuery(e.currentTarget.value)}
           />
         </div>
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={!anySuggestion || busy !== null}
-          aria-busy={busy === "accept"}
-          onClick={() => void acceptAll()}
-        >
-          {busy === "accept" ? "Accepting…" : "Accept all suggestions"}
-        </button>
+        <div className="toolbar-action">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={acceptable === 0 || busy !== null}
+            aria-busy={busy === "accept"}
+            aria-describedby={ids.acceptHint}
+            onClick={() => void acceptAll()}
+          >
+            {busy === "accept" ? "Accepting…" : "Accept all suggestions"}
+          </button>
+          <span id={ids.acceptHint} className="hint inline-hint">
+            {acceptable === 0
+              ? "No suggestions to accept"
+              : `${countOf(acceptable, "suggestion")} to accept`}
+          </span>
+        </div>
       </div>
+      {busy !== null && <WaitingNote message={waiting.message} />}
 
       {notice?.tone === "success" && (
         <div className="result result-success" role="status">

@@ -61,28 +61,9 @@ fn no_secret_reaches_the_log_even_at_trace_level() {
     let s = sim(SimConfig::default());
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = cli(&data)
-        .env("FLEETWARD_LOG", "trace")
-        .args([
-            "connect",
-            "--base-url",
-            &s.sim.base_url(),
-            "--client-id",
-            "sim-client",
-            "--client-secret-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"sim-secret")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut traced = cli(&data);
+    traced.env("FLEETWARD_LOG", "trace");
+    let out = connect_with(traced, &s.sim, "sim-secret");
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = cli(&data)
         .env("FLEETWARD_LOG", "trace")
@@ -412,26 +393,22 @@ fn the_demo_never_writes_into_a_real_store() {
 fn the_demo_runs_without_any_keychain() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_fleetward-cli"))
-        .args(["--data-dir"])
-        .arg(&demo)
-        .arg("demo")
-        .env_remove("FLEETWARD_STORE_KEY")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .output()
-        .unwrap();
+    let no_keychain_demo = || {
+        let mut cmd = cli(&demo);
+        cmd.arg("demo")
+            .env_remove("FLEETWARD_STORE_KEY")
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
+        cmd.output().unwrap()
+    };
+    let out = no_keychain_demo();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Mapped the first two"));
-    // And again: the demo folder reopens with the key kept beside its store.
-    let again = Command::new(env!("CARGO_BIN_EXE_fleetward-cli"))
-        .args(["--data-dir"])
-        .arg(&demo)
-        .arg("demo")
-        .env_remove("FLEETWARD_STORE_KEY")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .output()
-        .unwrap();
-    assert!(again.status.success(), "{}", stderr(&again));
+    let again = no_keychain_demo();
+    assert!(
+        again.status.success(),
+        "the demo folder reopens with the key kept beside its store: {}",
+        stderr(&again)
+    );
 }
 
 #[cfg(unix)]

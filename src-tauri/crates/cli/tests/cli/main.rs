@@ -58,7 +58,13 @@ fn sim(config: SimConfig) -> Sim {
 }
 
 fn connect(data: &Path, sim: &Simulator, secret: &str) -> Output {
-    let mut child = cli(data)
+    connect_with(cli(data), sim, secret)
+}
+
+/// `connect` to the simulator through `cmd` (a `cli` command, perhaps with more settings),
+/// the secret piped in as a script would.
+fn connect_with(mut cmd: Command, sim: &Simulator, secret: &str) -> Output {
+    let mut child = cmd
         .args([
             "--json",
             "connect",
