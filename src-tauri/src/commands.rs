@@ -1,14 +1,18 @@
 //! The IPC commands. Each is one call deep: arguments → engine → typed result or
 //! [`ErrorReport`].
 
+use fleetward_core::assets::{Asset, AssetDetail, AssetStatus};
+use fleetward_core::audit::AuditEvent;
 use fleetward_core::companies::Company;
 use fleetward_core::connection::{
     Connection, ConnectionDraft, ConnectionTest, Region, SavedConnection,
 };
-use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
+use fleetward_core::ids::{AssetId, CompanyId, ConnectionId, NinjaOrgId};
 use fleetward_core::organizations::{
     DiscoverySummary, MappingChoice, MappingOptions, OrganizationRow,
 };
+use fleetward_core::runs::RunRow;
+use fleetward_core::sync::SyncRun;
 use fleetward_core::{EngineStatus, ErrorKind, ErrorReport, Trigger};
 use tauri::{AppHandle, Runtime, State};
 
@@ -37,7 +41,7 @@ pub fn set_schedules_paused(state: State<'_, AppState>, paused: bool) -> Reply<E
 }
 
 #[tauri::command]
-pub async fn sync_all_now(state: State<'_, AppState>) -> Reply<()> {
+pub async fn sync_all_now(state: State<'_, AppState>) -> Reply<SyncRun> {
     let engine = state.engine()?.clone();
     Ok(engine.sync_all(Trigger::Manual).await?)
 }
@@ -166,6 +170,67 @@ pub async fn rename_company(
 pub async fn promote_company(state: State<'_, AppState>, company_id: CompanyId) -> Reply<Company> {
     let engine = state.engine()?.clone();
     Ok(engine.promote_company(company_id).await?)
+}
+
+#[tauri::command]
+pub async fn sync_company(
+    state: State<'_, AppState>,
+    company_id: CompanyId,
+    preview: Option<bool>,
+) -> Reply<SyncRun> {
+    let engine = state.engine()?.clone();
+    Ok(engine
+        .sync(Some(company_id), Trigger::Manual, preview.unwrap_or(false))
+        .await?)
+}
+
+#[tauri::command]
+pub async fn assets(
+    state: State<'_, AppState>,
+    company_id: Option<CompanyId>,
+    status: Option<AssetStatus>,
+) -> Reply<Vec<Asset>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.assets(company_id, status).await?)
+}
+
+#[tauri::command]
+pub async fn asset(state: State<'_, AppState>, asset_id: AssetId) -> Reply<AssetDetail> {
+    let engine = state.engine()?.clone();
+    Ok(engine.asset(asset_id).await?)
+}
+
+#[tauri::command]
+pub async fn audit_events(
+    state: State<'_, AppState>,
+    company_id: Option<CompanyId>,
+) -> Reply<Vec<AuditEvent>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.audit_events(company_id).await?)
+}
+
+#[tauri::command]
+pub async fn runs(state: State<'_, AppState>) -> Reply<Vec<RunRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.runs(500).await?)
+}
+
+/// Open in NinjaOne: the engine fetches the device's short-lived link, the OS opens it.
+#[tauri::command]
+pub async fn open_in_ninjaone<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    asset_id: AssetId,
+) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let engine = state.engine()?.clone();
+    let url = engine.device_link(asset_id).await?;
+    app.opener().open_url(url, None::<&str>).map_err(|e| {
+        ErrorReport::new(
+            ErrorKind::Internal,
+            format!("The browser could not be opened ({e}). Open the device in NinjaOne by hand."),
+        )
+    })
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fleetward_core::notifications::{Notification, NotificationGate};
+use fleetward_core::sync::RunStatus;
 use fleetward_core::{Engine, EngineEvent, EventChannel, NoticeSeverity};
 use tauri::{AppHandle, Emitter};
 use tauri_plugin_notification::NotificationExt;
@@ -46,6 +47,13 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
                                 tray::set_state(&app, TrayState::Attention);
                             }
                             EngineEvent::SchedulesChanged { paused } => tray::show_paused(&app, *paused),
+                            EngineEvent::SyncProgress { run_id: Some(_), .. } => {
+                                tray::set_state(&app, TrayState::Syncing);
+                            }
+                            EngineEvent::SyncFinished { status, .. } => tray::set_state(
+                                &app,
+                                if *status == RunStatus::Succeeded { TrayState::Ok } else { TrayState::Attention },
+                            ),
                             _ => {}
                         }
                         let now = clock.now();

@@ -84,6 +84,12 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::rename_company,
         commands::promote_company,
         commands::disconnect,
+        commands::sync_company,
+        commands::assets,
+        commands::asset,
+        commands::runs,
+        commands::audit_events,
+        commands::open_in_ninjaone,
     ]
 }
 

@@ -13,7 +13,6 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Wry};
 pub const ID: &str = "main-tray";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // `Syncing` is set by the sync capability's progress events.
 pub enum TrayState {
     Ok,
     Syncing,

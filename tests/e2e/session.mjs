@@ -48,5 +48,10 @@ export async function openScreen(driver, label) {
     WAIT_MS,
   );
   await link.click();
-  await driver.wait(async () => (await heading(driver)) === label, WAIT_MS, `screen ${label} did not open`);
+  // The screen may re-render its heading while it loads: a stale element is "not yet".
+  await driver.wait(
+    async () => (await heading(driver).catch(() => null)) === label,
+    WAIT_MS,
+    `screen ${label} did not open`,
+  );
 }

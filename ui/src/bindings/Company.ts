@@ -10,4 +10,12 @@ mappedOrganizations: number,
 /**
  * Active assets.
  */
-assets: number, createdAt: string, };
+assets: number, createdAt: string, 
+/**
+ * When its assets were last synced (started), if ever.
+ */
+lastSyncedAt: string | null, 
+/**
+ * What went wrong in that last sync, if anything did.
+ */
+lastSyncError: string | null, };

@@ -2,17 +2,21 @@
 
 use std::io::Read;
 
+use fleetward_core::assets::{Asset, AssetSource, AssetStatus};
 use fleetward_core::companies::Company;
 use fleetward_core::connection::{Connection, ConnectionDraft, Region};
-use fleetward_core::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
+use fleetward_core::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions, MappingState, OrganizationRow};
+use fleetward_core::sync::{RunStatus, SyncRun};
+use fleetward_core::Trigger;
 use fleetward_core::{Engine, Error};
 use ninjaone::secrecy::SecretString;
 use serde::Serialize;
 
 use crate::output::{shown, Output};
 use crate::{
-    CompaniesCommand, ConnectArgs, ConnectionArg, Failure, MapArgs, OrgsCommand, RegionArg,
+    AssetsCommand, CompaniesCommand, ConnectArgs, ConnectionArg, Failure, MapArgs, OrgsCommand,
+    RegionArg, StatusArg, SyncArgs,
 };
 
 type Result<T, E = Failure> = std::result::Result<T, E>;
@@ -365,6 +369,222 @@ pub async fn companies(engine: &Engine, out: &Output, command: CompaniesCommand)
     Ok(())
 }
 
+pub async fn sync(engine: &Engine, out: &Output, args: SyncArgs) -> Result<()> {
+    let progress = crate::progress::SyncProgress::start(engine);
+    let run = engine
+        .sync(args.company.map(CompanyId), Trigger::Manual, args.preview)
+        .await;
+    progress.finish();
+    let run = run?;
+    out.print(&run, || sync_text(&run))?;
+    match run.status {
+        RunStatus::Succeeded => Ok(()),
+        _ => Err(Failure::Engine(Error::Internal(format!(
+            "{} of {} organizations could not be synced; the reasons are above{}.",
+            run.companies.iter().filter(|c| c.error.is_some()).count(),
+            run.companies.len(),
+            run.run_id
+                .map(|id| format!(" and in run {id} (`fleetward-cli runs list`)"))
+                .unwrap_or_default()
+        )))),
+    }
+}
+
+fn sync_text(run: &SyncRun) -> String {
+    let mut text = match (run.preview, run.run_id) {
+        (true, _) => "Preview: nothing was written. A sync would do this:\n".to_string(),
+        (false, Some(id)) => format!("Sync run {id}: {}\n", run.status.as_str()),
+        (false, None) => String::new(),
+    };
+    for c in &run.companies {
+        let n = &c.counts;
+        match &c.error {
+            Some(err) => text.push_str(&format!(
+                "company {:>5}  organization {:>6}  failed: {}\n",
+                c.company_id.0,
+                c.org_id.0,
+                shown(err)
+            )),
+            None => text.push_str(&format!(
+                "company {:>5}  organization {:>6}  {} created, {} updated, {} unchanged, {} stale, {} retired duplicates, skipped {} pending and {} rejected{}\n",
+                c.company_id.0,
+                c.org_id.0,
+                n.created,
+                n.updated,
+                n.unchanged,
+                n.stale,
+                n.retired_duplicates,
+                n.skipped_pending,
+                n.skipped_rejected,
+                if c.truncated { " (over 10,000 devices: only the first 10,000 synced)" } else { "" }
+            )),
+        }
+    }
+    text.push_str(&format!("{} requests to NinjaOne", run.requests));
+    if run.malformed_items > 0 {
+        text.push_str(&format!(
+            "; {} items NinjaOne sent did not fit the expected shape and were skipped",
+            run.malformed_items
+        ));
+    }
+    text
+}
+
+/// `assets list` rows (SPEC §10).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssetListRow<'a> {
+    id: AssetId,
+    company_id: CompanyId,
+    source: AssetSource,
+    external_id: &'a str,
+    uid: Option<&'a str>,
+    name: Option<&'a str>,
+    serial_number: Option<&'a str>,
+    node_class: Option<&'a str>,
+    status: AssetStatus,
+    retired_reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a Asset> for AssetListRow<'a> {
+    fn from(a: &'a Asset) -> Self {
+        AssetListRow {
+            id: a.id,
+            company_id: a.company_id,
+            source: a.source,
+            external_id: &a.external_id,
+            uid: a.uid.as_deref(),
+            name: a.name.as_deref(),
+            serial_number: a.serial_number.as_deref(),
+            node_class: a.node_class.as_deref(),
+            status: a.status,
+            retired_reason: a.retired_reason.as_deref(),
+        }
+    }
+}
+
+pub async fn assets(engine: &Engine, out: &Output, command: AssetsCommand) -> Result<()> {
+    match command {
+        AssetsCommand::List { company, status } => {
+            let status = match status {
+                StatusArg::Active => Some(AssetStatus::Active),
+                StatusArg::Stale => Some(AssetStatus::Stale),
+                StatusArg::Retired => Some(AssetStatus::Retired),
+                StatusArg::All => None,
+            };
+            let assets = engine.assets(company.map(CompanyId), status).await?;
+            let rows: Vec<AssetListRow> = assets.iter().map(AssetListRow::from).collect();
+            out.print(&rows, || {
+                if assets.is_empty() {
+                    return "No assets. Map organizations, then run `fleetward-cli sync`.".into();
+                }
+                assets
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{:>7}  company {:>5}  {:<8}  {:<7}  {}  {}{}",
+                            a.id.0,
+                            a.company_id.0,
+                            a.source.as_str(),
+                            a.status.as_str(),
+                            shown(a.name.as_deref().unwrap_or("(no name)")),
+                            shown(a.serial_number.as_deref().unwrap_or("")),
+                            a.retired_reason
+                                .as_deref()
+                                .map(|r| format!("  [{}]", shown(r)))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        AssetsCommand::Show { asset_id } => {
+            let detail = engine.asset(AssetId(asset_id)).await?;
+            out.print(&detail, || {
+                let a = &detail.asset;
+                let mut text = format!(
+                    "Asset {} ({}, {}) of company {}: {}\n",
+                    a.id,
+                    a.source.as_str(),
+                    a.status.as_str(),
+                    a.company_id,
+                    shown(a.name.as_deref().unwrap_or("(no name)"))
+                );
+                for (field, value) in &detail.fields {
+                    text.push_str(&format!("  {field:<32} {}\n", shown(value)));
+                }
+                if !detail.history.is_empty() {
+                    text.push_str("History (newest first):\n");
+                }
+                for change in &detail.history {
+                    text.push_str(&format!(
+                        "  {}  {}: {} → {}\n",
+                        fleetward_core::time::format(change.at),
+                        change.field,
+                        shown(change.old_value.as_deref().unwrap_or("—")),
+                        shown(change.new_value.as_deref().unwrap_or("—"))
+                    ));
+                }
+                text
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// `runs list` rows (SPEC §10): the run, and for syncs its counts.
+pub async fn runs(engine: &Engine, out: &Output) -> Result<()> {
+    let runs = engine.runs(200).await?;
+    out.print(&runs, || {
+        if runs.is_empty() {
+            return "No runs yet. Run `fleetward-cli sync`.".into();
+        }
+        runs.iter()
+            .map(|r| {
+                format!(
+                    "{:>6}  {:<5}  {:<8}  {:<10}  {:<9}  {}  {} requests{}",
+                    r.id.0,
+                    r.kind.as_str(),
+                    r.trigger.as_str(),
+                    shown(&r.scope),
+                    r.status.as_str(),
+                    fleetward_core::time::format(r.started_at),
+                    r.requests,
+                    r.counts
+                        .map(|c| format!(
+                            ", {} created, {} updated, {} unchanged, {} stale",
+                            c.created, c.updated, c.unchanged, c.stale
+                        ))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    Ok(())
+}
+
+pub async fn audit(engine: &Engine, out: &Output, company: Option<i64>) -> Result<()> {
+    let events = engine.audit_events(company.map(CompanyId)).await?;
+    out.print(&events, || {
+        events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}  {:<20}  {:<26}  {}",
+                    fleetward_core::time::format(e.at),
+                    shown(&e.scope),
+                    e.action.as_str(),
+                    shown(&e.detail)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    Ok(())
+}
+
 /// The headless demo: the same first steps as in the app, against the built-in simulator,
 /// in a data folder of its own (see `main`).
 pub async fn demo(engine: &Engine, out: &Output) -> Result<()> {
@@ -409,6 +629,11 @@ pub async fn demo(engine: &Engine, out: &Output) -> Result<()> {
     }
     out.say("Mapped the first two organizations to new companies:")?;
     out.say(&org_lines(&engine.organizations(connection).await?))?;
+    let run = engine.sync_all(Trigger::Manual).await?;
+    out.say(&format!(
+        "\nSynced their devices into the companies' assets:\n{}",
+        sync_text(&run)
+    ))?;
     let listed: Vec<OrgListRow> = engine
         .organizations(connection)
         .await?

@@ -5,6 +5,7 @@
 mod commands;
 mod exit;
 mod output;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,8 +49,68 @@ enum Command {
     /// The MSP's customer companies.
     #[command(subcommand)]
     Companies(CompaniesCommand),
+    /// Asset sync now: every mapped company, or one; --preview shows what it would change.
+    Sync(SyncArgs),
+    /// The companies' assets.
+    #[command(subcommand)]
+    Assets(AssetsCommand),
+    /// Recorded runs (syncs), newest first.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// The audit trail, newest first.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Headless demo for machines without a display: what the app would show, in text.
     Demo,
+}
+
+#[derive(Debug, Args)]
+struct SyncArgs {
+    /// Only this company's mappings.
+    #[arg(long, value_name = "COMPANY_ID")]
+    company: Option<i64>,
+    /// Say what a sync would create, update, mark stale and retire; write nothing.
+    #[arg(long)]
+    preview: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum AssetsCommand {
+    /// List assets.
+    List {
+        /// Only this company's.
+        #[arg(long, value_name = "COMPANY_ID")]
+        company: Option<i64>,
+        /// Which assets (default: active).
+        #[arg(long, value_enum, default_value = "active")]
+        status: StatusArg,
+    },
+    /// One asset: its fields and field history.
+    Show { asset_id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Active,
+    Stale,
+    Retired,
+    All,
+}
+
+#[derive(Debug, Subcommand)]
+enum RunsCommand {
+    /// List runs.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// List audit events.
+    List {
+        /// Only this company's.
+        #[arg(long, value_name = "COMPANY_ID")]
+        company: Option<i64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -234,6 +295,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status => commands::status(&engine, &out).await,
         Command::Orgs(command) => commands::orgs(&engine, &out, command).await,
         Command::Companies(command) => commands::companies(&engine, &out, command).await,
+        Command::Sync(args) => commands::sync(&engine, &out, args).await,
+        Command::Assets(command) => commands::assets(&engine, &out, command).await,
+        Command::Runs(RunsCommand::List) => commands::runs(&engine, &out).await,
+        Command::Audit(AuditCommand::List { company }) => {
+            commands::audit(&engine, &out, company).await
+        }
         Command::Demo => commands::demo(&engine, &out).await,
     };
     waits.abort();

@@ -28,6 +28,10 @@ pub struct Company {
     /// Active assets.
     pub assets: u32,
     pub created_at: DateTime<Utc>,
+    /// When its assets were last synced (started), if ever.
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// What went wrong in that last sync, if anything did.
+    pub last_sync_error: Option<String>,
 }
 
 /// The key two names must share to match: trimmed, Unicode-normalised (NFC) and lower-cased

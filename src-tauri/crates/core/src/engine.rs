@@ -17,16 +17,21 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
+use crate::assets::{Asset, AssetDetail, AssetStatus};
 use crate::audit::AuditEvent;
 use crate::companies::{self, Company};
 use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
-use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
+use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use crate::organizations::{
     self, DiscoverySummary, MappingChoice, MappingOptions, MappingRequest, MappingState,
     OrganizationRow,
 };
+use crate::runs::RunRow;
 use crate::secrets::SecretStore;
 use crate::store::{self, resolve_key, Store};
+use crate::sync::ninjaone::NinjaOneDriver;
+use crate::sync::run::Orchestra;
+use crate::sync::{self, SyncRun, SyncTarget};
 use crate::time::Clock;
 use crate::{data_dir, EngineEvent, Error, Result, SelfCheck};
 
@@ -132,6 +137,22 @@ pub enum Trigger {
     StartUp,
 }
 
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Schedule => "schedule",
+            Trigger::Manual => "manual",
+            Trigger::StartUp => "startUp",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Trigger> {
+        [Trigger::Schedule, Trigger::Manual, Trigger::StartUp]
+            .into_iter()
+            .find(|t| t.as_str() == text)
+    }
+}
+
 /// A snapshot of the engine for Settings and the CLI's `status`.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -155,6 +176,8 @@ pub struct Engine {
     /// One client per saved connection, so its token (valid about an hour) serves every
     /// action instead of costing a request each time. Dropped on save and disconnect.
     clients: Mutex<HashMap<ConnectionId, CachedClient>>,
+    /// This engine's name in the store's mapping locks (single flight across processes).
+    holder: String,
 }
 
 /// The last wait of one action, to say what it was waiting for if its deadline passes.
@@ -191,6 +214,7 @@ impl Engine {
             schedules_paused: AtomicBool::new(false),
             rate_budgets: Arc::new(RateBudgets::ninjaone()),
             clients: Mutex::default(),
+            holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
         }))
     }
 
@@ -233,20 +257,140 @@ impl Engine {
         }
     }
 
-    /// Syncs every mapped company now. Without a connection the technician is told how to set
-    /// one up; with one, the answer says plainly that asset sync is not in this build.
-    pub async fn sync_all(&self, trigger: Trigger) -> Result<()> {
-        tracing::info!(?trigger, "sync of all companies requested");
-        match connection::choose(self.connections().await?, None) {
-            // Several active connections: there is still nothing to sync in this build.
-            Ok(_) | Err(Error::InvalidInput(_)) => {}
-            Err(err) => return Err(err),
+    /// Syncs every mapped company now (tray, sidebar, schedule).
+    pub async fn sync_all(&self, trigger: Trigger) -> Result<SyncRun> {
+        self.sync(None, trigger, false).await
+    }
+
+    /// Asset sync (SPEC §4) of one company's mappings, or of every mapping; with `preview`,
+    /// what it would change, writing nothing.
+    pub async fn sync(
+        &self,
+        company: Option<CompanyId>,
+        trigger: Trigger,
+        preview: bool,
+    ) -> Result<SyncRun> {
+        let targets = store::organizations::sync_targets(self.store.pool(), company).await?;
+        if targets.is_empty() {
+            return Err(match company {
+                Some(id) => {
+                    self.company(id).await?;
+                    Error::InvalidInput(format!(
+                        "Company {id} has no mapped NinjaOne organization to sync. Map one on Organizations \
+                         (or `fleetward-cli orgs map ORG_ID --company {id}`) first."
+                    ))
+                }
+                None => {
+                    connection::choose(self.connections().await?, None)?;
+                    Error::InvalidInput(
+                        "No NinjaOne organization is mapped to a company yet, so there is nothing to sync. \
+                         Map organizations on Organizations (or `fleetward-cli orgs accept-suggestions`) first."
+                            .into(),
+                    )
+                }
+            });
         }
-        Err(Error::Unavailable(
-            "Asset sync is not part of this build yet. Your connection and organization mappings \
-             are saved and will be used as soon as it is."
-                .into(),
-        ))
+        if !preview {
+            let mut tx = self.store.write().await?;
+            let cutoff = self.now() - chrono::Duration::days(crate::runs::RETENTION_DAYS);
+            store::runs::prune(&mut tx, cutoff).await?;
+            tx.commit().await?;
+        }
+        let mut groups: Vec<(NinjaOneDriver, Vec<SyncTarget>)> = Vec::new();
+        let mut waits = Vec::new();
+        let mut by_connection: std::collections::BTreeMap<ConnectionId, Vec<SyncTarget>> =
+            std::collections::BTreeMap::new();
+        for target in targets {
+            by_connection
+                .entry(target.connection)
+                .or_default()
+                .push(target);
+        }
+        for (connection, targets) in by_connection {
+            let (client, wait) = self.saved_client(connection).await?;
+            waits.push(wait);
+            groups.push((NinjaOneDriver::new(client), targets));
+        }
+        let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
+        let orchestra = Orchestra {
+            store: &self.store,
+            clock: self.config.clock.as_ref(),
+            holder: &self.holder,
+            events: &self.events,
+        };
+        let request = sync::run::Request {
+            trigger,
+            scope: &scope,
+            preview,
+        };
+        let last_wait = waits.into_iter().next().unwrap_or_default();
+        self.within(
+            "Asset sync",
+            self.config.deadlines.long_run,
+            &last_wait,
+            async { sync::run::run(&orchestra, &request, groups).await },
+        )
+        .await
+    }
+
+    /// Assets, of one company and one status when given (`None`: every status).
+    pub async fn assets(
+        &self,
+        company: Option<CompanyId>,
+        status: Option<AssetStatus>,
+    ) -> Result<Vec<Asset>> {
+        store::assets::list(self.store.pool(), company, status).await
+    }
+
+    /// One asset with its fields and field history (`assets show`, the asset page).
+    pub async fn asset(&self, id: AssetId) -> Result<AssetDetail> {
+        let (asset, fields) = store::assets::get(self.store.pool(), id)
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "There is no asset {id}. List them with `fleetward-cli assets list`."
+                ))
+            })?;
+        let history = store::assets::history(self.store.pool(), id).await?;
+        Ok(AssetDetail {
+            asset,
+            fields,
+            history,
+        })
+    }
+
+    /// A short-lived link that opens a NinjaOne asset's device in NinjaOne (fetched on click,
+    /// SPEC §4).
+    pub async fn device_link(&self, id: AssetId) -> Result<String> {
+        let detail = self.asset(id).await?;
+        let not_ninja = || {
+            Error::InvalidInput(format!(
+                "Asset {id} did not come from NinjaOne, so it has no NinjaOne page."
+            ))
+        };
+        let connection = detail.asset.connection_id.ok_or_else(not_ninja)?;
+        let device: i64 = detail
+            .fields
+            .get("identity.deviceId")
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(not_ninja)?;
+        let (client, waits) = self.saved_client(connection).await?;
+        let answer = self
+            .within(
+                "Opening the device in NinjaOne",
+                self.config.deadlines.interactive,
+                &waits,
+                async { Ok(client.dashboard_url(device).await?) },
+            )
+            .await?;
+        answer.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")).ok_or_else(|| {
+            Error::Internal("NinjaOne answered without a link to the device. Try again; if it persists, open the device in NinjaOne by hand.".into())
+        })
+    }
+
+    /// The newest runs first (`runs list`, Sync history).
+    pub async fn runs(&self, limit: u32) -> Result<Vec<RunRow>> {
+        store::runs::list(self.store.pool(), limit).await
     }
 
     // Connections (SPEC §2, §6)

@@ -57,6 +57,20 @@ pub enum EngineEvent {
     },
     /// Work is waiting on NinjaOne, and why ("NinjaOne asked to wait 30 s …, attempt 2 of 6").
     Waiting { message: String },
+    /// An asset sync is under way: devices read so far, organizations written of how many.
+    /// `runId` is absent for a preview.
+    SyncProgress {
+        run_id: Option<crate::ids::RunId>,
+        #[ts(type = "number")]
+        devices: u64,
+        organizations_done: u32,
+        organizations_total: u32,
+    },
+    /// An asset sync finished (its details are in the run).
+    SyncFinished {
+        run_id: crate::ids::RunId,
+        status: crate::sync::RunStatus,
+    },
 }
 
 #[cfg(test)]

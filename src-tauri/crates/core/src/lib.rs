@@ -19,8 +19,10 @@ pub mod events;
 pub mod ids;
 pub mod notifications;
 pub mod organizations;
+pub mod runs;
 pub mod secrets;
 pub mod store;
+pub mod sync;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod time;

@@ -83,7 +83,9 @@ impl NotificationGate {
             }),
             EngineEvent::Notice { .. }
             | EngineEvent::SchedulesChanged { .. }
-            | EngineEvent::Waiting { .. } => None,
+            | EngineEvent::Waiting { .. }
+            | EngineEvent::SyncProgress { .. }
+            | EngineEvent::SyncFinished { .. } => None,
         }
     }
 }

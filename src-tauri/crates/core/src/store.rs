@@ -14,7 +14,9 @@ pub mod companies;
 pub mod compliance;
 pub mod connections;
 mod key;
+pub mod locks;
 pub mod organizations;
+pub mod runs;
 pub mod self_check;
 
 use std::path::{Path, PathBuf};

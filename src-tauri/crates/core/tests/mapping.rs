@@ -418,19 +418,3 @@ async fn more_than_5000_organizations_are_capped_and_marked_truncated() {
     );
     assert_eq!(w.engine.organizations(id).await.unwrap().len(), 5_000);
 }
-
-#[tokio::test]
-async fn sync_all_with_a_connection_says_plainly_that_asset_sync_is_not_in_this_build() {
-    let (w, _) = connected(SimConfig::default()).await;
-    let err = w
-        .engine
-        .sync_all(fleetward_core::Trigger::Manual)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Unavailable,
-        "not the kind that sends the technician to Connection"
-    );
-    assert!(err.to_string().contains("not part of this build"), "{err}");
-}

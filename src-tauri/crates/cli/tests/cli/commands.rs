@@ -341,3 +341,134 @@ fn headless_demo_connects_to_the_built_in_simulator_and_maps() {
     assert!(stdout.contains("Demo tenant"), "{stdout}");
     assert!(stdout.contains("organizations"), "{stdout}");
 }
+
+#[test]
+fn sync_preview_assets_runs_and_audit_from_the_command_line() {
+    let s = sim(SimConfig {
+        orgs: 2,
+        devices_per_org: 12,
+        ..SimConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(connect(&data, &s.sim, "sim-secret").status.success());
+    let out = run(&data, &["sync"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "nothing mapped yet: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("Map organizations"),
+        "{}",
+        stderr(&out)
+    );
+
+    let org = s.sim.control().organizations()[0].id.unwrap().to_string();
+    let mapped = json(&run(&data, &["--json", "orgs", "map", &org, "--create"]));
+    let company = mapped["companyId"].as_i64().unwrap().to_string();
+
+    let preview = json(&run(
+        &data,
+        &["--json", "sync", "--company", &company, "--preview"],
+    ));
+    assert_eq!(preview["preview"], true);
+    assert_eq!(preview["runId"], Value::Null);
+    let would = preview["companies"][0]["created"].as_u64().unwrap();
+    assert!(would > 0);
+    assert_eq!(
+        json(&run(&data, &["--json", "assets", "list"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "a preview writes nothing"
+    );
+
+    let synced = json(&run(&data, &["--json", "sync", "--company", &company]));
+    assert_eq!(synced["status"], "succeeded");
+    assert_eq!(synced["truncatedAny"], false);
+    assert!(synced["requests"].as_u64().unwrap() >= 2);
+    let part = &synced["companies"][0];
+    for key in [
+        "companyId",
+        "orgId",
+        "created",
+        "updated",
+        "unchanged",
+        "stale",
+        "retiredDuplicates",
+        "skippedPending",
+        "skippedRejected",
+        "truncated",
+    ] {
+        assert!(part.get(key).is_some(), "sync rows carry {key}");
+    }
+    assert_eq!(
+        part["created"].as_u64().unwrap(),
+        would,
+        "the preview said what the sync did"
+    );
+
+    let assets = json(&run(
+        &data,
+        &["--json", "assets", "list", "--company", &company],
+    ));
+    let assets = assets.as_array().unwrap();
+    assert_eq!(assets.len() as u64, would);
+    for key in [
+        "id",
+        "companyId",
+        "source",
+        "externalId",
+        "uid",
+        "name",
+        "serialNumber",
+        "nodeClass",
+        "status",
+        "retiredReason",
+    ] {
+        assert!(assets[0].get(key).is_some(), "asset rows carry {key}");
+    }
+    assert_eq!(assets[0]["source"], "ninjaone");
+    let id = assets[0]["id"].as_i64().unwrap().to_string();
+    let shown = json(&run(&data, &["--json", "assets", "show", &id]));
+    assert_eq!(shown["asset"]["id"].as_i64().unwrap().to_string(), id);
+    assert!(shown["fields"]["identity.systemName"].is_string());
+    let human = run(&data, &["assets", "show", &id]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("identity.systemName"));
+    let missing = run(&data, &["assets", "show", "999999"]);
+    assert_eq!(missing.status.code(), Some(2));
+
+    let runs = json(&run(&data, &["--json", "runs", "list"]));
+    let newest = &runs[0];
+    for key in [
+        "id",
+        "kind",
+        "trigger",
+        "scope",
+        "status",
+        "startedAt",
+        "endedAt",
+        "requests",
+    ] {
+        assert!(newest.get(key).is_some(), "run rows carry {key}");
+    }
+    assert_eq!(newest["kind"], "sync");
+    assert_eq!(newest["trigger"], "manual");
+    assert_eq!(newest["scope"], format!("company:{company}"));
+    assert_eq!(newest["counts"]["created"].as_u64().unwrap(), would);
+
+    let audit = json(&run(
+        &data,
+        &["--json", "audit", "list", "--company", &company],
+    ));
+    assert!(audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "COMPANY_CREATED"));
+    let out = run(&data, &["assets", "list", "--status", "bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -2,20 +2,26 @@
 //! wherever it is listed, so it must read as a sentence a technician understands.
 
 use crate::ids::AssetId;
+use crate::sync::dedup::MatchReason;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RetiredReason {
     /// Its NinjaOne connection was disconnected (SPEC §6); the row stays for the record.
     Disconnected,
     /// The same machine came in from a source of higher precedence (SPEC §4 dedup).
-    DuplicateOf { winner: AssetId },
+    DuplicateOf {
+        winner: AssetId,
+        reason: MatchReason,
+    },
 }
 
 impl std::fmt::Display for RetiredReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RetiredReason::Disconnected => f.write_str("NinjaOne disconnected"),
-            RetiredReason::DuplicateOf { winner } => write!(f, "duplicate of asset {winner}"),
+            RetiredReason::DuplicateOf { winner, reason } => {
+                write!(f, "duplicate of asset {winner} ({reason})")
+            }
         }
     }
 }
@@ -31,8 +37,12 @@ mod tests {
             "NinjaOne disconnected"
         );
         assert_eq!(
-            RetiredReason::DuplicateOf { winner: AssetId(9) }.to_string(),
-            "duplicate of asset 9"
+            RetiredReason::DuplicateOf {
+                winner: AssetId(9),
+                reason: MatchReason::Serial
+            }
+            .to_string(),
+            "duplicate of asset 9 (same serial number)"
         );
     }
 }

@@ -25,3 +25,305 @@ pub async fn retire_from_connection(
     .await?;
     Ok(done.rows_affected())
 }
+
+use std::collections::BTreeMap;
+
+use sqlx::{Row, SqlitePool};
+
+use crate::assets::{Asset, AssetSource, AssetStatus, FieldChange};
+use crate::ids::{AssetId, CompanyId, NinjaOrgId, RunId};
+use crate::sync::plan::StoredAsset;
+use crate::sync::AssetDraft;
+use crate::Error;
+
+/// The assets one mapping brought in before, for the plan.
+pub async fn stored_for_mapping(
+    tx: &mut WriteTx,
+    company: CompanyId,
+    connection: ConnectionId,
+    org: NinjaOrgId,
+) -> Result<Vec<StoredAsset>> {
+    let rows = sqlx::query(
+        "SELECT id, external_id, status, retired_reason, fields FROM assets \
+         WHERE company_id = ?1 AND source = 'ninjaone' AND connection_id = ?2 AND org_id = ?3",
+    )
+    .bind(company.0)
+    .bind(connection.0)
+    .bind(org.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let fields: String = row.get("fields");
+            Ok(StoredAsset {
+                id: AssetId(row.get("id")),
+                external_id: row.get("external_id"),
+                status: status(row.get("status"))?,
+                retired_reason: row.get("retired_reason"),
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Where a new asset belongs.
+pub struct Placement {
+    pub company: CompanyId,
+    pub source: AssetSource,
+    pub connection: Option<ConnectionId>,
+    pub org: Option<NinjaOrgId>,
+}
+
+/// Creates an asset. A row of the same company, source and id (a device moved between two
+/// organizations of one company) is taken over instead of duplicated.
+pub async fn insert(
+    tx: &mut WriteTx,
+    place: &Placement,
+    draft: &AssetDraft,
+    serial_key: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<AssetId> {
+    let at = time::format(at);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO assets (company_id, source, external_id, uid, connection_id, org_id, name, serial_number, \
+         serial_key, mac_addresses, node_class, status, fields, first_seen_at, last_seen_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?13, ?13) \
+         ON CONFLICT (company_id, source, external_id) DO UPDATE SET uid = excluded.uid, \
+         connection_id = excluded.connection_id, org_id = excluded.org_id, name = excluded.name, \
+         serial_number = excluded.serial_number, serial_key = excluded.serial_key, \
+         mac_addresses = excluded.mac_addresses, node_class = excluded.node_class, status = 'active', \
+         retired_reason = NULL, retired_by = NULL, fields = excluded.fields, last_seen_at = excluded.last_seen_at, \
+         updated_at = excluded.updated_at \
+         RETURNING id",
+    )
+    .bind(place.company.0)
+    .bind(place.source.as_str())
+    .bind(&draft.external_id)
+    .bind(&draft.uid)
+    .bind(place.connection.map(|c| c.0))
+    .bind(place.org.map(|o| o.0))
+    .bind(&draft.name)
+    .bind(&draft.serial_number)
+    .bind(serial_key)
+    .bind(serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()))
+    .bind(&draft.node_class)
+    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into()))
+    .bind(&at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(AssetId(id))
+}
+
+/// Writes an asset's new data, and its new status when it changes.
+pub async fn update(
+    tx: &mut WriteTx,
+    id: AssetId,
+    draft: &AssetDraft,
+    serial_key: Option<&str>,
+    status: Option<AssetStatus>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE assets SET uid = ?1, name = ?2, serial_number = ?3, serial_key = ?4, mac_addresses = ?5, \
+         node_class = ?6, fields = ?7, last_seen_at = ?8, updated_at = ?8, \
+         status = coalesce(?9, status), retired_reason = CASE WHEN ?9 = 'active' THEN NULL ELSE retired_reason END \
+         WHERE id = ?10",
+    )
+    .bind(&draft.uid)
+    .bind(&draft.name)
+    .bind(&draft.serial_number)
+    .bind(serial_key)
+    .bind(serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()))
+    .bind(&draft.node_class)
+    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into()))
+    .bind(time::format(at))
+    .bind(status.map(AssetStatus::as_str))
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_stale(tx: &mut WriteTx, id: AssetId, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE assets SET status = 'stale', updated_at = ?1 WHERE id = ?2 AND status = 'active'",
+    )
+    .bind(time::format(at))
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One field-change audit row (SPEC §4), never pruned.
+pub async fn record_change(
+    tx: &mut WriteTx,
+    asset: AssetId,
+    run: Option<RunId>,
+    (field, old, new): &(String, Option<String>, Option<String>),
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO asset_field_changes (asset_id, run_id, field, old_value, new_value, changed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(asset.0)
+    .bind(run.map(|r| r.0))
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .bind(time::format(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const ASSET_COLUMNS: &str = "SELECT id, company_id, source, external_id, uid, name, serial_number, node_class, \
+     status, retired_reason, connection_id, org_id, first_seen_at, last_seen_at, updated_at FROM assets";
+
+/// Assets, optionally of one company and one status, by company then name.
+pub async fn list(
+    pool: &SqlitePool,
+    company: Option<CompanyId>,
+    status: Option<AssetStatus>,
+) -> Result<Vec<Asset>> {
+    let rows = sqlx::query(&format!(
+        "{ASSET_COLUMNS} WHERE (?1 IS NULL OR company_id = ?1) AND (?2 IS NULL OR status = ?2) \
+         ORDER BY company_id, name COLLATE NOCASE, id"
+    ))
+    .bind(company.map(|c| c.0))
+    .bind(status.map(AssetStatus::as_str))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(asset_from_row).collect()
+}
+
+/// One asset with its curated fields.
+pub async fn get(
+    pool: &SqlitePool,
+    id: AssetId,
+) -> Result<Option<(Asset, BTreeMap<String, String>)>> {
+    let row = sqlx::query(&format!(
+        "SELECT a.*, f.fields AS all_fields FROM ({ASSET_COLUMNS} WHERE id = ?1) a \
+         JOIN assets f ON f.id = a.id"
+    ))
+    .bind(id.0)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        let fields: String = row.get("all_fields");
+        Ok((
+            asset_from_row(&row)?,
+            serde_json::from_str(&fields).unwrap_or_default(),
+        ))
+    })
+    .transpose()
+}
+
+/// An asset's field history, newest first.
+pub async fn history(pool: &SqlitePool, id: AssetId) -> Result<Vec<FieldChange>> {
+    let rows = sqlx::query(
+        "SELECT changed_at, field, old_value, new_value, run_id FROM asset_field_changes \
+         WHERE asset_id = ?1 ORDER BY id DESC",
+    )
+    .bind(id.0)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(FieldChange {
+                at: row.try_get("changed_at")?,
+                field: row.get("field"),
+                old_value: row.get("old_value"),
+                new_value: row.get("new_value"),
+                run_id: row.get::<Option<i64>, _>("run_id").map(RunId),
+            })
+        })
+        .collect()
+}
+
+fn status(text: String) -> Result<AssetStatus> {
+    AssetStatus::parse(&text).ok_or(Error::UnknownStoredValue {
+        what: "asset status",
+        value: text,
+    })
+}
+
+fn asset_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Asset> {
+    let source: String = row.get("source");
+    Ok(Asset {
+        id: AssetId(row.get("id")),
+        company_id: CompanyId(row.get("company_id")),
+        source: AssetSource::parse(&source).ok_or(Error::UnknownStoredValue {
+            what: "asset source",
+            value: source,
+        })?,
+        external_id: row.get("external_id"),
+        uid: row.get("uid"),
+        name: row.get("name"),
+        serial_number: row.get("serial_number"),
+        node_class: row.get("node_class"),
+        status: status(row.get("status"))?,
+        retired_reason: row.get("retired_reason"),
+        connection_id: row.get::<Option<i64>, _>("connection_id").map(ConnectionId),
+        org_id: row.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
+        first_seen_at: row.try_get("first_seen_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Every asset of a company that dedup may compare: all sources, not retired.
+pub async fn dedup_candidates(
+    tx: &mut WriteTx,
+    company: CompanyId,
+) -> Result<Vec<crate::sync::dedup::DedupCandidate>> {
+    use crate::sync::dedup::{hostname_key, mac_key, DedupCandidate};
+    let rows = sqlx::query(
+        "SELECT id, source, serial_key, name, mac_addresses FROM assets \
+         WHERE company_id = ?1 AND status != 'retired'",
+    )
+    .bind(company.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let source: String = row.get("source");
+            let macs: String = row.get("mac_addresses");
+            let macs: Vec<String> = serde_json::from_str(&macs).unwrap_or_default();
+            Ok(DedupCandidate {
+                id: AssetId(row.get("id")),
+                source: AssetSource::parse(&source).ok_or(Error::UnknownStoredValue {
+                    what: "asset source",
+                    value: source,
+                })?,
+                serial_key: row.get("serial_key"),
+                hostname_key: row
+                    .get::<Option<String>, _>("name")
+                    .as_deref()
+                    .and_then(hostname_key),
+                mac_keys: macs.iter().filter_map(|m| mac_key(m)).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Retires the lower-precedence copy of a machine, naming the winner (SPEC §4).
+pub async fn retire_duplicate(
+    tx: &mut WriteTx,
+    loser: AssetId,
+    winner: AssetId,
+    reason: &RetiredReason,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE assets SET status = 'retired', retired_reason = ?1, retired_by = ?2, updated_at = ?3 WHERE id = ?4",
+    )
+    .bind(reason.to_string())
+    .bind(winner.0)
+    .bind(time::format(at))
+    .bind(loser.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -12,7 +12,11 @@ use crate::{time, Result};
 
 const QUERY: &str = "SELECT c.id, c.name, c.compliance_tenant_id, c.created_at, \
      (SELECT count(*) FROM mappings m WHERE m.company_id = c.id AND m.state = 'mapped') AS mapped, \
-     (SELECT count(*) FROM assets a WHERE a.company_id = c.id AND a.status = 'active') AS assets \
+     (SELECT count(*) FROM assets a WHERE a.company_id = c.id AND a.status = 'active') AS assets, \
+     (SELECT r.started_at FROM run_companies rc JOIN runs r ON r.id = rc.run_id \
+       WHERE rc.company_id = c.id ORDER BY r.id DESC LIMIT 1) AS last_synced_at, \
+     (SELECT group_concat(rc.error, ' ') FROM run_companies rc WHERE rc.company_id = c.id AND rc.run_id = \
+       (SELECT max(rc2.run_id) FROM run_companies rc2 WHERE rc2.company_id = c.id)) AS last_sync_error \
      FROM companies c";
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Company>> {
@@ -106,5 +110,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Company> {
         mapped_organizations: row.get::<i64, _>("mapped") as u32,
         assets: row.get::<i64, _>("assets") as u32,
         created_at: row.try_get("created_at")?,
+        last_synced_at: row.try_get("last_synced_at")?,
+        last_sync_error: row.get("last_sync_error"),
     })
 }

@@ -215,3 +215,38 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OrganizationRecord> 
         location_ids,
     })
 }
+
+/// The mapped organizations of active connections (of one company, when given), with their
+/// options: what a sync covers.
+pub async fn sync_targets(
+    pool: &SqlitePool,
+    company: Option<CompanyId>,
+) -> Result<Vec<crate::sync::SyncTarget>> {
+    let rows = sqlx::query(
+        "SELECT m.connection_id, m.org_id, m.company_id, m.include_non_agent, \
+                (SELECT group_concat(l.location_id) FROM mapping_locations l \
+                  WHERE l.connection_id = m.connection_id AND l.org_id = m.org_id) AS locations \
+         FROM mappings m JOIN connections c ON c.id = m.connection_id \
+         WHERE m.state = 'mapped' AND c.active = 1 AND (?1 IS NULL OR m.company_id = ?1) \
+         ORDER BY m.company_id, m.connection_id, m.org_id",
+    )
+    .bind(company.map(|c| c.0))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| crate::sync::SyncTarget {
+            connection: ConnectionId(row.get("connection_id")),
+            org: NinjaOrgId(row.get("org_id")),
+            company: CompanyId(row.get("company_id")),
+            locations: row
+                .get::<Option<String>, _>("locations")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.trim().parse().ok())
+                .map(NinjaLocationId)
+                .collect(),
+            include_non_agent: row.get("include_non_agent"),
+        })
+        .collect())
+}

@@ -1,0 +1,48 @@
+//! Progress of long commands on stderr (SPEC §10): a bar when stderr is a terminal, nothing
+//! otherwise, so that scripts and logs stay quiet.
+
+use std::io::IsTerminal;
+
+use fleetward_core::{Engine, EngineEvent};
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub struct SyncProgress {
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SyncProgress {
+    pub fn start(engine: &Engine) -> SyncProgress {
+        if !std::io::stderr().is_terminal() {
+            return SyncProgress { task: None };
+        }
+        let mut events = engine.subscribe();
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} organizations")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let task = tokio::spawn(async move {
+            while let Ok(event) = events.recv().await {
+                if let EngineEvent::SyncProgress {
+                    devices,
+                    organizations_done,
+                    organizations_total,
+                    ..
+                } = event
+                {
+                    bar.set_length(organizations_total.into());
+                    bar.set_position(organizations_done.into());
+                    bar.set_message(format!("{devices} devices read"));
+                }
+            }
+            bar.finish_and_clear();
+        });
+        SyncProgress { task: Some(task) }
+    }
+
+    pub fn finish(self) {
+        if let Some(task) = self.task {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The `runs` and `run_companies` tables: every sync (and later sweep and poll) with its
+//! trigger, scope, status, counts, requests and errors (SPEC §4). Run details are pruned after
+//! the retention period; the field-change audit they are referenced from is kept.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqlitePool};
+
+use super::WriteTx;
+use crate::engine::Trigger;
+use crate::ids::RunId;
+use crate::runs::{RunKind, RunRow};
+use crate::sync::{CompanySync, RunStatus, SyncCounts};
+use crate::{time, Error, Result};
+
+pub async fn start(
+    tx: &mut WriteTx,
+    kind: RunKind,
+    trigger: Trigger,
+    scope: &str,
+    at: DateTime<Utc>,
+) -> Result<RunId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO runs (kind, trigger, scope, started_at, status) VALUES (?1, ?2, ?3, ?4, 'running') RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(trigger.as_str())
+    .bind(scope)
+    .bind(time::format(at))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(RunId(id))
+}
+
+/// One mapping's outcome, written in the same transaction as its assets.
+pub async fn record_company(tx: &mut WriteTx, run: RunId, part: &CompanySync) -> Result<()> {
+    let c = &part.counts;
+    sqlx::query(
+        "INSERT INTO run_companies (run_id, company_id, connection_id, org_id, created, updated, unchanged, \
+         stale, retired_duplicates, skipped_pending, skipped_rejected, truncated, error) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         ON CONFLICT (run_id, connection_id, org_id) DO UPDATE SET created = excluded.created, \
+         updated = excluded.updated, unchanged = excluded.unchanged, stale = excluded.stale, \
+         retired_duplicates = excluded.retired_duplicates, skipped_pending = excluded.skipped_pending, \
+         skipped_rejected = excluded.skipped_rejected, truncated = excluded.truncated, error = excluded.error",
+    )
+    .bind(run.0)
+    .bind(part.company_id.0)
+    .bind(part.connection_id.0)
+    .bind(part.org_id.0)
+    .bind(c.created)
+    .bind(c.updated)
+    .bind(c.unchanged)
+    .bind(c.stale)
+    .bind(c.retired_duplicates)
+    .bind(c.skipped_pending)
+    .bind(c.skipped_rejected)
+    .bind(part.truncated)
+    .bind(&part.error)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// How a run ended.
+pub struct Finish<'a> {
+    pub status: RunStatus,
+    pub truncated_any: bool,
+    pub requests: u64,
+    pub counts: &'a SyncCounts,
+    pub errors: &'a [String],
+}
+
+pub async fn finish(
+    pool: &SqlitePool,
+    run: RunId,
+    end: &Finish<'_>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE runs SET status = ?1, finished_at = ?2, truncated_any = ?3, requests = ?4, counts = ?5, errors = ?6 \
+         WHERE id = ?7",
+    )
+    .bind(end.status.as_str())
+    .bind(time::format(at))
+    .bind(end.truncated_any)
+    .bind(end.requests as i64)
+    .bind(serde_json::to_string(end.counts).unwrap_or_else(|_| "{}".into()))
+    .bind(serde_json::to_string(end.errors).unwrap_or_else(|_| "[]".into()))
+    .bind(run.0)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Newest first.
+pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, trigger, scope, status, started_at, finished_at, truncated_any, requests, counts, errors \
+         FROM runs ORDER BY id DESC LIMIT ?1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Deletes run details that started before `before`; field changes keep their row and
+/// lose only the reference to the run. Returns how many runs went.
+pub async fn prune(tx: &mut WriteTx, before: DateTime<Utc>) -> Result<u64> {
+    let before = time::format(before);
+    sqlx::query(
+        "UPDATE asset_field_changes SET run_id = NULL \
+         WHERE run_id IN (SELECT id FROM runs WHERE started_at < ?1 AND status != 'running')",
+    )
+    .bind(&before)
+    .execute(&mut **tx)
+    .await?;
+    let done = sqlx::query("DELETE FROM runs WHERE started_at < ?1 AND status != 'running'")
+        .bind(&before)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RunRow> {
+    let unknown = |what: &'static str, value: String| Error::UnknownStoredValue { what, value };
+    let kind: String = row.get("kind");
+    let trigger: String = row.get("trigger");
+    let status: String = row.get("status");
+    let kind = RunKind::parse(&kind).ok_or_else(|| unknown("run kind", kind.clone()))?;
+    let counts: String = row.get("counts");
+    let errors: String = row.get("errors");
+    Ok(RunRow {
+        id: RunId(row.get("id")),
+        kind,
+        trigger: Trigger::parse(&trigger).ok_or_else(|| unknown("run trigger", trigger.clone()))?,
+        scope: row.get("scope"),
+        status: RunStatus::parse(&status).ok_or_else(|| unknown("run status", status.clone()))?,
+        started_at: row.try_get("started_at")?,
+        ended_at: row.try_get("finished_at")?,
+        requests: row.get::<i64, _>("requests").max(0) as u64,
+        truncated_any: row.get("truncated_any"),
+        counts: (kind == RunKind::Sync)
+            .then(|| serde_json::from_str(&counts).ok())
+            .flatten(),
+        errors: serde_json::from_str(&errors).unwrap_or_default(),
+    })
+}

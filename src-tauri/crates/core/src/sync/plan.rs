@@ -1,0 +1,271 @@
+//! What a fetch means for the stored assets of one mapping (SPEC §4), decided without I/O:
+//! new devices are created, changed ones updated with one change per field, unchanged ones
+//! left alone (an unchanged resync writes nothing), active assets missing from the fetch
+//! become stale, and stale ones that are back become active again.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{AssetDraft, SyncCounts, TargetFetch};
+use crate::assets::{AssetStatus, RetiredReason};
+use crate::ids::AssetId;
+
+/// A stored asset of the mapping, as the plan needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAsset {
+    pub id: AssetId,
+    pub external_id: String,
+    pub status: AssetStatus,
+    pub retired_reason: Option<String>,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One field's change: its name, old value and new value (`None`: absent).
+pub type FieldDiff = (String, Option<String>, Option<String>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Create(AssetDraft),
+    Update {
+        id: AssetId,
+        draft: AssetDraft,
+        diffs: Vec<FieldDiff>,
+        /// The new status when it changes (back from stale, or from a disconnect).
+        status: Option<AssetStatus>,
+    },
+    MarkStale(AssetId),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub counts: SyncCounts,
+}
+
+/// Decides the changes for one mapping. With a truncated fetch, absence proves nothing, so
+/// nothing is marked stale.
+pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
+    let mut by_external: HashMap<&str, &StoredAsset> = stored
+        .iter()
+        .map(|asset| (asset.external_id.as_str(), asset))
+        .collect();
+    let mut plan = Plan {
+        counts: SyncCounts {
+            skipped_pending: fetched.skipped_pending,
+            skipped_rejected: fetched.skipped_rejected,
+            ..SyncCounts::default()
+        },
+        ..Plan::default()
+    };
+    for draft in &fetched.drafts {
+        match by_external.remove(draft.external_id.as_str()) {
+            None => {
+                plan.counts.created += 1;
+                plan.changes.push(Change::Create(draft.clone()));
+            }
+            Some(asset) => {
+                let diffs = diff(&asset.fields, &draft.fields);
+                let status = comes_back(asset);
+                if diffs.is_empty() && status.is_none() {
+                    plan.counts.unchanged += 1;
+                } else {
+                    plan.counts.updated += 1;
+                    plan.changes.push(Change::Update {
+                        id: asset.id,
+                        draft: draft.clone(),
+                        diffs,
+                        status,
+                    });
+                }
+            }
+        }
+    }
+    if !fetched.truncated {
+        let mut gone: Vec<AssetId> = by_external
+            .values()
+            .filter(|asset| asset.status == AssetStatus::Active)
+            .map(|asset| asset.id)
+            .collect();
+        gone.sort();
+        plan.counts.stale += gone.len() as u32;
+        plan.changes.extend(gone.into_iter().map(Change::MarkStale));
+    }
+    plan
+}
+
+/// The status an asset present in its source again takes: stale ones and those retired by a
+/// disconnect come back; a duplicate stays retired (dedup decides about it).
+fn comes_back(asset: &StoredAsset) -> Option<AssetStatus> {
+    let disconnected = RetiredReason::Disconnected.to_string();
+    match asset.status {
+        AssetStatus::Active => None,
+        AssetStatus::Stale => Some(AssetStatus::Active),
+        AssetStatus::Retired if asset.retired_reason.as_deref() == Some(disconnected.as_str()) => {
+            Some(AssetStatus::Active)
+        }
+        AssetStatus::Retired => None,
+    }
+}
+
+/// The fields that differ, in name order.
+pub fn diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Vec<FieldDiff> {
+    let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (before, after) = (old.get(name), new.get(name));
+            (before != after).then(|| (name.clone(), before.cloned(), after.cloned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(id: &str, os: &str) -> AssetDraft {
+        AssetDraft {
+            external_id: id.into(),
+            uid: Some(id.into()),
+            name: Some(format!("host-{id}")),
+            serial_number: None,
+            mac_addresses: vec![],
+            node_class: Some("WINDOWS_WORKSTATION".into()),
+            fields: BTreeMap::from([("os.name".to_string(), os.to_string())]),
+        }
+    }
+
+    fn stored(id: i64, external: &str, os: &str, status: AssetStatus) -> StoredAsset {
+        StoredAsset {
+            id: AssetId(id),
+            external_id: external.into(),
+            status,
+            retired_reason: None,
+            fields: BTreeMap::from([("os.name".to_string(), os.to_string())]),
+        }
+    }
+
+    fn fetch(drafts: Vec<AssetDraft>) -> TargetFetch {
+        TargetFetch {
+            drafts,
+            skipped_pending: 2,
+            skipped_rejected: 1,
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn new_changed_unchanged_and_missing_devices_are_told_apart() {
+        let plan = plan(
+            vec![
+                stored(1, "a", "Windows 10", AssetStatus::Active),
+                stored(2, "b", "Windows 11", AssetStatus::Active),
+                stored(3, "gone", "Windows 11", AssetStatus::Active),
+            ],
+            &fetch(vec![
+                draft("a", "Windows 11"),
+                draft("b", "Windows 11"),
+                draft("new", "macOS"),
+            ]),
+        );
+        assert_eq!(
+            plan.counts,
+            SyncCounts {
+                created: 1,
+                updated: 1,
+                unchanged: 1,
+                stale: 1,
+                retired_duplicates: 0,
+                skipped_pending: 2,
+                skipped_rejected: 1,
+            }
+        );
+        assert!(plan.changes.contains(&Change::MarkStale(AssetId(3))));
+        let update = plan
+            .changes
+            .iter()
+            .find_map(|c| match c {
+                Change::Update { id, diffs, .. } if *id == AssetId(1) => Some(diffs.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            update,
+            vec![(
+                "os.name".to_string(),
+                Some("Windows 10".into()),
+                Some("Windows 11".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn an_unchanged_resync_changes_nothing() {
+        let plan = plan(
+            vec![stored(1, "a", "Windows 11", AssetStatus::Active)],
+            &fetch(vec![draft("a", "Windows 11")]),
+        );
+        assert!(plan.changes.is_empty());
+        assert_eq!(plan.counts.unchanged, 1);
+    }
+
+    #[test]
+    fn a_stale_asset_that_is_back_is_active_again_and_a_stale_one_still_gone_is_left() {
+        let plan = plan(
+            vec![
+                stored(1, "back", "Windows 11", AssetStatus::Stale),
+                stored(2, "still-gone", "Windows 11", AssetStatus::Stale),
+            ],
+            &fetch(vec![draft("back", "Windows 11")]),
+        );
+        assert_eq!(plan.counts.updated, 1);
+        assert_eq!(plan.counts.stale, 0, "already stale is not counted again");
+        assert!(matches!(
+            &plan.changes[..],
+            [Change::Update { id: AssetId(1), status: Some(AssetStatus::Active), diffs, .. }] if diffs.is_empty()
+        ));
+    }
+
+    #[test]
+    fn assets_retired_by_a_disconnect_come_back_but_duplicates_stay_retired() {
+        let mut disconnected = stored(1, "a", "Windows 11", AssetStatus::Retired);
+        disconnected.retired_reason = Some(RetiredReason::Disconnected.to_string());
+        let mut duplicate = stored(2, "b", "Windows 11", AssetStatus::Retired);
+        duplicate.retired_reason = Some("duplicate of asset 9".into());
+        let plan = plan(
+            vec![disconnected, duplicate],
+            &fetch(vec![draft("a", "Windows 11"), draft("b", "Windows 11")]),
+        );
+        assert_eq!(plan.counts.updated, 1);
+        assert_eq!(plan.counts.unchanged, 1);
+    }
+
+    #[test]
+    fn a_truncated_fetch_marks_nothing_stale() {
+        let mut truncated = fetch(vec![draft("a", "Windows 11")]);
+        truncated.truncated = true;
+        let plan = plan(
+            vec![
+                stored(1, "a", "Windows 11", AssetStatus::Active),
+                stored(2, "beyond-the-cap", "Windows 11", AssetStatus::Active),
+            ],
+            &truncated,
+        );
+        assert_eq!(plan.counts.stale, 0);
+        assert!(plan.changes.is_empty());
+    }
+
+    #[test]
+    fn fields_that_appear_or_vanish_are_changes_too() {
+        let old = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        let new = BTreeMap::from([("b".to_string(), "2".to_string())]);
+        assert_eq!(
+            diff(&old, &new),
+            vec![
+                ("a".to_string(), Some("1".to_string()), None),
+                ("b".to_string(), None, Some("2".to_string())),
+            ]
+        );
+    }
+}

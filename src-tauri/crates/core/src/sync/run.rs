@@ -1,0 +1,391 @@
+//! The one orchestrator of asset sync (SPEC §4, §9): it owns the scope, single flight, the
+//! run record, progress, and the atomic writes of each company. Drivers only fetch and map.
+//! A failing company never stops the others; a preview computes everything and writes
+//! nothing, not even a run record.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::broadcast;
+
+use super::dedup;
+use super::flight::{self, Flight};
+use super::plan::{self, Change};
+use super::{CompanySync, Driver, RunStatus, SyncCounts, SyncRun, SyncTarget, TargetFetch};
+use crate::assets::RetiredReason;
+use crate::engine::Trigger;
+use crate::events::{EngineEvent, NoticeSeverity};
+use crate::ids::{CompanyId, ConnectionId, NinjaOrgId, RunId};
+use crate::runs::RunKind;
+use crate::store::assets::Placement;
+use crate::store::{self, Store, WriteTx};
+use crate::time::Clock;
+use crate::Result;
+
+/// What the orchestrator works with.
+pub struct Orchestra<'a> {
+    pub store: &'a Store,
+    pub clock: &'a dyn Clock,
+    /// This engine instance's name in mapping locks.
+    pub holder: &'a str,
+    pub events: &'a broadcast::Sender<EngineEvent>,
+}
+
+pub struct Request<'a> {
+    pub trigger: Trigger,
+    /// How the run record names its scope (`all`, `company:7`).
+    pub scope: &'a str,
+    pub preview: bool,
+}
+
+/// Syncs `groups` (each a driver with the targets it fetches) and records the run.
+pub async fn run<D: Driver>(
+    o: &Orchestra<'_>,
+    request: &Request<'_>,
+    groups: Vec<(D, Vec<SyncTarget>)>,
+) -> Result<SyncRun> {
+    let all: Vec<SyncTarget> = groups.iter().flat_map(|(_, t)| t.clone()).collect();
+    let flight = if request.preview {
+        Flight {
+            holder: o.holder.to_string(),
+            held: all,
+            busy: Vec::new(),
+        }
+    } else {
+        flight::take_off(o.store, o.holder, all, o.clock.now()).await?
+    };
+    if flight.held.is_empty() && !flight.busy.is_empty() {
+        let err = flight::already_running(&flight.busy);
+        flight.land(o.store).await;
+        return Err(err);
+    }
+    let outcome = fly(o, request, groups, &flight).await;
+    if !request.preview {
+        flight.land(o.store).await;
+    }
+    outcome
+}
+
+async fn fly<D: Driver>(
+    o: &Orchestra<'_>,
+    request: &Request<'_>,
+    groups: Vec<(D, Vec<SyncTarget>)>,
+    flight: &Flight,
+) -> Result<SyncRun> {
+    let run_id = if request.preview {
+        None
+    } else {
+        let mut tx = o.store.write().await?;
+        let id = store::runs::start(
+            &mut tx,
+            RunKind::Sync,
+            request.trigger,
+            request.scope,
+            o.clock.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Some(id)
+    };
+    let total = flight.held.len() as u32;
+    let progress = Progress::new(o, run_id, total);
+
+    // Fetch per driver (one pass over its connection's devices), remembering failures.
+    let mut fetched: BTreeMap<
+        (ConnectionId, NinjaOrgId),
+        std::result::Result<TargetFetch, String>,
+    > = BTreeMap::new();
+    let (mut requests, mut malformed) = (0, 0);
+    for (driver, targets) in groups {
+        let targets: Vec<SyncTarget> = targets
+            .into_iter()
+            .filter(|t| flight.held.contains(t))
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let tick = |devices: u64| progress.devices(devices);
+        match driver.fetch(&targets, &tick).await {
+            Ok(mut by_target) => {
+                for t in &targets {
+                    let key = (t.connection, t.org);
+                    fetched.insert(key, Ok(by_target.remove(&key).unwrap_or_default()));
+                }
+            }
+            Err(err) => {
+                for t in &targets {
+                    fetched.insert((t.connection, t.org), Err(err.to_string()));
+                }
+            }
+        }
+        requests += driver.requests();
+        malformed += driver.malformed_items();
+        progress.add_devices_base();
+        if !request.preview {
+            flight.renew(o.store, o.clock.now()).await?;
+        }
+    }
+
+    // Write per company, each in one transaction.
+    let mut by_company: BTreeMap<CompanyId, Vec<&SyncTarget>> = BTreeMap::new();
+    for t in &flight.held {
+        by_company.entry(t.company).or_default().push(t);
+    }
+    let mut companies: Vec<CompanySync> = Vec::new();
+    for (company, targets) in by_company {
+        let results =
+            company_sync(o, run_id, request.preview, company, &targets, &mut fetched).await;
+        companies.extend(results);
+        progress.company_done();
+    }
+    for t in &flight.busy {
+        companies.push(failed(t, "A sync of this mapping is already running elsewhere (the app or another fleetward-cli); it was left to finish.".into()));
+    }
+
+    let failures = companies.iter().filter(|c| c.error.is_some()).count();
+    let status = RunStatus::of(companies.len(), failures);
+    let truncated_any = companies.iter().any(|c| c.truncated);
+    if let Some(run) = run_id {
+        let mut totals = SyncCounts::default();
+        companies.iter().for_each(|c| totals.add(&c.counts));
+        let errors: Vec<String> = companies
+            .iter()
+            .filter_map(|c| {
+                c.error
+                    .as_ref()
+                    .map(|e| format!("company {} (organization {}): {e}", c.company_id, c.org_id))
+            })
+            .collect();
+        let end = store::runs::Finish {
+            status,
+            truncated_any,
+            requests,
+            counts: &totals,
+            errors: &errors,
+        };
+        store::runs::finish(o.store.pool(), run, &end, o.clock.now()).await?;
+        let _ = o.events.send(EngineEvent::SyncFinished {
+            run_id: run,
+            status,
+        });
+        if status != RunStatus::Succeeded {
+            let _ = o.events.send(EngineEvent::Notice {
+                severity: NoticeSeverity::Error,
+                title: "Asset sync did not fully succeed".into(),
+                message: format!(
+                    "{failures} of {} organizations could not be synced. Open Sync history for the reasons and what to do.",
+                    companies.len()
+                ),
+            });
+        }
+    }
+    Ok(SyncRun {
+        run_id,
+        preview: request.preview,
+        status,
+        truncated_any,
+        requests,
+        malformed_items: malformed,
+        companies,
+    })
+}
+
+/// One company's mappings, planned and (unless previewing) written in one transaction: a
+/// crash or an error leaves the company's old assets or its new ones, never half.
+async fn company_sync(
+    o: &Orchestra<'_>,
+    run: Option<RunId>,
+    preview: bool,
+    company: CompanyId,
+    targets: &[&SyncTarget],
+    fetched: &mut BTreeMap<(ConnectionId, NinjaOrgId), std::result::Result<TargetFetch, String>>,
+) -> Vec<CompanySync> {
+    let mut results = Vec::new();
+    let mut usable = Vec::new();
+    for t in targets {
+        match fetched.remove(&(t.connection, t.org)) {
+            Some(Ok(fetch)) => usable.push((*t, fetch)),
+            Some(Err(err)) => results.push(failed(t, err)),
+            None => results.push(failed(
+                t,
+                "Nothing was fetched for this organization.".into(),
+            )),
+        }
+    }
+    if usable.is_empty() {
+        return results;
+    }
+    match write_company(o, run, preview, company, &usable).await {
+        Ok(done) => results.extend(done),
+        Err(err) => {
+            let message = err.to_string();
+            results.extend(usable.iter().map(|(t, _)| failed(t, message.clone())));
+        }
+    }
+    results
+}
+
+async fn write_company(
+    o: &Orchestra<'_>,
+    run: Option<RunId>,
+    preview: bool,
+    company: CompanyId,
+    usable: &[(&SyncTarget, TargetFetch)],
+) -> Result<Vec<CompanySync>> {
+    let now = o.clock.now();
+    // A preview does the same work in a transaction it then rolls back: it sees exactly
+    // what a sync would create, update, mark stale and retire, and keeps none of it.
+    let mut tx: WriteTx = o.store.write().await?;
+    let mut results = Vec::new();
+    for (target, fetch) in usable {
+        let stored = store::assets::stored_for_mapping(
+            &mut tx,
+            target.company,
+            target.connection,
+            target.org,
+        )
+        .await?;
+        let plan = plan::plan(stored, fetch);
+        apply(&mut tx, target, &plan.changes, run, now).await?;
+        let part = CompanySync {
+            company_id: target.company,
+            connection_id: target.connection,
+            org_id: target.org,
+            counts: plan.counts,
+            truncated: fetch.truncated,
+            error: None,
+        };
+        results.push(part);
+    }
+    let retired = retire_duplicates(&mut tx, company, now).await?;
+    if let Some(first) = results.first_mut() {
+        first.counts.retired_duplicates += retired;
+    }
+    if let Some(run) = run {
+        for part in &results {
+            store::runs::record_company(&mut tx, run, part).await?;
+        }
+    }
+    if preview {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(results)
+}
+
+async fn apply(
+    tx: &mut WriteTx,
+    target: &SyncTarget,
+    changes: &[Change],
+    run: Option<RunId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let place = Placement {
+        company: target.company,
+        source: crate::assets::AssetSource::Ninjaone,
+        connection: Some(target.connection),
+        org: Some(target.org),
+    };
+    for change in changes {
+        match change {
+            Change::Create(draft) => {
+                let serial = draft.serial_number.as_deref().and_then(dedup::serial_key);
+                store::assets::insert(tx, &place, draft, serial.as_deref(), now).await?;
+            }
+            Change::Update {
+                id,
+                draft,
+                diffs,
+                status,
+            } => {
+                let serial = draft.serial_number.as_deref().and_then(dedup::serial_key);
+                store::assets::update(tx, *id, draft, serial.as_deref(), *status, now).await?;
+                for diff in diffs {
+                    store::assets::record_change(tx, *id, run, diff, now).await?;
+                }
+            }
+            Change::MarkStale(id) => store::assets::mark_stale(tx, *id, now).await?,
+        }
+    }
+    Ok(())
+}
+
+/// Dedup across sources within the company (SPEC §4): the lower copy of a machine is
+/// retired with the winner's id. Returns how many were retired.
+async fn retire_duplicates(
+    tx: &mut WriteTx,
+    company: CompanyId,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let candidates = store::assets::dedup_candidates(tx, company).await?;
+    let retirements = dedup::duplicates(&candidates);
+    for r in &retirements {
+        let reason = RetiredReason::DuplicateOf {
+            winner: r.winner,
+            reason: r.reason,
+        };
+        store::assets::retire_duplicate(tx, r.loser, r.winner, &reason, now).await?;
+    }
+    Ok(retirements.len() as u32)
+}
+
+fn failed(target: &SyncTarget, error: String) -> CompanySync {
+    CompanySync {
+        company_id: target.company,
+        connection_id: target.connection,
+        org_id: target.org,
+        counts: SyncCounts::default(),
+        truncated: false,
+        error: Some(error),
+    }
+}
+
+/// Progress on the event channel: devices read so far, companies written of how many.
+struct Progress<'a> {
+    events: &'a broadcast::Sender<EngineEvent>,
+    run_id: Option<RunId>,
+    total: u32,
+    done: AtomicU64,
+    devices_base: AtomicU64,
+    devices_now: AtomicU64,
+}
+
+impl<'a> Progress<'a> {
+    fn new(o: &'a Orchestra<'_>, run_id: Option<RunId>, total: u32) -> Progress<'a> {
+        Progress {
+            events: o.events,
+            run_id,
+            total,
+            done: AtomicU64::new(0),
+            devices_base: AtomicU64::new(0),
+            devices_now: AtomicU64::new(0),
+        }
+    }
+
+    fn devices(&self, read_in_group: u64) {
+        let devices = self.devices_base.load(Ordering::Relaxed) + read_in_group;
+        self.devices_now.store(devices, Ordering::Relaxed);
+        self.send(devices);
+    }
+
+    fn add_devices_base(&self) {
+        let now = self.devices_now.load(Ordering::Relaxed);
+        self.devices_base.store(now, Ordering::Relaxed);
+    }
+
+    fn company_done(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.send(self.devices_now.load(Ordering::Relaxed));
+    }
+
+    fn send(&self, devices: u64) {
+        let _ = self.events.send(EngineEvent::SyncProgress {
+            run_id: self.run_id,
+            devices,
+            organizations_done: self.done.load(Ordering::Relaxed) as u32,
+            organizations_total: self.total,
+        });
+    }
+}

@@ -1,0 +1,492 @@
+//! Asset sync through the engine against the simulator over loopback (SPEC §4, §9): counts,
+//! skips, options, stale and reactivation, field history, preview, single flight, partial
+//! failure and the cost in requests.
+
+use std::sync::Arc;
+
+use fleetward_core::assets::AssetStatus;
+use fleetward_core::connection::ConnectionDraft;
+use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
+use fleetward_core::organizations::{MappingChoice, MappingOptions};
+use fleetward_core::sync::RunStatus;
+use fleetward_core::{Engine, ErrorKind, Trigger};
+use ninjaone::models::{ApprovalStatus, Device, NodeClass};
+use ninjaone::secrecy::SecretString;
+use ninjaone_sim::{SimConfig, Simulator};
+
+struct World {
+    dir: tempfile::TempDir,
+    engine: Arc<Engine>,
+    sim: Simulator,
+    connection: ConnectionId,
+}
+
+fn draft(sim: &Simulator) -> ConnectionDraft {
+    ConnectionDraft {
+        name: None,
+        region: None,
+        base_url: Some(sim.base_url()),
+        client_id: "sim-client".into(),
+        client_secret: SecretString::from("sim-secret"),
+    }
+}
+
+/// An engine configuration on `data` with a fixed store key, so that a second engine (another
+/// process, as far as the store can tell) opens the same store.
+fn config(data: std::path::PathBuf) -> fleetward_core::EngineConfig {
+    fleetward_core::EngineConfig {
+        store_key: Some(SecretString::from("ab".repeat(32))),
+        ..fleetward_core::testing::config(data)
+    }
+}
+
+async fn world(tenant: SimConfig) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config(dir.path().join("data")))
+        .await
+        .unwrap();
+    let sim = Simulator::start(tenant).await.unwrap();
+    let connection = engine
+        .save_connection(&draft(&sim))
+        .await
+        .unwrap()
+        .connection
+        .id;
+    World {
+        dir,
+        engine,
+        sim,
+        connection,
+    }
+}
+
+/// Maps `org` to a new company with `options`; returns the company.
+async fn map(w: &World, org: i64, options: MappingOptions) -> CompanyId {
+    w.engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &MappingChoice::CreateNew,
+            &options,
+        )
+        .await
+        .unwrap()
+        .company_id
+        .unwrap()
+}
+
+fn agent(device: &Device) -> bool {
+    matches!(
+        device.node_class,
+        Some(
+            NodeClass::WindowsWorkstation
+                | NodeClass::WindowsServer
+                | NodeClass::Mac
+                | NodeClass::MacServer
+                | NodeClass::LinuxWorkstation
+                | NodeClass::LinuxServer
+        )
+    )
+}
+
+fn devices_of(w: &World, org: i64) -> Vec<Device> {
+    w.sim
+        .control()
+        .devices()
+        .into_iter()
+        .filter(|d| d.organization_id == Some(org))
+        .collect()
+}
+
+fn first_org(w: &World) -> i64 {
+    w.sim.control().organizations()[0].id.unwrap()
+}
+
+#[tokio::test]
+async fn a_first_sync_creates_an_asset_per_approved_agent_device_and_counts_the_rest() {
+    let w = world(SimConfig {
+        orgs: 3,
+        devices_per_org: 40,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    let devices: Vec<Device> = devices_of(&w, org).into_iter().filter(agent).collect();
+    let approved = devices
+        .iter()
+        .filter(|d| d.approval_status == Some(ApprovalStatus::Approved))
+        .count() as u32;
+    let pending = devices
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.approval_status,
+                Some(ApprovalStatus::Pending | ApprovalStatus::Staged)
+            )
+        })
+        .count() as u32;
+    let rejected = devices.len() as u32 - approved - pending;
+    assert!(
+        approved > 0 && pending + rejected > 0,
+        "the tenant mixes approval states"
+    );
+
+    let run = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded);
+    assert!(run.run_id.is_some());
+    let part = &run.companies[0];
+    assert_eq!(part.counts.created, approved);
+    assert_eq!(part.counts.skipped_pending, pending);
+    assert_eq!(part.counts.skipped_rejected, rejected);
+    let assets = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Active))
+        .await
+        .unwrap();
+    assert_eq!(assets.len() as u32, approved);
+    assert!(assets
+        .iter()
+        .all(|a| a.uid.is_some() && a.external_id == *a.uid.as_ref().unwrap()));
+    let listed = w.engine.companies().await.unwrap();
+    let row = listed.iter().find(|c| c.id == company).unwrap();
+    assert_eq!(
+        row.assets, approved,
+        "the company list counts active assets"
+    );
+    let runs = w.engine.runs(10).await.unwrap();
+    assert_eq!(runs[0].counts.unwrap().created, approved);
+}
+
+#[tokio::test]
+async fn an_unchanged_resync_writes_nothing_and_a_change_is_one_history_row_per_field() {
+    let w = world(SimConfig {
+        orgs: 2,
+        devices_per_org: 20,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    w.engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    let again = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    let counts = again.companies[0].counts;
+    assert_eq!((counts.created, counts.updated, counts.stale), (0, 0, 0));
+    assert!(counts.unchanged > 0);
+
+    let asset = w.engine.assets(Some(company), None).await.unwrap()[0].clone();
+    let device = devices_of(&w, org)
+        .into_iter()
+        .find(|d| d.uid.as_deref() == Some(asset.external_id.as_str()))
+        .unwrap();
+    w.sim
+        .control()
+        .rename_device(device.id.unwrap(), "RENAMED-PC");
+    let changed = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(changed.companies[0].counts.updated, 1);
+    let detail = w.engine.asset(asset.id).await.unwrap();
+    assert_eq!(detail.fields["identity.systemName"], "RENAMED-PC");
+    let renamed: Vec<_> = detail
+        .history
+        .iter()
+        .filter(|c| c.field == "identity.systemName")
+        .collect();
+    assert_eq!(renamed.len(), 1);
+    assert_eq!(renamed[0].new_value.as_deref(), Some("RENAMED-PC"));
+    assert_eq!(renamed[0].run_id, changed.run_id);
+}
+
+#[tokio::test]
+async fn a_device_gone_from_ninjaone_goes_stale_and_comes_back_active() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 15,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    w.engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    let device = devices_of(&w, org)
+        .into_iter()
+        .find(|d| agent(d) && d.approval_status == Some(ApprovalStatus::Approved))
+        .unwrap();
+    let id = device.id.unwrap();
+    w.sim.control().set_approval(id, ApprovalStatus::Pending);
+    let run = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(run.companies[0].counts.stale, 1);
+    let stale = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Stale))
+        .await
+        .unwrap();
+    assert_eq!(stale.len(), 1);
+    assert_eq!(stale[0].external_id, device.uid.clone().unwrap());
+
+    w.sim.control().set_approval(id, ApprovalStatus::Approved);
+    let back = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(back.companies[0].counts.updated, 1);
+    assert!(w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Stale))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn non_agent_devices_and_locations_follow_the_mapping_options() {
+    let w = world(SimConfig {
+        orgs: 2,
+        devices_per_org: 60,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let approved: Vec<Device> = devices_of(&w, org)
+        .into_iter()
+        .filter(|d| d.approval_status == Some(ApprovalStatus::Approved))
+        .collect();
+    let agents = approved.iter().filter(|d| agent(d)).count() as u32;
+    assert!(
+        approved.len() as u32 > agents,
+        "the tenant has non-agent devices"
+    );
+
+    let company = map(
+        &w,
+        org,
+        MappingOptions {
+            include_non_agent: Some(true),
+            ..MappingOptions::default()
+        },
+    )
+    .await;
+    let all = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(all.companies[0].counts.created, approved.len() as u32);
+
+    let location = approved.iter().find_map(|d| d.location_id).unwrap();
+    let in_location = approved
+        .iter()
+        .filter(|d| d.location_id == Some(location))
+        .count() as u32;
+    w.engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &MappingChoice::UseExisting {
+                company_id: company,
+            },
+            &MappingOptions {
+                location_ids: Some(vec![fleetward_core::ids::NinjaLocationId(location)]),
+                include_non_agent: Some(true),
+            },
+        )
+        .await
+        .unwrap();
+    let restricted = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.engine
+            .assets(Some(company), Some(AssetStatus::Active))
+            .await
+            .unwrap()
+            .len() as u32,
+        in_location
+    );
+    assert_eq!(
+        restricted.companies[0].counts.stale,
+        approved.len() as u32 - in_location
+    );
+}
+
+#[tokio::test]
+async fn a_preview_says_what_a_sync_would_do_and_writes_nothing() {
+    let w = world(SimConfig {
+        orgs: 2,
+        devices_per_org: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let company = map(&w, first_org(&w), MappingOptions::default()).await;
+    let preview = w
+        .engine
+        .sync(Some(company), Trigger::Manual, true)
+        .await
+        .unwrap();
+    assert!(preview.preview);
+    assert_eq!(preview.run_id, None);
+    assert!(preview.companies[0].counts.created > 0);
+    assert!(w.engine.assets(None, None).await.unwrap().is_empty());
+    assert!(w.engine.runs(10).await.unwrap().is_empty());
+    let real = w
+        .engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(real.companies[0].counts, preview.companies[0].counts);
+}
+
+#[tokio::test]
+async fn requests_grow_with_devices_not_with_organizations() {
+    let w = world(SimConfig {
+        orgs: 60,
+        devices_per_org: 3,
+        ..SimConfig::default()
+    })
+    .await;
+    w.engine.accept_suggestions(w.connection).await.unwrap();
+    for org in w.engine.organizations(w.connection).await.unwrap() {
+        map(&w, org.org_id.0, MappingOptions::default()).await;
+    }
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded);
+    assert_eq!(run.companies.len(), 60);
+    // 180 devices: one page of devices and one of health for all 60 organizations.
+    assert!(
+        run.requests <= 4,
+        "{} requests for 60 organizations",
+        run.requests
+    );
+}
+
+#[tokio::test]
+async fn a_second_asker_is_told_the_sync_is_already_running() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let company = map(&w, first_org(&w), MappingOptions::default()).await;
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_500 }],
+        include_token_endpoint: false,
+    });
+    let first = {
+        let engine = w.engine.clone();
+        tokio::spawn(async move { engine.sync(Some(company), Trigger::Manual, false).await })
+    };
+    // Another process on the same store: a second engine.
+    let other = Engine::start(config(w.dir.path().join("data")))
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while other.runs(1).await.unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first sync never started"
+        );
+        tokio::task::yield_now().await;
+    }
+    let err = other
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AlreadyRunning);
+    assert!(err.to_string().contains("already running"), "{err}");
+    let done = first.await.unwrap().unwrap();
+    assert_eq!(done.status, RunStatus::Succeeded);
+    w.sim.control().clear_faults();
+    other
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .expect("free again once the first has finished");
+}
+
+#[tokio::test]
+async fn a_failing_connection_never_stops_the_others() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 5,
+        ..SimConfig::default()
+    })
+    .await;
+    let good = map(&w, first_org(&w), MappingOptions::default()).await;
+    let second = Simulator::start(SimConfig {
+        seed: 99,
+        orgs: 1,
+        devices_per_org: 5,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let other = w
+        .engine
+        .save_connection(&draft(&second))
+        .await
+        .unwrap()
+        .connection
+        .id;
+    let org = second.control().organizations()[0].id.unwrap();
+    w.engine
+        .map_organization(
+            other,
+            NinjaOrgId(org),
+            &MappingChoice::CreateNew,
+            &MappingOptions::default(),
+        )
+        .await
+        .unwrap();
+    second.shutdown().await;
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(run.status, RunStatus::Partial);
+    let failed: Vec<_> = run.companies.iter().filter(|c| c.error.is_some()).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].connection_id, other);
+    assert!(
+        failed[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("could not be reached"),
+        "{:?}",
+        failed[0].error
+    );
+    assert!(!w.engine.assets(Some(good), None).await.unwrap().is_empty());
+    let runs = w.engine.runs(1).await.unwrap();
+    assert_eq!(runs[0].status, RunStatus::Partial);
+    assert_eq!(runs[0].errors.len(), 1);
+}
+
+#[tokio::test]
+async fn a_sync_with_nothing_mapped_says_what_to_map() {
+    let w = world(SimConfig::default()).await;
+    let err = w.engine.sync_all(Trigger::Manual).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("Map organizations"), "{err}");
+}
