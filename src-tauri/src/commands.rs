@@ -1,7 +1,7 @@
 //! The IPC commands. Each is one call deep: arguments → engine → typed result or
 //! [`ErrorReport`].
 
-use fleetward_core::assets::{Asset, AssetDetail, AssetStatus};
+use fleetward_core::assets::{Asset, AssetDetail, AssetSource, AssetStatus, ImportReport};
 use fleetward_core::audit::AuditEvent;
 use fleetward_core::companies::Company;
 use fleetward_core::connection::{
@@ -198,6 +198,18 @@ pub async fn assets(
 pub async fn asset(state: State<'_, AppState>, asset_id: AssetId) -> Reply<AssetDetail> {
     let engine = state.engine()?.clone();
     Ok(engine.asset(asset_id).await?)
+}
+
+/// Import from the app: the UI reads the chosen file and sends its text.
+#[tauri::command]
+pub async fn import_assets(
+    state: State<'_, AppState>,
+    source: Input<AssetSource>,
+    content: String,
+) -> Reply<ImportReport> {
+    let source = source.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.import_assets(source, content.as_bytes()).await?)
 }
 
 #[tauri::command]

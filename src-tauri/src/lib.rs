@@ -89,6 +89,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::asset,
         commands::runs,
         commands::audit_events,
+        commands::import_assets,
         commands::open_in_ninjaone,
     ]
 }

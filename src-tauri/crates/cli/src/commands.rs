@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::output::{shown, Output};
 use crate::{
     AssetsCommand, CompaniesCommand, ConnectArgs, ConnectionArg, Failure, MapArgs, OrgsCommand,
-    RegionArg, StatusArg, SyncArgs,
+    RegionArg, SourceArg, StatusArg, SyncArgs,
 };
 
 type Result<T, E = Failure> = std::result::Result<T, E>;
@@ -498,6 +498,40 @@ pub async fn assets(engine: &Engine, out: &Output, command: AssetsCommand) -> Re
                     .collect::<Vec<_>>()
                     .join("\n")
             })?;
+        }
+        AssetsCommand::Import { source, file } => {
+            let source = match source {
+                SourceArg::Level => AssetSource::Level,
+                SourceArg::Intune => AssetSource::Intune,
+                SourceArg::Entra => AssetSource::Entra,
+            };
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "{} cannot be read ({e}). Check the path and that the file is readable.",
+                    file.display()
+                ))
+            })?;
+            let report = engine.import_assets(source, &bytes).await?;
+            out.print(&report, || {
+                let mut text = format!(
+                    "Imported {} {} assets ({} new, {} updated); {} retired as duplicates of better copies.",
+                    report.imported,
+                    report.source.as_str(),
+                    report.created,
+                    report.updated,
+                    report.retired_duplicates
+                );
+                for e in &report.errors {
+                    text.push_str(&format!("\nline {}: {}", e.line, shown(&e.message)));
+                }
+                text
+            })?;
+            if !report.errors.is_empty() {
+                return Err(Failure::Engine(Error::InvalidInput(format!(
+                    "{} lines were not imported; the good ones were kept.",
+                    report.errors.len()
+                ))));
+            }
         }
         AssetsCommand::Show { asset_id } => {
             let detail = engine.asset(AssetId(asset_id)).await?;

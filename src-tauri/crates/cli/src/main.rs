@@ -87,6 +87,21 @@ enum AssetsCommand {
     },
     /// One asset: its fields and field history.
     Show { asset_id: i64 },
+    /// Import another source's assets from a CSV (with a header row) or JSON array file.
+    Import {
+        /// Where the assets come from.
+        #[arg(long, value_enum)]
+        source: SourceArg,
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SourceArg {
+    Level,
+    Intune,
+    Entra,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

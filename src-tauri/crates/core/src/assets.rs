@@ -2,6 +2,7 @@
 //! deleted. `retirement` says why one stops counting; `import` reads other sources' files.
 
 pub mod import;
+pub mod importing;
 pub mod retirement;
 
 use std::collections::BTreeMap;
@@ -141,4 +142,29 @@ mod tests {
         assert_eq!(AssetStatus::parse("stale"), Some(AssetStatus::Stale));
         assert_eq!(AssetStatus::parse("gone"), None);
     }
+}
+
+/// A line of an import file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportLineError {
+    /// The file's line (the CSV header is line 1).
+    pub line: u32,
+    pub message: String,
+}
+
+/// What `assets import` did: good rows are kept, bad ones reported by line (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportReport {
+    pub source: AssetSource,
+    /// Rows written (created or updated).
+    pub imported: u32,
+    pub created: u32,
+    pub updated: u32,
+    /// Assets retired as duplicates of better copies after the import.
+    pub retired_duplicates: u32,
+    pub errors: Vec<ImportLineError>,
 }

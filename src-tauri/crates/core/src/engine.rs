@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 use ts_rs::TS;
 
-use crate::assets::{Asset, AssetDetail, AssetStatus};
+use crate::assets::{Asset, AssetDetail, AssetSource, AssetStatus, ImportReport};
 use crate::audit::AuditEvent;
 use crate::companies::{self, Company};
 use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
@@ -386,6 +386,11 @@ impl Engine {
         answer.url.filter(|u| u.starts_with("https://") || u.starts_with("http://")).ok_or_else(|| {
             Error::Internal("NinjaOne answered without a link to the device. Try again; if it persists, open the device in NinjaOne by hand.".into())
         })
+    }
+
+    /// Imports another source's assets from a CSV or JSON file's bytes (SPEC §4).
+    pub async fn import_assets(&self, source: AssetSource, bytes: &[u8]) -> Result<ImportReport> {
+        crate::assets::importing::import(&self.store, source, bytes, self.now()).await
     }
 
     /// The newest runs first (`runs list`, Sync history).

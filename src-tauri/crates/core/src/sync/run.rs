@@ -314,7 +314,7 @@ async fn apply(
 
 /// Dedup across sources within the company (SPEC §4): the lower copy of a machine is
 /// retired with the winner's id. Returns how many were retired.
-async fn retire_duplicates(
+pub(crate) async fn retire_duplicates(
     tx: &mut WriteTx,
     company: CompanyId,
     now: DateTime<Utc>,
