@@ -48,6 +48,10 @@ pub fn run() {
                 }
                 None => None,
             };
+            // Schedules start after the forwarder, so their first progress reaches the tray.
+            let schedules = engine
+                .as_ref()
+                .map(|engine| tauri::async_runtime::block_on(async { engine.start_schedules() }));
             app.manage(AppState {
                 engine,
                 start_error,
@@ -55,6 +59,7 @@ pub fn run() {
                 demo: demo.as_ref().map(|d| d.tenant.clone()),
                 _demo: demo,
                 _forwarder: forwarder,
+                _schedules: schedules,
             });
             Ok(())
         })

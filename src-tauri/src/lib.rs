@@ -36,6 +36,8 @@ pub struct AppState {
     _demo: Option<demo::Demo>,
     /// Stops forwarding engine events when the app's state goes.
     _forwarder: Option<events::EventForwarder>,
+    /// The running schedules (asset sync every 4 h); stopped with the app.
+    _schedules: Option<fleetward_core::engine::ScheduleHandle>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             demo,
             _demo: None,
             _forwarder: None,
+            _schedules: None,
         }
     }
 

@@ -33,7 +33,7 @@ use crate::sync::ninjaone::NinjaOneDriver;
 use crate::sync::run::Orchestra;
 use crate::sync::{self, SyncRun, SyncTarget};
 use crate::time::Clock;
-use crate::{data_dir, EngineEvent, Error, Result, SelfCheck};
+use crate::{data_dir, schedule, EngineEvent, Error, Result, SelfCheck};
 
 /// How many events a slow subscriber may fall behind before it starts missing some. Events
 /// are progress and notices, so a lagging UI loses only intermediate progress ticks.
@@ -124,6 +124,17 @@ impl EngineConfig {
             deadlines: Deadlines::from_env(),
             clock: crate::time::system(),
         }
+    }
+}
+
+/// The running schedules; dropping it stops them.
+pub struct ScheduleHandle {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ScheduleHandle {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
 
@@ -396,6 +407,60 @@ impl Engine {
     /// The newest runs first (`runs list`, Sync history).
     pub async fn runs(&self, limit: u32) -> Result<Vec<RunRow>> {
         store::runs::list(self.store.pool(), limit).await
+    }
+
+    /// Runs what the schedules say is due now: one asset sync of everything when its latest
+    /// tick came after the last full sync (a tick missed while closed runs once, at start-up).
+    /// Only the holder of the schedule lease runs anything, and nothing runs while paused.
+    pub async fn run_due_schedules(&self, trigger: Trigger) -> Result<Option<SyncRun>> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let until = now + chrono::Duration::from_std(schedule::LEASE_FOR).unwrap_or_default();
+        let held = store::leases::take(&mut tx, schedule::LEASE, &self.holder, now, until).await?;
+        tx.commit().await?;
+        // A paused holder keeps its lease: pausing here must not hand the schedules to the CLI.
+        if !held || self.schedules_paused() {
+            return Ok(None);
+        }
+        let tick = schedule::latest_tick(
+            now,
+            &chrono::Local,
+            schedule::SYNC_EVERY_HOURS,
+            schedule::SYNC_AT_MINUTE,
+        );
+        let last = store::runs::last_full_sync(self.store.pool()).await?;
+        if !schedule::is_due(tick, last) {
+            return Ok(None);
+        }
+        match self.sync_all(trigger).await {
+            Ok(run) => Ok(Some(run)),
+            // Nothing mapped yet, or no connection: nothing to do on a schedule.
+            Err(Error::InvalidInput(_) | Error::NotConfigured(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Starts the schedules in the background: a start-up check (catch-up), then one every
+    /// minute. The returned handle stops them when dropped.
+    pub fn start_schedules(self: &Arc<Self>) -> ScheduleHandle {
+        let engine = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            let mut trigger = Trigger::StartUp;
+            loop {
+                match engine.run_due_schedules(trigger).await {
+                    Ok(Some(run)) => {
+                        tracing::info!(status = ?run.status, ?trigger, "scheduled asset sync finished")
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a scheduled asset sync could not run")
+                    }
+                }
+                trigger = Trigger::Schedule;
+                tokio::time::sleep(schedule::CHECK_EVERY).await;
+            }
+        });
+        ScheduleHandle { task }
     }
 
     // Connections (SPEC §2, §6)

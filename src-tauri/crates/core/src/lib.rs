@@ -20,6 +20,7 @@ pub mod ids;
 pub mod notifications;
 pub mod organizations;
 pub mod runs;
+pub mod schedule;
 pub mod secrets;
 pub mod store;
 pub mod sync;

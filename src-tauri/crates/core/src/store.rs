@@ -14,6 +14,7 @@ pub mod companies;
 pub mod compliance;
 pub mod connections;
 mod key;
+pub mod leases;
 pub mod locks;
 pub mod organizations;
 pub mod runs;

@@ -9,6 +9,7 @@ use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
 use fleetward_core::sync::RunStatus;
+use fleetward_core::time::ManualClock;
 use fleetward_core::{Engine, ErrorKind, Trigger};
 use ninjaone::models::{ApprovalStatus, Device, NodeClass};
 use ninjaone::secrecy::SecretString;
@@ -41,10 +42,17 @@ fn config(data: std::path::PathBuf) -> fleetward_core::EngineConfig {
 }
 
 async fn world(tenant: SimConfig) -> World {
+    world_with(tenant, None).await
+}
+
+/// A world whose engine (and, if the test wants, simulator) read `clock`.
+async fn world_with(tenant: SimConfig, clock: Option<Arc<ManualClock>>) -> World {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(config(dir.path().join("data")))
-        .await
-        .unwrap();
+    let mut engine_config = config(dir.path().join("data"));
+    if let Some(clock) = &clock {
+        engine_config.clock = clock.clone();
+    }
+    let engine = Engine::start(engine_config).await.unwrap();
     let sim = Simulator::start(tenant).await.unwrap();
     let connection = engine
         .save_connection(&draft(&sim))
@@ -489,4 +497,157 @@ async fn a_sync_with_nothing_mapped_says_what_to_map() {
     let err = w.engine.sync_all(Trigger::Manual).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert!(err.to_string().contains("Map organizations"), "{err}");
+}
+
+#[tokio::test]
+async fn an_import_keeps_good_rows_reports_bad_lines_and_loses_to_ninjaone_on_dedup() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    w.engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    let synced = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Active))
+        .await
+        .unwrap();
+    let twin = synced.iter().find(|a| a.serial_number.is_some()).unwrap();
+    let name = w.engine.company(company).await.unwrap().name;
+    let csv = format!(
+        "externalId,company,name,serialNumber,os\n\
+         L-1,{company},LEVEL-ONLY,SN-LEVEL-0001,Windows 11\n\
+         L-2,\"{name}\",{},{},Windows 11\n\
+         ,{company},no id,,\n\
+         L-3,Nobody Inc,x,,\n",
+        twin.name.clone().unwrap_or_default(),
+        twin.serial_number.clone().unwrap()
+    );
+    let report = w
+        .engine
+        .import_assets(fleetward_core::assets::AssetSource::Level, csv.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.created, 2);
+    assert_eq!(
+        report.retired_duplicates, 1,
+        "the Level copy of a NinjaOne machine is retired"
+    );
+    let lines: Vec<u32> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![4, 5], "{:?}", report.errors);
+    assert!(
+        report.errors[1].message.contains("Nobody Inc"),
+        "{:?}",
+        report.errors
+    );
+
+    let retired = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Retired))
+        .await
+        .unwrap();
+    assert_eq!(retired.len(), 1);
+    assert_eq!(retired[0].external_id, "L-2");
+    let reason = retired[0].retired_reason.clone().unwrap();
+    assert!(
+        reason.contains(&format!("duplicate of asset {}", twin.id)),
+        "{reason}"
+    );
+    assert!(reason.contains("same serial number"), "{reason}");
+
+    let again = w
+        .engine
+        .import_assets(fleetward_core::assets::AssetSource::Level, csv.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created, again.updated),
+        (0, 0),
+        "importing the same file twice changes nothing"
+    );
+    let not_json = w
+        .engine
+        .import_assets(
+            fleetward_core::assets::AssetSource::Intune,
+            b"{\"not\": \"an array\"}",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(not_json.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn schedules_catch_up_once_tick_every_four_hours_pause_and_have_one_holder() {
+    let clock = Arc::new(ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
+            .unwrap()
+            .into(),
+    ));
+    let w = world_with(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 5,
+            clock: clock.clone(),
+            ..SimConfig::default()
+        },
+        Some(clock.clone()),
+    )
+    .await;
+    map(&w, first_org(&w), MappingOptions::default()).await;
+
+    let caught_up = w.engine.run_due_schedules(Trigger::StartUp).await.unwrap();
+    assert!(caught_up.is_some(), "a missed tick runs once at start-up");
+    assert!(
+        w.engine
+            .run_due_schedules(Trigger::Schedule)
+            .await
+            .unwrap()
+            .is_none(),
+        "not twice"
+    );
+    assert_eq!(w.engine.runs(1).await.unwrap()[0].trigger, Trigger::StartUp);
+
+    let mut config_other = config(w.dir.path().join("data"));
+    config_other.clock = clock.clone();
+    let other = Engine::start(config_other).await.unwrap();
+    clock.advance(std::time::Duration::from_secs(4 * 3600));
+    w.engine.set_schedules_paused(true);
+    assert!(
+        w.engine
+            .run_due_schedules(Trigger::Schedule)
+            .await
+            .unwrap()
+            .is_none(),
+        "paused"
+    );
+    assert!(
+        other
+            .run_due_schedules(Trigger::Schedule)
+            .await
+            .unwrap()
+            .is_none(),
+        "another process does not run schedules while the holder is alive"
+    );
+    w.engine.set_schedules_paused(false);
+    let ticked = w.engine.run_due_schedules(Trigger::Schedule).await.unwrap();
+    assert!(ticked.is_some(), "the next tick four hours later runs");
+    assert_eq!(
+        w.engine.runs(1).await.unwrap()[0].trigger,
+        Trigger::Schedule
+    );
+
+    // The holder dies: once its lease has expired, the other process takes the schedules over.
+    clock.advance(std::time::Duration::from_secs(4 * 3600));
+    assert!(other
+        .run_due_schedules(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_some());
 }

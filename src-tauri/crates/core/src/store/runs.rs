@@ -104,6 +104,17 @@ pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
     rows.iter().map(from_row).collect()
 }
 
+/// When the last sync of everything started (what a schedule tick is compared with).
+pub async fn last_full_sync(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT max(started_at) FROM runs WHERE kind = 'sync' AND scope = 'all'",
+        )
+        .fetch_one(pool)
+        .await?,
+    )
+}
+
 /// Deletes run details that started before `before`; field changes keep their row and
 /// lose only the reference to the run. Returns how many runs went.
 pub async fn prune(tx: &mut WriteTx, before: DateTime<Utc>) -> Result<u64> {
