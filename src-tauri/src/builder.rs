@@ -75,10 +75,23 @@ pub fn run() {
                 }
             }
         })
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("Fleetward could not start its window: {err}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            // Close the store before the process ends (see `Engine::close`).
+            if let tauri::RunEvent::Exit = event {
+                if let Some(engine) = app
+                    .try_state::<AppState>()
+                    .and_then(|s| s.engine().ok().cloned())
+                {
+                    tauri::async_runtime::block_on(engine.close());
+                }
+            }
+        }),
+        Err(err) => {
+            eprintln!("Fleetward could not start its window: {err}");
+            std::process::exit(1);
+        }
     }
 }
 

@@ -319,6 +319,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Demo => commands::demo(&engine, &out).await,
     };
     waits.abort();
+    engine.close().await;
     result
 }
 

@@ -119,6 +119,64 @@ fn tempfile_in(dir: &std::path::Path) -> std::io::Result<PathBuf> {
     Ok(probe)
 }
 
+/// Proof that an engine instance is alive, for the others on the same data folder: a file it
+/// keeps locked for its lifetime. The OS releases the lock when the process ends, however it
+/// ends, so a lock whose holder's file can be locked by someone else belongs to the dead and
+/// is taken over at once (a `kill -9`'d sync does not block the next one).
+pub struct HolderFile {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+const HOLDERS: &str = ".holders";
+
+impl HolderFile {
+    pub fn create(data_dir: &std::path::Path, holder: &str) -> Result<HolderFile> {
+        let folder = data_dir.join(HOLDERS);
+        let path = folder.join(format!("{holder}.lock"));
+        let to_error = |source| Error::DataDir {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&folder).map_err(to_error)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(to_error)?;
+        file.lock().map_err(to_error)?;
+        Ok(HolderFile { path, _file: file })
+    }
+}
+
+impl Drop for HolderFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the engine instance `holder` is still running on this data folder.
+pub fn holder_alive(data_dir: &std::path::Path, holder: &str) -> bool {
+    let path = data_dir.join(HOLDERS).join(format!("{holder}.lock"));
+    let Ok(file) = std::fs::OpenOptions::new().write(true).open(&path) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            // Nobody holds it: its holder is gone. Clear the leftover.
+            let _ = std::fs::remove_file(&path);
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        // Unknown: treat as alive, and let the lock expire on its own.
+        Err(std::fs::TryLockError::Error(_)) => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +230,16 @@ mod tests {
         StartLock::acquire(dir.path())
             .await
             .expect("free once the first has started");
+    }
+
+    #[test]
+    fn a_holder_is_alive_while_its_file_is_held_and_dead_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let holder = HolderFile::create(dir.path(), "h-1").unwrap();
+        assert!(holder_alive(dir.path(), "h-1"));
+        assert!(!holder_alive(dir.path(), "h-unknown"));
+        drop(holder);
+        assert!(!holder_alive(dir.path(), "h-1"));
     }
 
     #[test]

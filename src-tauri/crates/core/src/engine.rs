@@ -189,6 +189,8 @@ pub struct Engine {
     clients: Mutex<HashMap<ConnectionId, CachedClient>>,
     /// This engine's name in the store's mapping locks (single flight across processes).
     holder: String,
+    /// Shows the others on this data folder that `holder` is alive.
+    _holder_file: data_dir::HolderFile,
 }
 
 /// The last wait of one action, to say what it was waiting for if its deadline passes.
@@ -215,6 +217,8 @@ impl Engine {
             store_exists,
         )?;
         let store = Store::open(&config.data_dir, &key).await?;
+        let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+        let holder_file = data_dir::HolderFile::create(&config.data_dir, &holder)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         tracing::info!(data_dir = %config.data_dir.display(), "engine started");
         Ok(Arc::new(Engine {
@@ -225,8 +229,16 @@ impl Engine {
             schedules_paused: AtomicBool::new(false),
             rate_budgets: Arc::new(RateBudgets::ninjaone()),
             clients: Mutex::default(),
-            holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            holder,
+            _holder_file: holder_file,
         }))
+    }
+
+    /// Checkpoints and closes the store, waiting until every connection is closed. Call it
+    /// before the process ends: SQLite's worker threads must not still be closing connections
+    /// while the process tears down the crypto library they use.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -323,10 +335,13 @@ impl Engine {
             groups.push((NinjaOneDriver::new(client), targets));
         }
         let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
+        let data_dir = self.config.data_dir.clone();
+        let alive = move |holder: &str| data_dir::holder_alive(&data_dir, holder);
         let orchestra = Orchestra {
             store: &self.store,
             clock: self.config.clock.as_ref(),
             holder: &self.holder,
+            alive: &alive,
             events: &self.events,
         };
         let request = sync::run::Request {

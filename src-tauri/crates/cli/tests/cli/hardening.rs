@@ -28,11 +28,20 @@ fn parallel(data: &Path, n: usize, args: impl Fn(usize) -> Vec<String>) -> Vec<O
         .collect()
 }
 
+/// An exit status as a person reads it, with the signal that ended the process if one did.
+fn describe(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(status) {
+        return format!("killed by signal {signal}");
+    }
+    format!("exit {:?}", status.code())
+}
+
 fn assert_all_succeeded(outputs: &[Output], what: &str) {
     let failed: Vec<String> = outputs
         .iter()
         .filter(|o| !o.status.success())
-        .map(|o| format!("{:?}: {}", o.status.code(), stderr(o)))
+        .map(|o| format!("{}: {}", describe(&o.status), stderr(o)))
         .collect();
     assert!(
         failed.is_empty(),

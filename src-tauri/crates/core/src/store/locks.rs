@@ -36,6 +36,25 @@ pub async fn take(
     Ok(done.rows_affected() > 0)
 }
 
+/// The holders of the locks of these mappings other than `holder`.
+pub async fn other_holders(tx: &mut WriteTx, holder: &str) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT holder FROM mapping_locks WHERE holder != ?1")
+            .bind(holder)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
+}
+
+/// Drops every lock of a holder that is gone.
+pub async fn forget_holder(tx: &mut WriteTx, holder: &str) -> Result<()> {
+    sqlx::query("DELETE FROM mapping_locks WHERE holder = ?1")
+        .bind(holder)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Renews every lock `holder` has.
 pub async fn renew(pool: &SqlitePool, holder: &str, now: DateTime<Utc>) -> Result<()> {
     sqlx::query("UPDATE mapping_locks SET heartbeat_at = ?1 WHERE holder = ?2")

@@ -22,16 +22,23 @@ pub struct Flight {
     pub busy: Vec<SyncTarget>,
 }
 
-/// Takes what it can of `targets` in one transaction.
+/// Takes what it can of `targets` in one transaction. Locks of holders that are no longer
+/// running (`alive` says so) are dropped first, so a killed process never blocks the next.
 pub async fn take_off(
     store: &Store,
     holder: &str,
+    alive: &(dyn Fn(&str) -> bool + Sync),
     targets: Vec<SyncTarget>,
     now: DateTime<Utc>,
 ) -> Result<Flight> {
     let stale_before =
         now - chrono::Duration::from_std(LOCK_EXPIRY).unwrap_or(chrono::Duration::MAX);
     let mut tx = store.write().await?;
+    for other in store::locks::other_holders(&mut tx, holder).await? {
+        if !alive(&other) {
+            store::locks::forget_holder(&mut tx, &other).await?;
+        }
+    }
     let (mut held, mut busy) = (Vec::new(), Vec::new());
     for target in targets {
         if store::locks::take(

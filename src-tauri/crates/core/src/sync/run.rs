@@ -29,6 +29,8 @@ pub struct Orchestra<'a> {
     pub clock: &'a dyn Clock,
     /// This engine instance's name in mapping locks.
     pub holder: &'a str,
+    /// Whether another holder of a mapping lock is still running.
+    pub alive: &'a (dyn Fn(&str) -> bool + Sync),
     pub events: &'a broadcast::Sender<EngineEvent>,
 }
 
@@ -53,7 +55,7 @@ pub async fn run<D: Driver>(
             busy: Vec::new(),
         }
     } else {
-        flight::take_off(o.store, o.holder, all, o.clock.now()).await?
+        flight::take_off(o.store, o.holder, o.alive, all, o.clock.now()).await?
     };
     if flight.held.is_empty() && !flight.busy.is_empty() {
         let err = flight::already_running(&flight.busy);
