@@ -241,6 +241,11 @@ impl Engine {
         self.store.close().await;
     }
 
+    /// SQLite's own check of the store file (`PRAGMA integrity_check`): "ok", or what is wrong.
+    pub async fn check_store(&self) -> Result<String> {
+        self.store.integrity_check().await
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.config.clock.now()
     }

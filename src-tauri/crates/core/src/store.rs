@@ -173,6 +173,14 @@ impl Store {
         Ok(())
     }
 
+    /// `PRAGMA integrity_check`: "ok", or SQLite's list of what is wrong.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.join("; "))
+    }
+
     /// Moves everything from the write-ahead log into the store file and empties the log, so
     /// that no older page image stays behind in it (used after wiping a secret).
     pub async fn checkpoint(&self) -> Result<()> {
