@@ -138,6 +138,47 @@ async fn a_draft_is_tested_saved_and_mapped_without_the_secret_coming_back() {
     let companies = invoke(&shell, "companies", json!({})).unwrap();
     assert_eq!(companies[0]["mappedOrganizations"], 1);
 
+    let company = mapped["companyId"].clone();
+    let preview = invoke(
+        &shell,
+        "sync_company",
+        json!({ "companyId": company, "preview": true }),
+    )
+    .unwrap();
+    assert_eq!(preview["preview"], true);
+    let run = invoke(&shell, "sync_company", json!({ "companyId": company })).unwrap();
+    assert_eq!(run["status"], "succeeded");
+    let assets = invoke(
+        &shell,
+        "assets",
+        json!({ "companyId": company, "status": "active" }),
+    )
+    .unwrap();
+    assert_eq!(
+        assets.as_array().unwrap().len() as u64,
+        run["companies"][0]["created"].as_u64().unwrap()
+    );
+    let detail = invoke(&shell, "asset", json!({ "assetId": assets[0]["id"] })).unwrap();
+    assert_eq!(detail["asset"]["id"], assets[0]["id"]);
+    let runs = invoke(&shell, "runs", json!({})).unwrap();
+    assert_eq!(runs[0]["kind"], "sync");
+    let audit = invoke(&shell, "audit_events", json!({ "companyId": company })).unwrap();
+    assert!(!audit.as_array().unwrap().is_empty());
+    let report = invoke(
+        &shell,
+        "import_assets",
+        json!({ "source": "level", "content": format!("externalId,company\nL-1,{company}\n") }),
+    )
+    .unwrap();
+    assert_eq!(report["imported"], 1);
+    let wrong_source = invoke(
+        &shell,
+        "import_assets",
+        json!({ "source": "sccm", "content": "" }),
+    )
+    .unwrap_err();
+    assert_eq!(wrong_source["kind"], "invalidInput");
+
     let bad = invoke(
         &shell,
         "test_connection",

@@ -12,11 +12,73 @@ struct Benchmark {
     run: fn(&Path) -> Result<(), String>,
 }
 
-const BENCHMARKS: &[Benchmark] = &[Benchmark {
-    name: "client",
-    what: "stream all devices of a 100,000-device simulated tenant: devices/s, requests, peak RSS",
-    run: client,
-}];
+const BENCHMARKS: &[Benchmark] = &[
+    Benchmark {
+        name: "client",
+        what: "stream all devices of a 100,000-device simulated tenant: devices/s, requests, peak RSS",
+        run: client,
+    },
+    Benchmark {
+        name: "sync",
+        what: "asset sync of 100 orgs × 500 devices (first, unchanged, 1 % changed) and 5,000 orgs × 10: time, devices/s, requests by endpoint, rows, peak RSS",
+        run: sync,
+    },
+];
+
+/// Every benchmark at a tiny size in the debug profile, so that CI proves they still run
+/// without paying for a release build (`FLEETWARD_BENCH_SIZE=tiny`).
+pub fn tiny(root: &Path) -> Result<(), String> {
+    process::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "-p",
+            "ninjaone-sim",
+            "--bin",
+            "ninjaone-sim",
+        ],
+    )?;
+    let sim = crate::target_dir(root)
+        .join("debug")
+        .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX));
+    for (package, bench) in [("ninjaone", "client"), ("fleetward-core", "sync")] {
+        let mut cmd = process::command(
+            root,
+            "cargo",
+            &[
+                "bench",
+                "--profile",
+                "dev",
+                "--locked",
+                "-p",
+                package,
+                "--bench",
+                bench,
+            ],
+        );
+        cmd.env("FLEETWARD_BENCH_SIZE", "tiny")
+            .env("NINJAONE_SIM_BIN", &sim);
+        process::status(cmd)?;
+    }
+    Ok(())
+}
+
+fn sync(root: &Path) -> Result<(), String> {
+    process::run(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "--locked",
+            "-p",
+            "fleetward-core",
+            "--bench",
+            "sync",
+        ],
+    )
+}
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let wanted = args.first().map(String::as_str);

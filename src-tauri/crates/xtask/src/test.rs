@@ -73,6 +73,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let t = Instant::now();
     tally.step("IPC bindings up to date", bindings_unchanged(root), t);
 
+    let t = Instant::now();
+    tally.step("benchmarks at tiny size", crate::bench::tiny(root), t);
+
     for (name, script) in [
         ("UI typecheck", "typecheck"),
         ("UI lint", "lint"),

@@ -51,7 +51,9 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
     assert!(connect(&data, &s.sim, "sim-secret").status.success());
     for org in s.sim.control().organizations() {
         let id = org.id.unwrap().to_string();
-        assert!(run(&data, &["orgs", "map", &id, "--create"]).status.success());
+        assert!(run(&data, &["orgs", "map", &id, "--create"])
+            .status
+            .success());
     }
     let first = run(&data, &["sync"]);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -80,19 +82,31 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
         assert_eq!(integrity, "ok", "the store is damaged after a kill");
         for (company, assets) in &now {
             let was = old.get(company);
-            let renamed = assets.iter().all(|(_, _, name)| name.starts_with("RENAMED-"));
+            let renamed = assets
+                .iter()
+                .all(|(_, _, name)| name.starts_with("RENAMED-"));
             let untouched = Some(assets) == was;
             assert!(
                 untouched || renamed,
                 "company {company} is half-written after a kill: {} of {} assets renamed",
-                assets.iter().filter(|(_, _, n)| n.starts_with("RENAMED-")).count(),
+                assets
+                    .iter()
+                    .filter(|(_, _, n)| n.starts_with("RENAMED-"))
+                    .count(),
                 assets.len()
             );
         }
     }
-    assert!(kills >= 3, "only {kills} of 12 syncs were killed mid-way; the test proved little");
+    assert!(
+        kills >= 3,
+        "only {kills} of 12 syncs were killed mid-way; the test proved little"
+    );
     let last = run(&data, &["sync"]);
-    assert!(last.status.success(), "a sync after the kills finishes: {}", stderr(&last));
+    assert!(
+        last.status.success(),
+        "a sync after the kills finishes: {}",
+        stderr(&last)
+    );
     let (integrity, after) = snapshot(&data);
     assert_eq!(integrity, "ok");
     assert!(after
