@@ -651,3 +651,66 @@ async fn schedules_catch_up_once_tick_every_four_hours_pause_and_have_one_holder
         .unwrap()
         .is_some());
 }
+
+#[tokio::test]
+async fn a_sync_through_throttling_errors_and_drops_converges_within_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine_config = config(dir.path().join("data"));
+    engine_config.client.retry.max_attempts = 12;
+    let engine = Engine::start(engine_config).await.unwrap();
+    let sim = Simulator::start(SimConfig {
+        orgs: 4,
+        devices_per_org: 300,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let connection = engine
+        .save_connection(&draft(&sim))
+        .await
+        .unwrap()
+        .connection
+        .id;
+    let w = World {
+        dir,
+        engine,
+        sim,
+        connection,
+    };
+    let mut expected = 0u32;
+    for org in w.sim.control().organizations() {
+        let id = org.id.unwrap();
+        map(&w, id, MappingOptions::default()).await;
+        expected += devices_of(&w, id)
+            .iter()
+            .filter(|d| agent(d) && d.approval_status == Some(ApprovalStatus::Approved))
+            .count() as u32;
+    }
+    w.sim
+        .control()
+        .set_stats_window(std::time::Duration::from_secs(60));
+    w.sim.control().reset_stats();
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 0.3,
+        kinds: vec![
+            ninjaone_sim::FaultKind::TooManyRequests {
+                retry_after_secs: 0,
+            },
+            ninjaone_sim::FaultKind::Unavailable,
+            ninjaone_sim::FaultKind::HtmlOk,
+            ninjaone_sim::FaultKind::DropConnection,
+        ],
+        include_token_endpoint: true,
+    });
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.companies);
+    let created: u32 = run.companies.iter().map(|c| c.counts.created).sum();
+    assert_eq!(created, expected, "the same assets as without faults");
+    let stats = w.sim.control().stats();
+    assert!(stats.throttles_served > 0, "faults were served");
+    assert!(
+        stats.max_requests_in_window <= 200,
+        "{} requests in one minute",
+        stats.max_requests_in_window
+    );
+}
