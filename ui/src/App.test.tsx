@@ -11,7 +11,8 @@ import {
   rejectWith,
   startAt,
 } from "./test/engine";
-import { setupWith } from "./test/fixtures";
+import type { SyncRun } from "./bindings/SyncRun";
+import { companySyncWith, setupWith, syncRunWith } from "./test/fixtures";
 
 /** The fake engine, with what the Connection screen (the default route) loads. */
 function mockEngine(handlers: Parameters<typeof mockEngineOnly>[0] = {}) {
@@ -186,8 +187,8 @@ describe("Sync all now", () => {
     let finish: () => void = () => undefined;
     const calls = mockEngine({
       sync_all_now: () =>
-        new Promise<null>((resolve) => {
-          finish = () => resolve(null);
+        new Promise<SyncRun>((resolve) => {
+          finish = () => resolve(syncRunWith());
         }),
     });
     await renderReadyApp();
@@ -259,6 +260,98 @@ describe("Sync all now answers", () => {
 
     expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
     expect(screen.getByRole("alert")).toHaveTextContent("NinjaOne is not connected yet.");
+  });
+});
+
+describe("Sync all now results", () => {
+  it("sums up the finished run in a toast", async () => {
+    const user = userEvent.setup();
+    mockEngine({
+      sync_all_now: () =>
+        syncRunWith({
+          companies: [
+            companySyncWith({ orgId: 100, created: 2, updated: 10, unchanged: 50 }),
+            companySyncWith({
+              orgId: 101,
+              companyId: 2,
+              updated: 1,
+              stale: 1,
+              retiredDuplicates: 1,
+            }),
+          ],
+        }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const region = screen.getByRole("region", { name: "Notifications" });
+    const toast = await within(region).findByRole("status");
+    expect(toast).toHaveTextContent("Sync all now finished");
+    expect(toast).toHaveTextContent(
+      "2 organizations: 2 created, 11 updated, 1 stale, 1 retired duplicate.",
+    );
+  });
+
+  it("warns with the first error of a partial run and where to see the rest", async () => {
+    const user = userEvent.setup();
+    const first = "NinjaOne refused the credentials for Contoso EU (401). Save them again.";
+    mockEngine({
+      sync_all_now: () =>
+        syncRunWith({
+          status: "partial",
+          truncatedAny: true,
+          companies: [
+            companySyncWith({ orgId: 100, created: 1, truncated: true }),
+            companySyncWith({ orgId: 200, error: first }),
+            companySyncWith({ orgId: 300, error: "Another problem." }),
+          ],
+        }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const toast = await screen.findByRole("alert");
+    expect(toast).toHaveTextContent("Sync all now finished with errors");
+    expect(toast).toHaveTextContent("3 organizations: 1 created.");
+    expect(toast).toHaveTextContent("only the first are included");
+    expect(toast).toHaveTextContent(`${first} (and 1 more: see Sync history)`);
+  });
+
+  it("shows a failed run as an error toast", async () => {
+    const user = userEvent.setup();
+    mockEngine({
+      sync_all_now: () =>
+        syncRunWith({
+          status: "failed",
+          companies: [companySyncWith({ error: "NinjaOne cannot be reached. Check the network." })],
+        }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const toast = await screen.findByRole("alert");
+    expect(toast).toHaveTextContent("Sync all now failed");
+    expect(toast).toHaveTextContent("NinjaOne cannot be reached. Check the network.");
+  });
+
+  it("says there is nothing to sync with the engine's message when nothing is mapped", async () => {
+    const user = userEvent.setup();
+    const message =
+      "No NinjaOne organization is mapped to a company yet. Map organizations in Organizations, then sync.";
+    startAt("/settings");
+    mockEngine({ sync_all_now: () => rejectWith({ kind: "invalidInput", message }) });
+    await renderReadyApp();
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const toast = await screen.findByRole("alert");
+    expect(toast).toHaveTextContent("Nothing to sync yet");
+    expect(toast).toHaveTextContent(message);
+    expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
   });
 });
 

@@ -9,7 +9,7 @@ import { StartErrorPanel } from "./components/StartErrorPanel";
 import { ToastProvider, useToast } from "./components/Toasts";
 import { useSubscription } from "./hooks/useSubscription";
 import { appInfo, onEngineEvent, onNavigate, toErrorReport } from "./ipc";
-import { DEFAULT_ROUTE, SCREENS } from "./routes";
+import { DEFAULT_ROUTE, DETAIL_ROUTES, SCREENS } from "./routes";
 import { ThemeProvider } from "./theme";
 
 type StartState =
@@ -82,6 +82,9 @@ function Shell({ version }: { version: string }) {
         <Routes>
           <Route path="/" element={<Navigate to={DEFAULT_ROUTE} replace />} />
           {SCREENS.map(({ path, Component }) => (
+            <Route key={path} path={path} element={<Component />} />
+          ))}
+          {DETAIL_ROUTES.map(({ path, Component }) => (
             <Route key={path} path={path} element={<Component />} />
           ))}
           <Route path="*" element={<Navigate to={DEFAULT_ROUTE} replace />} />

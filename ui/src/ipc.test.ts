@@ -5,18 +5,25 @@ import {
   acceptSuggestions,
   addCompany,
   appInfo,
+  asset,
+  assets,
+  auditEvents,
   companies,
   connectionSetup,
   connections,
   disconnect,
   discoverOrganizations,
+  importAssets,
   mapOrganization,
+  openInNinjaOne,
   organizations,
   promoteCompany,
   renameCompany,
+  runs,
   saveConnection,
   setSchedulesPaused,
   syncAllNow,
+  syncCompany,
   testConnection,
   toErrorReport,
 } from "./ipc";
@@ -154,6 +161,45 @@ describe("commands", () => {
       { cmd: "add_company", args: { name: "Acme" } },
       { cmd: "rename_company", args: { companyId: 7, name: "Acme Ltd" } },
       { cmd: "promote_company", args: { companyId: 7 } },
+    ]);
+  });
+
+  it("send the asset, sync and history commands with camelCase argument keys", async () => {
+    const calls = mockEngine({
+      sync_company: () => null,
+      assets: () => [],
+      asset: () => null,
+      open_in_ninjaone: () => null,
+      import_assets: () => null,
+      runs: () => [],
+      audit_events: () => [],
+    });
+
+    await syncCompany(7);
+    await syncCompany(7, true);
+    await assets();
+    await assets(7, "stale");
+    await asset(42);
+    await openInNinjaOne(42);
+    await importAssets("intune", "externalId,company\nA1,Acme\n");
+    await runs();
+    await auditEvents();
+    await auditEvents(7);
+
+    expect(calls).toEqual([
+      { cmd: "sync_company", args: { companyId: 7, preview: false } },
+      { cmd: "sync_company", args: { companyId: 7, preview: true } },
+      { cmd: "assets", args: { companyId: null, status: null } },
+      { cmd: "assets", args: { companyId: 7, status: "stale" } },
+      { cmd: "asset", args: { assetId: 42 } },
+      { cmd: "open_in_ninjaone", args: { assetId: 42 } },
+      {
+        cmd: "import_assets",
+        args: { source: "intune", content: "externalId,company\nA1,Acme\n" },
+      },
+      { cmd: "runs", args: {} },
+      { cmd: "audit_events", args: { companyId: null } },
+      { cmd: "audit_events", args: { companyId: 7 } },
     ]);
   });
 });

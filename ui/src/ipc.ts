@@ -4,6 +4,12 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Asset } from "./bindings/Asset";
+import type { AssetDetail } from "./bindings/AssetDetail";
+import type { AssetId } from "./bindings/AssetId";
+import type { AssetSource } from "./bindings/AssetSource";
+import type { AssetStatus } from "./bindings/AssetStatus";
+import type { AuditEvent } from "./bindings/AuditEvent";
 import type { Company } from "./bindings/Company";
 import type { CompanyId } from "./bindings/CompanyId";
 import type { Connection } from "./bindings/Connection";
@@ -17,11 +23,14 @@ import type { EngineStatus } from "./bindings/EngineStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorReport } from "./bindings/ErrorReport";
 import type { EventChannel } from "./bindings/EventChannel";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { MappingChoice } from "./bindings/MappingChoice";
 import type { MappingOptions } from "./bindings/MappingOptions";
 import type { NinjaOrgId } from "./bindings/NinjaOrgId";
 import type { OrganizationRow } from "./bindings/OrganizationRow";
+import type { RunRow } from "./bindings/RunRow";
 import type { SavedConnection } from "./bindings/SavedConnection";
+import type { SyncRun } from "./bindings/SyncRun";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
 
 export type { UnlistenFn };
@@ -91,8 +100,9 @@ export function setSchedulesPaused(paused: boolean): Promise<EngineStatus> {
   return call<EngineStatus>("set_schedules_paused", { paused });
 }
 
-export function syncAllNow(): Promise<void> {
-  return call<void>("sync_all_now");
+/** Syncs every mapped organization now; rejects `invalidInput` when nothing is mapped. */
+export function syncAllNow(): Promise<SyncRun> {
+  return call<SyncRun>("sync_all_now");
 }
 
 export function checkForUpdates(): Promise<UpdateCheck> {
@@ -164,6 +174,51 @@ export function renameCompany(companyId: CompanyId, name: string): Promise<Compa
 
 export function promoteCompany(companyId: CompanyId): Promise<Company> {
   return call<Company>("promote_company", { companyId });
+}
+
+// ---------- Assets and sync ----------
+
+/**
+ * Syncs one company's mappings now, or with `preview` says what a sync would do without
+ * writing anything. Rejects `alreadyRunning` while a sync of that company runs elsewhere.
+ */
+export function syncCompany(companyId: CompanyId, preview = false): Promise<SyncRun> {
+  return call<SyncRun>("sync_company", { companyId, preview });
+}
+
+/** Assets of one company or of all; `status` null means every status. */
+export function assets(
+  companyId: CompanyId | null = null,
+  status: AssetStatus | null = null,
+): Promise<Asset[]> {
+  return call<Asset[]>("assets", { companyId, status });
+}
+
+/** One asset with its curated fields and its field history, newest first. */
+export function asset(assetId: AssetId): Promise<AssetDetail> {
+  return call<AssetDetail>("asset", { assetId });
+}
+
+/** The engine fetches the device's short-lived dashboard link and the OS opens it. */
+export function openInNinjaOne(assetId: AssetId): Promise<void> {
+  return call<void>("open_in_ninjaone", { assetId });
+}
+
+/** Imports a CSV or JSON file's text as assets of `source`; bad lines come back by number. */
+export function importAssets(source: AssetSource, content: string): Promise<ImportReport> {
+  return call<ImportReport>("import_assets", { source, content });
+}
+
+// ---------- History ----------
+
+/** Recorded runs, newest first. */
+export function runs(): Promise<RunRow[]> {
+  return call<RunRow[]>("runs");
+}
+
+/** The audit trail, newest first; of one company when `companyId` is given. */
+export function auditEvents(companyId: CompanyId | null = null): Promise<AuditEvent[]> {
+  return call<AuditEvent[]>("audit_events", { companyId });
 }
 
 // ---------- Events ----------

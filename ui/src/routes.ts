@@ -2,7 +2,9 @@ import type { ComponentType } from "react";
 
 import type { IconName } from "./components/Icon";
 import AssetsScreen from "./screens/assets";
+import AssetDetailScreen from "./screens/assets/AssetDetailScreen";
 import CompaniesScreen from "./screens/companies";
+import CompanyScreen from "./screens/companies/CompanyPage";
 import ComplianceScreen from "./screens/compliance";
 import ConnectionScreen from "./screens/connection";
 import HistoryScreen from "./screens/history";
@@ -34,6 +36,12 @@ export const SCREENS: readonly ScreenRoute[] = [
   { path: "/tickets", label: "Tickets", icon: "tickets", Component: TicketsScreen },
   { path: "/history", label: "Sync history & audit", icon: "history", Component: HistoryScreen },
   { path: "/settings", label: "Settings", icon: "settings", Component: SettingsScreen },
+];
+
+/** Pages inside a screen, reached from its lists; the sidebar keeps their screen highlighted. */
+export const DETAIL_ROUTES: readonly { path: string; Component: ComponentType }[] = [
+  { path: "/companies/:companyId", Component: CompanyScreen },
+  { path: "/assets/:assetId", Component: AssetDetailScreen },
 ];
 
 export const DEFAULT_ROUTE = "/connection";

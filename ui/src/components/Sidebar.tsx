@@ -1,10 +1,34 @@
 import { useState } from "react";
 import { NavLink, useNavigate } from "react-router-dom";
 
+import type { SyncRun } from "../bindings/SyncRun";
 import { syncAllNow, toErrorReport } from "../ipc";
+import { runErrors, runSentence } from "../runSummary";
 import { SCREENS } from "../routes";
 import { Icon } from "./Icon";
 import { useToast } from "./Toasts";
+import type { ToastInput } from "./Toasts";
+
+/** The toast a finished Sync all now leaves: how it went, what changed, what failed. */
+function runToast(run: SyncRun): ToastInput {
+  const errors = runErrors(run);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more: see Sync history)` : "";
+  const problems = errors.length > 0 ? ` ${errors[0]}${more}` : "";
+  const message = `${runSentence(run)}${problems}`;
+  switch (run.status) {
+    case "succeeded":
+      return { severity: "info", title: "Sync all now finished", message };
+    case "partial":
+      return { severity: "warning", title: "Sync all now finished with errors", message };
+    case "failed":
+      return { severity: "error", title: "Sync all now failed", message };
+    case "cancelled":
+      return { severity: "warning", title: "Sync all now was cancelled", message };
+    case "running":
+      // The command answers when the run has ended; say what it said all the same.
+      return { severity: "info", title: "Sync all now is running", message };
+  }
+}
 
 export function Sidebar({ version }: { version: string }) {
   return (
@@ -45,13 +69,17 @@ function SyncAllButton() {
   async function run() {
     setBusy(true);
     try {
-      await syncAllNow();
+      toast(runToast(await syncAllNow()));
     } catch (e) {
       const { kind, message } = toErrorReport(e);
       switch (kind) {
         // The capability is not in this build: nothing the technician can set up changes that.
         case "unavailable":
           toast({ severity: "info", title: "Sync all now is not available yet", message });
+          break;
+        // Nothing is mapped yet: the message says where to map organizations.
+        case "invalidInput":
+          toast({ severity: "warning", title: "Nothing to sync yet", message });
           break;
         // No connection yet: the message says so, and Connection is where to add one.
         case "notConfigured":

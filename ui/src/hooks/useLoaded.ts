@@ -11,6 +11,12 @@ export interface LoadedHandle<T> {
   retry: () => void;
   /** Changes the loaded data in place, e.g. to put in a row the engine returned. */
   update: (change: (data: T) => T) => void;
+  /**
+   * Asks the engine again while the current data stays on screen, e.g. after a sync
+   * finished. A failure keeps what is shown: it was right a moment ago, and the next
+   * refresh or a visit brings the news.
+   */
+  refresh: () => void;
 }
 
 /**
@@ -21,9 +27,16 @@ export function useLoaded<T>(load: () => Promise<T>): LoadedHandle<T> {
   const [state, setState] = useState<Loaded<T>>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
   const loadRef = useRef(load);
+  const liveRef = useRef(true);
   useEffect(() => {
     loadRef.current = load;
   });
+  useEffect(() => {
+    liveRef.current = true;
+    return () => {
+      liveRef.current = false;
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -45,11 +58,20 @@ export function useLoaded<T>(load: () => Promise<T>): LoadedHandle<T> {
     setAttempt((n) => n + 1);
   }, []);
 
+  const refresh = useCallback(() => {
+    loadRef.current().then(
+      (data) => {
+        if (liveRef.current) setState({ status: "ready", data });
+      },
+      () => undefined,
+    );
+  }, []);
+
   const update = useCallback((change: (data: T) => T) => {
     setState((current) =>
       current.status === "ready" ? { status: "ready", data: change(current.data) } : current,
     );
   }, []);
 
-  return { state, retry, update };
+  return { state, retry, update, refresh };
 }

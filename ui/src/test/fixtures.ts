@@ -1,11 +1,18 @@
 // Test data shaped like the engine's answers. Each builder takes overrides for what a test needs.
+import type { Asset } from "../bindings/Asset";
+import type { AssetDetail } from "../bindings/AssetDetail";
+import type { AuditEvent } from "../bindings/AuditEvent";
 import type { Company } from "../bindings/Company";
+import type { CompanySync } from "../bindings/CompanySync";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionSetup } from "../bindings/ConnectionSetup";
 import type { ConnectionTest } from "../bindings/ConnectionTest";
 import type { DiscoverySummary } from "../bindings/DiscoverySummary";
+import type { ImportReport } from "../bindings/ImportReport";
 import type { OrganizationRow } from "../bindings/OrganizationRow";
 import type { RegionOption } from "../bindings/RegionOption";
+import type { RunRow } from "../bindings/RunRow";
+import type { SyncRun } from "../bindings/SyncRun";
 
 export const REGIONS: RegionOption[] = [
   { code: "us", label: "US", host: "app.ninjarmm.com" },
@@ -89,6 +96,114 @@ export function companyWith(overrides: Partial<Company> = {}): Company {
     mappedOrganizations: 0,
     assets: 0,
     createdAt: "2025-11-20T09:00:00Z",
+    lastSyncedAt: null,
+    lastSyncError: null,
+    ...overrides,
+  };
+}
+
+/** An active NinjaOne asset of company 1. */
+export function assetWith(overrides: Partial<Asset> = {}): Asset {
+  return {
+    id: 1,
+    companyId: 1,
+    source: "ninjaone",
+    externalId: "uid-0001",
+    uid: "uid-0001",
+    name: "ACME-PC-01",
+    serialNumber: "SN-0001",
+    nodeClass: "WINDOWS_WORKSTATION",
+    status: "active",
+    retiredReason: null,
+    connectionId: 1,
+    orgId: 100,
+    firstSeenAt: "2025-11-20T09:00:00Z",
+    lastSeenAt: "2025-11-21T08:15:00Z",
+    updatedAt: "2025-11-21T08:15:00Z",
+    ...overrides,
+  };
+}
+
+export function assetDetailWith(overrides: Partial<AssetDetail> = {}): AssetDetail {
+  return { asset: assetWith(), fields: {}, history: [], ...overrides };
+}
+
+/** One mapping's part of a sync: organization 100 of connection 1, all zero. */
+export function companySyncWith(overrides: Partial<CompanySync> = {}): CompanySync {
+  return {
+    companyId: 1,
+    connectionId: 1,
+    orgId: 100,
+    truncated: false,
+    error: null,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    retiredDuplicates: 0,
+    skippedPending: 0,
+    skippedRejected: 0,
+    ...overrides,
+  };
+}
+
+/** A succeeded sync run with one mapping. */
+export function syncRunWith(overrides: Partial<SyncRun> = {}): SyncRun {
+  return {
+    runId: 7,
+    preview: false,
+    status: "succeeded",
+    truncatedAny: false,
+    requests: 4,
+    malformedItems: 0,
+    companies: [companySyncWith()],
+    ...overrides,
+  };
+}
+
+export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
+  return {
+    id: 7,
+    kind: "sync",
+    trigger: "manual",
+    scope: "all",
+    status: "succeeded",
+    startedAt: "2025-11-21T08:15:00Z",
+    endedAt: "2025-11-21T08:15:09Z",
+    requests: 4,
+    truncatedAny: false,
+    counts: {
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      stale: 0,
+      retiredDuplicates: 0,
+      skippedPending: 0,
+      skippedRejected: 0,
+    },
+    errors: [],
+    ...overrides,
+  };
+}
+
+export function auditEventWith(overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    at: "2025-11-20T09:00:00Z",
+    scope: "company:1",
+    action: "COMPANY_CREATED",
+    detail: "Acme",
+    ...overrides,
+  };
+}
+
+export function importReportWith(overrides: Partial<ImportReport> = {}): ImportReport {
+  return {
+    source: "level",
+    imported: 0,
+    created: 0,
+    updated: 0,
+    retiredDuplicates: 0,
+    errors: [],
     ...overrides,
   };
 }

@@ -19,6 +19,21 @@ if (typeof window.crypto?.getRandomValues !== "function") {
   });
 }
 
+// jsdom's Blob has no text(); the import dialog reads the chosen file with it, as browsers do.
+if (typeof Blob.prototype.text !== "function") {
+  Object.defineProperty(Blob.prototype, "text", {
+    configurable: true,
+    value(this: Blob): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result as string);
+        reader.onerror = () => reject(reader.error ?? new Error("The file could not be read."));
+        reader.readAsText(this);
+      });
+    },
+  });
+}
+
 afterEach(async () => {
   cleanup();
   // Let effect clean-ups (unlisten calls) settle before the IPC mock goes away.

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { App } from "../../App";
 import type { Company } from "../../bindings/Company";
 import { companyWith } from "../../test/fixtures";
-import { deferred, mockEngine, rejectWith, startAt } from "../../test/engine";
+import { formatTimestamp } from "../../format";
+import { deferred, emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
@@ -31,7 +32,7 @@ function rowOf(name: string): HTMLElement {
 }
 
 describe("Companies", () => {
-  it("lists each company with its organizations, assets and compliance status", async () => {
+  it("lists each company with its organizations, assets, last sync and compliance status", async () => {
     await openCompanies();
     await screen.findByRole("table", { name: "Companies" });
 
@@ -40,22 +41,67 @@ describe("Companies", () => {
       within(acme)
         .getAllByRole("cell")
         .map((cell) => cell.textContent),
-    ).toEqual(["2", "57", "Promote to compliance tenant", "Rename"]);
+    ).toEqual(["2", "57", "Never", "—", "Promote to compliance tenant", "Rename"]);
     const globex = rowOf("Globex");
     expect(within(globex).getByText("Compliance tenant")).toBeVisible();
     expect(within(globex).getByText("ct_8f2a91")).toBeVisible();
     expect(within(globex).queryByRole("button", { name: /Promote/ })).not.toBeInTheDocument();
   });
 
-  it("says asset sync comes later and offers no Sync button yet", async () => {
-    await openCompanies();
+  it("shows when each company last synced and whether that sync went well", async () => {
+    const user = userEvent.setup();
+    const failure =
+      "NinjaOne refused the credentials (401). Open Connection, test the connection and save it again.";
+    await openCompanies({}, [
+      companyWith({ id: 1, name: "Acme", lastSyncedAt: "2025-11-21T08:15:00Z" }),
+      companyWith({
+        id: 2,
+        name: "Globex",
+        lastSyncedAt: "2025-11-21T04:15:00Z",
+        lastSyncError: failure,
+      }),
+    ]);
     await screen.findByRole("table", { name: "Companies" });
-    expect(
-      screen.getByText(
-        "Asset sync per company (Sync With NinjaOne) arrives with the asset-sync capability.",
-      ),
-    ).toBeVisible();
-    expect(screen.queryByRole("button", { name: /Sync With NinjaOne/i })).not.toBeInTheDocument();
+
+    const acme = rowOf("Acme");
+    expect(within(acme).getByText(formatTimestamp("2025-11-21T08:15:00Z"))).toBeVisible();
+    expect(within(acme).getByText("OK")).toBeVisible();
+
+    const globex = rowOf("Globex");
+    expect(within(globex).getByText(formatTimestamp("2025-11-21T04:15:00Z"))).toBeVisible();
+    const failed = within(globex).getByText("Failed");
+    expect(within(globex).getByText(failure)).not.toBeVisible();
+    await user.click(failed);
+    expect(within(globex).getByText(failure)).toBeVisible();
+  });
+
+  it("opens a company's page from its name", async () => {
+    const user = userEvent.setup();
+    await openCompanies({
+      connections: () => [],
+      assets: () => [],
+    });
+    await screen.findByRole("table", { name: "Companies" });
+
+    await user.click(screen.getByRole("link", { name: "Globex" }));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Globex" })).toBeVisible();
+    expect(screen.getByRole("button", { name: "Sync With NinjaOne" })).toBeEnabled();
+    expect(screen.getByRole("link", { name: "Companies" })).toHaveAttribute("aria-current", "page");
+  });
+
+  it("loads the list again when a sync finishes, wherever it was started", async () => {
+    let synced = false;
+    await openCompanies({
+      companies: () => (synced ? [{ ...ACME, assets: 60 }, GLOBEX] : [ACME, GLOBEX]),
+    });
+    await screen.findByRole("table", { name: "Companies" });
+    expect(within(rowOf("Acme")).getByText("57")).toBeVisible();
+
+    synced = true;
+    await emitEngine({ type: "syncFinished", runId: 9, status: "succeeded" });
+
+    expect(await within(rowOf("Acme")).findByText("60")).toBeVisible();
   });
 
   it("says how to get companies when there are none", async () => {

@@ -1,14 +1,24 @@
 import { useId, useState } from "react";
 import type { FormEvent } from "react";
+import { Link } from "react-router-dom";
 
 import type { Company } from "../../bindings/Company";
 import { EmptyState } from "../../components/EmptyState";
 import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { PageHeader } from "../../components/PageHeader";
-import { formatCount } from "../../format";
+import { formatCount, formatTimestamp } from "../../format";
 import { useLoaded } from "../../hooks/useLoaded";
-import { addCompany, companies, promoteCompany, renameCompany, toErrorReport } from "../../ipc";
+import { useSubscription } from "../../hooks/useSubscription";
+import {
+  addCompany,
+  companies,
+  onEngineEvent,
+  promoteCompany,
+  renameCompany,
+  toErrorReport,
+} from "../../ipc";
+import { LastSyncState } from "./LastSync";
 
 function withCompany(list: Company[], company: Company): Company[] {
   return list.some((c) => c.id === company.id)
@@ -17,8 +27,13 @@ function withCompany(list: Company[], company: Company): Company[] {
 }
 
 export default function CompaniesScreen() {
-  const { state, retry, update } = useLoaded(companies);
+  const { state, retry, update, refresh } = useLoaded(companies);
   const changed = (company: Company) => update((list) => withCompany(list, company));
+
+  // Asset counts and last-sync columns change with every sync, wherever it was started.
+  useSubscription(onEngineEvent, (event) => {
+    if (event.type === "syncFinished") refresh();
+  });
 
   return (
     <div className="page">
@@ -26,9 +41,6 @@ export default function CompaniesScreen() {
         title="Companies"
         description="Your customers, the NinjaOne organizations mapped to them, their assets and compliance status."
       />
-      <p className="callout callout-info">
-        Asset sync per company (Sync With NinjaOne) arrives with the asset-sync capability.
-      </p>
       <AddCompanyForm onAdded={changed} />
       {state.status === "loading" && <Loading label="Loading companies" />}
       {state.status === "failed" && <LoadFailed message={state.message} onRetry={retry} />}
@@ -50,6 +62,8 @@ export default function CompaniesScreen() {
                   <th scope="col" className="num">
                     Assets
                   </th>
+                  <th scope="col">Last sync</th>
+                  <th scope="col">Sync state</th>
                   <th scope="col">Compliance</th>
                   <th scope="col">Actions</th>
                 </tr>
@@ -218,11 +232,21 @@ function CompanyRow({
             )}
           </form>
         ) : (
-          name
+          <Link to={`/companies/${company.id}`}>{name}</Link>
         )}
       </th>
       <td className="num">{formatCount(company.mappedOrganizations)}</td>
       <td className="num">{formatCount(company.assets)}</td>
+      <td className="nowrap">
+        {company.lastSyncedAt === null ? (
+          <span className="muted">Never</span>
+        ) : (
+          <time dateTime={company.lastSyncedAt}>{formatTimestamp(company.lastSyncedAt)}</time>
+        )}
+      </td>
+      <td>
+        <LastSyncState company={company} />
+      </td>
       <td>
         {company.complianceTenantId !== null ? (
           <span className="tenant">

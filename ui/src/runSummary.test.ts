@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+
+import { countsSentence, runErrors, runSentence, runTotals } from "./runSummary";
+import { companySyncWith, syncRunWith } from "./test/fixtures";
+
+describe("run sentences", () => {
+  it("names the counts that are not zero, leaving unchanged out", () => {
+    expect(
+      countsSentence({
+        created: 1,
+        updated: 0,
+        unchanged: 90,
+        stale: 2,
+        retiredDuplicates: 3,
+        skippedPending: 0,
+        skippedRejected: 1,
+      }),
+    ).toBe("1 created, 2 stale, 3 retired duplicates, 1 skipped (rejected)");
+    expect(runSentence(syncRunWith({ companies: [companySyncWith({ unchanged: 5 })] }))).toBe(
+      "1 organization: No changes.",
+    );
+  });
+
+  it("adds up a run's mappings and keeps their errors in order", () => {
+    const run = syncRunWith({
+      companies: [
+        companySyncWith({ created: 2, skippedPending: 1, error: "First." }),
+        companySyncWith({ created: 3, skippedPending: 4 }),
+        companySyncWith({ error: "Second." }),
+      ],
+    });
+    expect(runTotals(run)).toMatchObject({ created: 5, skippedPending: 5, updated: 0 });
+    expect(runErrors(run)).toEqual(["First.", "Second."]);
+  });
+});

@@ -1,0 +1,296 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { App } from "../../App";
+import type { RunRow } from "../../bindings/RunRow";
+import { formatShortTimestamp } from "../../format";
+import { emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
+import { auditEventWith, companyWith, runRowWith } from "../../test/fixtures";
+
+type Handlers = Parameters<typeof mockEngine>[0];
+
+const COMPANIES = [
+  companyWith({ id: 1, name: "Acme", complianceTenantId: "ct_41c07e" }),
+  companyWith({ id: 2, name: "Globex" }),
+];
+
+const FIX =
+  "NinjaOne refused the credentials for Contoso EU (401). Open Connection, test it and save it again.";
+
+const PARTIAL = runRowWith({
+  id: 12,
+  trigger: "schedule",
+  scope: "all",
+  status: "partial",
+  startedAt: "2025-11-21T08:15:00Z",
+  endedAt: "2025-11-21T08:16:30Z",
+  requests: 31,
+  truncatedAny: true,
+  counts: {
+    created: 3,
+    updated: 40,
+    unchanged: 200,
+    stale: 2,
+    retiredDuplicates: 1,
+    skippedPending: 4,
+    skippedRejected: 0,
+  },
+  errors: [FIX],
+});
+const MANUAL = runRowWith({
+  id: 11,
+  trigger: "manual",
+  scope: "company:2",
+  startedAt: "2025-11-21T07:00:00Z",
+  endedAt: "2025-11-21T07:00:05Z",
+});
+const DISCOVERY = runRowWith({
+  id: 10,
+  kind: "discovery",
+  trigger: "startUp",
+  scope: "msp",
+  status: "running",
+  startedAt: "2025-11-21T06:00:00Z",
+  endedAt: null,
+  requests: 2,
+  counts: null,
+});
+
+async function openHistory(
+  handlers: Handlers = {},
+  runs: RunRow[] = [PARTIAL, MANUAL, DISCOVERY],
+  route = "/history",
+) {
+  const calls = mockEngine({
+    runs: () => runs,
+    companies: () => COMPANIES,
+    audit_events: () => [],
+    ...handlers,
+  });
+  startAt(route);
+  render(<App />);
+  await screen.findByRole("heading", { level: 1, name: "Sync history & audit" });
+  return calls;
+}
+
+function cells(row: HTMLElement): string[] {
+  return Array.from(row.children).map((cell) => cell.textContent ?? "");
+}
+
+function runRow(started: string): HTMLElement {
+  return screen.getByRole("rowheader", { name: formatShortTimestamp(started) }).closest("tr")!;
+}
+
+describe("Sync history", () => {
+  it("lists runs newest first with kind, trigger, scope, status, times, requests and changes", async () => {
+    await openHistory();
+    const table = await screen.findByRole("table", { name: "Runs, newest first" });
+
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map(cells)).toEqual([
+      [
+        "▸",
+        formatShortTimestamp("2025-11-21T08:15:00Z"),
+        "Asset sync",
+        "Schedule",
+        "All companies",
+        "PartialTruncated",
+        formatShortTimestamp("2025-11-21T08:16:30Z"),
+        "31",
+        "3 created, 40 updated, 2 stale, 1 retired duplicate, 4 skipped (pending) · 1 error",
+      ],
+      [
+        "▸",
+        formatShortTimestamp("2025-11-21T07:00:00Z"),
+        "Asset sync",
+        "Manual",
+        "Globex",
+        "Succeeded",
+        formatShortTimestamp("2025-11-21T07:00:05Z"),
+        "4",
+        "No changes",
+      ],
+      [
+        "▸",
+        formatShortTimestamp("2025-11-21T06:00:00Z"),
+        "Discovery",
+        "Start-up",
+        "MSP",
+        "Running",
+        "—",
+        "2",
+        "—",
+      ],
+    ]);
+    expect(within(rows[1]!).getByRole("link", { name: "Globex" })).toHaveAttribute(
+      "href",
+      "#/companies/2",
+    );
+  });
+
+  it("shows a run's counts, truncation and errors with their fix in its details", async () => {
+    const user = userEvent.setup();
+    await openHistory();
+    await screen.findByRole("table", { name: "Runs, newest first" });
+    const row = runRow("2025-11-21T08:15:00Z");
+    const toggle = within(row).getByRole("button", { name: /Show details of run 12/ });
+    expect(toggle).toHaveAttribute("aria-expanded", "false");
+
+    await user.click(toggle);
+
+    expect(toggle).toHaveAttribute("aria-expanded", "true");
+    const details = document.getElementById(toggle.getAttribute("aria-controls")!)!;
+    expect(
+      within(details)
+        .getAllByRole("term")
+        .map((term) => `${term.textContent}: ${term.nextElementSibling?.textContent}`),
+    ).toEqual([
+      "Created: 3",
+      "Updated: 40",
+      "Unchanged: 200",
+      "Stale: 2",
+      "Retired duplicates: 1",
+      "Skipped (pending): 4",
+      "Skipped (rejected): 0",
+    ]);
+    expect(within(details).getByText(/only the first are included/)).toBeVisible();
+    expect(within(details).getByText("Errors, each with what to do")).toBeVisible();
+    expect(within(details).getByRole("listitem")).toHaveTextContent(FIX);
+
+    await user.click(within(row).getByRole("button", { name: /Hide details of run 12/ }));
+    expect(document.getElementById(toggle.getAttribute("aria-controls")!)).toBeNull();
+  });
+
+  it("opens the run named in the address, as the asset history links to it", async () => {
+    await openHistory({}, undefined, "/history?run=11");
+    await screen.findByRole("table", { name: "Runs, newest first" });
+
+    const row = runRow("2025-11-21T07:00:00Z");
+    expect(within(row).getByRole("button", { name: /Hide details of run 11/ })).toHaveAttribute(
+      "aria-expanded",
+      "true",
+    );
+    expect(screen.getByText("No errors.")).toBeVisible();
+  });
+
+  it("shows a run that finishes while the page is open", async () => {
+    let runs = [MANUAL];
+    await openHistory({ runs: () => runs });
+    await screen.findByRole("table", { name: "Runs, newest first" });
+
+    runs = [PARTIAL, MANUAL];
+    await emitEngine({ type: "syncFinished", runId: 12, status: "partial" });
+
+    expect(
+      await screen.findByRole("rowheader", { name: formatShortTimestamp("2025-11-21T08:15:00Z") }),
+    ).toBeVisible();
+  });
+
+  it("says when nothing has run yet", async () => {
+    await openHistory({}, []);
+    expect(
+      await screen.findByText(
+        "No runs yet. Syncs, sweeps and discoveries appear here as they run.",
+      ),
+    ).toBeVisible();
+  });
+
+  it("shows the engine's message when the runs cannot be loaded", async () => {
+    await openHistory({
+      runs: () => rejectWith({ kind: "store", message: "The store is locked." }),
+    });
+    expect(await screen.findByRole("alert")).toHaveTextContent("The store is locked.");
+  });
+});
+
+describe("Audit log", () => {
+  const EVENTS = [
+    auditEventWith({
+      at: "2025-11-21T09:00:00Z",
+      scope: "tenant:ct_41c07e",
+      action: "COMPLIANCE_TENANT_CREATED",
+      detail: "ct_41c07e",
+    }),
+    auditEventWith({
+      at: "2025-11-20T09:05:00Z",
+      scope: "company:1",
+      action: "ORGANIZATION_MAPPED",
+      detail: "Acme Ltd (100) → Acme",
+    }),
+    auditEventWith({
+      at: "2025-11-20T09:00:00Z",
+      scope: "msp",
+      action: "CONNECTION_SAVED",
+      detail: "Contoso US",
+    }),
+  ];
+
+  it("shows the audit trail in its tab with readable actions and scopes", async () => {
+    const user = userEvent.setup();
+    const calls = await openHistory({ audit_events: () => EVENTS });
+
+    await user.click(screen.getByRole("tab", { name: "Audit log" }));
+
+    expect(screen.getByRole("tab", { name: "Audit log" })).toHaveAttribute("aria-selected", "true");
+    const table = await screen.findByRole("table", { name: "Audit log, newest first" });
+    expect(within(table).getAllByRole("row").slice(1).map(cells)).toEqual([
+      [
+        formatShortTimestamp("2025-11-21T09:00:00Z"),
+        "Compliance tenant created",
+        "Acme (compliance tenant)",
+        "ct_41c07e",
+      ],
+      [
+        formatShortTimestamp("2025-11-20T09:05:00Z"),
+        "Organization mapped",
+        "Acme",
+        "Acme Ltd (100) → Acme",
+      ],
+      [formatShortTimestamp("2025-11-20T09:00:00Z"), "Connection saved", "MSP", "Contoso US"],
+    ]);
+    expect(screen.getByRole("tabpanel")).toContainElement(table);
+    expect(calls.filter((call) => call.cmd === "audit_events")).toEqual([
+      { cmd: "audit_events", args: { companyId: null } },
+    ]);
+  });
+
+  it("shows one company's audit trail through the engine's filter", async () => {
+    const user = userEvent.setup();
+    const calls = await openHistory(
+      { audit_events: (args) => (args.companyId === 1 ? [EVENTS[1]] : EVENTS) },
+      undefined,
+      "/history?tab=audit",
+    );
+    await screen.findByRole("table", { name: "Audit log, newest first" });
+
+    await user.selectOptions(screen.getByRole("combobox", { name: "Company" }), "Acme");
+
+    const table = await screen.findByRole("table", { name: "Audit log, newest first" });
+    expect(within(table).getAllByRole("row")).toHaveLength(2);
+    expect(within(table).getByText("Organization mapped")).toBeVisible();
+    expect(calls.filter((call) => call.cmd === "audit_events").map((call) => call.args)).toEqual([
+      { companyId: null },
+      { companyId: 1 },
+    ]);
+  });
+
+  it("moves between the tabs with the arrow keys", async () => {
+    const user = userEvent.setup();
+    await openHistory();
+    const runs = screen.getByRole("tab", { name: "Runs" });
+    expect(runs).toHaveAttribute("aria-selected", "true");
+
+    runs.focus();
+    await user.keyboard("{ArrowRight}");
+
+    const audit = screen.getByRole("tab", { name: "Audit log" });
+    expect(audit).toHaveFocus();
+    expect(audit).toHaveAttribute("aria-selected", "true");
+    expect(await screen.findByText("Nothing recorded yet.")).toBeVisible();
+
+    await user.keyboard("{ArrowLeft}");
+    expect(runs).toHaveFocus();
+    expect(await screen.findByRole("table", { name: "Runs, newest first" })).toBeVisible();
+  });
+});
