@@ -66,3 +66,40 @@ test("two organizations are mapped to new companies", async () => {
   }
   await screenshot(session.driver, "companies");
 });
+
+test("Sync With NinjaOne brings a company's devices in, and an asset opens", async () => {
+  await openScreen(session.driver, "Companies");
+  const link = await session.driver.wait(
+    until.elementLocated(By.xpath(`//main//table//a[starts-with(@href, "#/companies/")]`)),
+    WAIT_MS,
+  );
+  const company = (await link.getText()).trim();
+  await link.click();
+  await session.driver.wait(
+    async () => (await session.driver.findElement(By.css("main h1")).getText().catch(() => "")) === company,
+    WAIT_MS,
+    "the company page opens",
+  );
+  await (await button("Sync With NinjaOne")).click();
+  const result = await session.driver.wait(
+    until.elementLocated(By.css("main .sync-outcome .result")),
+    WAIT_MS * 2,
+    "the sync's result appears",
+  );
+  assert.doesNotMatch(await result.getText(), /failed/i);
+  const rows = By.css("main tr.asset-row");
+  await session.driver.wait(until.elementLocated(rows), WAIT_MS, "the company's assets are listed");
+  assert.ok((await session.driver.findElements(rows)).length > 0);
+  await screenshot(session.driver, "company-synced");
+
+  const [first] = await session.driver.findElements(rows);
+  const name = (await first.findElement(By.css("th")).getText()).trim();
+  await first.click();
+  await session.driver.wait(
+    async () => (await session.driver.findElement(By.css("main h1")).getText().catch(() => "")).includes(name),
+    WAIT_MS,
+    "the asset page opens",
+  );
+  await button("Open in NinjaOne");
+  await screenshot(session.driver, "asset");
+});
