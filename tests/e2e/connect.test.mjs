@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { By, until } from "selenium-webdriver";
-import { appSession, openScreen, screenshot, WAIT_MS } from "./session.mjs";
+import { appSession, openScreen, retryStale, screenshot, WAIT_MS } from "./session.mjs";
 
 const session = appSession();
 
@@ -43,13 +43,20 @@ test("two organizations are mapped to new companies", async () => {
   await session.driver.wait(until.elementLocated(createButtons), WAIT_MS);
   const mapped = [];
   for (let i = 0; i < 2; i++) {
-    const [first] = await session.driver.findElements(createButtons);
-    const label = await first.getAttribute("aria-label");
+    // The list re-renders as rows change; a button found a moment ago may be gone: look again.
+    const label = await retryStale(async () => {
+      const [first] = await session.driver.findElements(createButtons);
+      const label = await first.getAttribute("aria-label");
+      await first.click();
+      return label;
+    });
     const name = label.replace("Create new company for ", "");
     mapped.push(name.trim());
-    await first.click();
     await session.driver.wait(
-      async () => !(await session.driver.findElements(By.xpath(`//main//button[@aria-label=${JSON.stringify(label)}]`))).length,
+      () =>
+        retryStale(async () =>
+          !(await session.driver.findElements(By.xpath(`//main//button[@aria-label=${JSON.stringify(label)}]`))).length,
+        ),
       WAIT_MS,
       `${name} is mapped`,
     );
@@ -93,8 +100,11 @@ test("Sync With NinjaOne brings a company's devices in, and an asset opens", asy
   await screenshot(session.driver, "company-synced");
 
   const [first] = await session.driver.findElements(rows);
-  const name = (await first.findElement(By.css("th")).getText()).trim();
-  await first.click();
+  const cell = await first.findElement(By.css("th"));
+  const name = (await cell.getText()).trim();
+  // The asset list sits below the fold, in its own scroll box.
+  await session.driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", cell);
+  await cell.click();
   await session.driver.wait(
     async () => (await session.driver.findElement(By.css("main h1")).getText().catch(() => "")).includes(name),
     WAIT_MS,

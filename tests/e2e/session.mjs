@@ -55,3 +55,14 @@ export async function openScreen(driver, label) {
     `screen ${label} did not open`,
   );
 }
+
+/** Runs `work` again (a few times) when the page replaced an element it was holding. */
+export async function retryStale(work, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (error?.name !== "StaleElementReferenceError" || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -383,14 +383,21 @@ async fn the_client_secret_is_never_written_in_the_clear() {
     engine.discover_organizations(connection.id).await.unwrap();
     drop(engine);
     let needle = b"canary-secret-5be1f0";
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let path = entry.unwrap().path();
-        let bytes = std::fs::read(&path).unwrap();
-        assert!(
-            !bytes.windows(needle.len()).any(|w| w == needle),
-            "secret found in {}",
-            path.display()
-        );
+    let mut folders = vec![data.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "secret found in {}",
+                path.display()
+            );
+        }
     }
 }
 
