@@ -32,6 +32,9 @@ pub struct SyncTarget {
     pub locations: Vec<NinjaLocationId>,
     /// Also network and non-agent devices (SPEC §4).
     pub include_non_agent: bool,
+    /// Devices NinjaOne counted for the organization at the last discovery (0: unknown),
+    /// to size fetch batches.
+    pub expected_devices: u32,
 }
 
 /// One device mapped to what an asset stores. `fields` holds the curated fields by name

@@ -224,6 +224,8 @@ pub async fn sync_targets(
 ) -> Result<Vec<crate::sync::SyncTarget>> {
     let rows = sqlx::query(
         "SELECT m.connection_id, m.org_id, m.company_id, m.include_non_agent, \
+                (SELECT coalesce(o.device_count, 0) FROM organizations o \
+                  WHERE o.connection_id = m.connection_id AND o.org_id = m.org_id) AS devices, \
                 (SELECT group_concat(l.location_id) FROM mapping_locations l \
                   WHERE l.connection_id = m.connection_id AND l.org_id = m.org_id) AS locations \
          FROM mappings m JOIN connections c ON c.id = m.connection_id \
@@ -247,6 +249,7 @@ pub async fn sync_targets(
                 .map(NinjaLocationId)
                 .collect(),
             include_non_agent: row.get("include_non_agent"),
+            expected_devices: row.get::<i64, _>("devices").clamp(0, i64::from(u32::MAX)) as u32,
         })
         .collect())
 }

@@ -359,6 +359,7 @@ mod tests {
             company: CompanyId(3),
             locations: locations.iter().copied().map(NinjaLocationId).collect(),
             include_non_agent: non_agent,
+            expected_devices: 0,
         }
     }
 

@@ -93,53 +93,61 @@ async fn fly<D: Driver>(
     let total = flight.held.len() as u32;
     let progress = Progress::new(o, run_id, total);
 
-    // Fetch per driver (one pass over its connection's devices), remembering failures.
+    // Fetch in batches of whole companies (about BATCH_DEVICES devices each, so memory stays
+    // bounded), and write each company, in one transaction, as soon as all its organizations
+    // are fetched.
     let mut fetched: BTreeMap<
         (ConnectionId, NinjaOrgId),
         std::result::Result<TargetFetch, String>,
     > = BTreeMap::new();
+    let mut waiting: BTreeMap<CompanyId, Vec<&SyncTarget>> = BTreeMap::new();
+    for t in &flight.held {
+        waiting.entry(t.company).or_default().push(t);
+    }
+    let mut companies: Vec<CompanySync> = Vec::new();
     let (mut requests, mut malformed) = (0, 0);
     for (driver, targets) in groups {
         let targets: Vec<SyncTarget> = targets
             .into_iter()
             .filter(|t| flight.held.contains(t))
             .collect();
-        if targets.is_empty() {
-            continue;
-        }
-        let tick = |devices: u64| progress.devices(devices);
-        match driver.fetch(&targets, &tick).await {
-            Ok(mut by_target) => {
-                for t in &targets {
-                    let key = (t.connection, t.org);
-                    fetched.insert(key, Ok(by_target.remove(&key).unwrap_or_default()));
+        for batch in batches(&targets) {
+            let tick = |devices: u64| progress.devices(devices);
+            match driver.fetch(&batch, &tick).await {
+                Ok(mut by_target) => {
+                    for t in &batch {
+                        let key = (t.connection, t.org);
+                        fetched.insert(key, Ok(by_target.remove(&key).unwrap_or_default()));
+                    }
+                }
+                Err(err) => {
+                    for t in &batch {
+                        fetched.insert((t.connection, t.org), Err(err.to_string()));
+                    }
                 }
             }
-            Err(err) => {
-                for t in &targets {
-                    fetched.insert((t.connection, t.org), Err(err.to_string()));
-                }
+            progress.add_devices_base();
+            if !request.preview {
+                flight.renew(o.store, o.clock.now()).await?;
+            }
+            let ready: Vec<CompanyId> = waiting
+                .iter()
+                .filter(|(_, ts)| {
+                    ts.iter()
+                        .all(|t| fetched.contains_key(&(t.connection, t.org)))
+                })
+                .map(|(company, _)| *company)
+                .collect();
+            for company in ready {
+                let targets = waiting.remove(&company).unwrap_or_default();
+                let results =
+                    company_sync(o, run_id, request.preview, company, &targets, &mut fetched).await;
+                companies.extend(results);
+                progress.company_done();
             }
         }
         requests += driver.requests();
         malformed += driver.malformed_items();
-        progress.add_devices_base();
-        if !request.preview {
-            flight.renew(o.store, o.clock.now()).await?;
-        }
-    }
-
-    // Write per company, each in one transaction.
-    let mut by_company: BTreeMap<CompanyId, Vec<&SyncTarget>> = BTreeMap::new();
-    for t in &flight.held {
-        by_company.entry(t.company).or_default().push(t);
-    }
-    let mut companies: Vec<CompanySync> = Vec::new();
-    for (company, targets) in by_company {
-        let results =
-            company_sync(o, run_id, request.preview, company, &targets, &mut fetched).await;
-        companies.extend(results);
-        progress.company_done();
     }
     for t in &flight.busy {
         companies.push(failed(t, "A sync of this mapping is already running elsewhere (the app or another fleetward-cli); it was left to finish.".into()));
@@ -191,6 +199,36 @@ async fn fly<D: Driver>(
         malformed_items: malformed,
         companies,
     })
+}
+
+/// Devices fetched (and held in memory) per batch. A batch holds whole companies, so a
+/// company larger than this is one batch of its own. Splitting costs at most one extra page
+/// per endpoint per batch.
+const BATCH_DEVICES: u32 = 20_000;
+
+/// The targets split into batches of whole companies of about [`BATCH_DEVICES`] devices, by
+/// the device counts of the last discovery.
+fn batches(targets: &[SyncTarget]) -> Vec<Vec<SyncTarget>> {
+    let mut by_company: BTreeMap<CompanyId, Vec<SyncTarget>> = BTreeMap::new();
+    for t in targets {
+        by_company.entry(t.company).or_default().push(t.clone());
+    }
+    let mut batches: Vec<Vec<SyncTarget>> = Vec::new();
+    let mut current: Vec<SyncTarget> = Vec::new();
+    let mut size = 0u32;
+    for (_, company) in by_company {
+        let devices: u32 = company.iter().map(|t| t.expected_devices).sum();
+        if !current.is_empty() && size + devices > BATCH_DEVICES {
+            batches.push(std::mem::take(&mut current));
+            size = 0;
+        }
+        size += devices;
+        current.extend(company);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
 }
 
 /// One company's mappings, planned and (unless previewing) written in one transaction: a
@@ -389,5 +427,39 @@ impl<'a> Progress<'a> {
             organizations_done: self.done.load(Ordering::Relaxed) as u32,
             organizations_total: self.total,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{CompanyId, ConnectionId, NinjaOrgId};
+
+    fn target(company: i64, org: i64, devices: u32) -> SyncTarget {
+        SyncTarget {
+            connection: ConnectionId(1),
+            org: NinjaOrgId(org),
+            company: CompanyId(company),
+            locations: vec![],
+            include_non_agent: false,
+            expected_devices: devices,
+        }
+    }
+
+    #[test]
+    fn batches_hold_whole_companies_of_about_the_budget() {
+        let targets = vec![
+            target(1, 10, 15_000),
+            target(1, 11, 3_000),
+            target(2, 20, 5_000),
+            target(3, 30, 30_000),
+            target(4, 40, 100),
+        ];
+        let sizes: Vec<Vec<i64>> = batches(&targets)
+            .iter()
+            .map(|b| b.iter().map(|t| t.org.0).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec![10, 11], vec![20], vec![30], vec![40]]);
+        assert_eq!(batches(&[]).len(), 0);
     }
 }
