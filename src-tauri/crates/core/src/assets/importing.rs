@@ -83,28 +83,7 @@ pub async fn import(
             connection: None,
             org: None,
         };
-        for change in &plan.changes {
-            match change {
-                Change::Create(d) => {
-                    let serial = d.serial_number.as_deref().and_then(dedup::serial_key);
-                    store::assets::insert(&mut tx, &place, d, serial.as_deref(), now).await?;
-                }
-                Change::Update {
-                    id,
-                    draft,
-                    diffs,
-                    status,
-                } => {
-                    let serial = draft.serial_number.as_deref().and_then(dedup::serial_key);
-                    store::assets::update(&mut tx, *id, draft, serial.as_deref(), *status, now)
-                        .await?;
-                    for diff in diffs {
-                        store::assets::record_change(&mut tx, *id, None, diff, now).await?;
-                    }
-                }
-                Change::MarkStale(_) => {}
-            }
-        }
+        crate::sync::run::apply(&mut tx, &place, &plan.changes, None, now).await?;
         let retired = crate::sync::run::retire_duplicates(&mut tx, company, now).await?;
         tx.commit().await?;
         report.created += plan.counts.created;

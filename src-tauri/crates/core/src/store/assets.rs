@@ -52,18 +52,34 @@ pub async fn stored_for_mapping(
     .bind(org.0)
     .fetch_all(&mut **tx)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let fields: String = row.get("fields");
-            Ok(StoredAsset {
-                id: AssetId(row.get("id")),
-                external_id: row.get("external_id"),
-                status: status(row.get("status"))?,
-                retired_reason: row.get("retired_reason"),
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
-            })
-        })
-        .collect()
+    rows.iter().map(stored_from_row).collect()
+}
+
+/// The assets of one company from one imported source, for the import's plan.
+pub async fn stored_for_source(
+    tx: &mut WriteTx,
+    company: CompanyId,
+    source: AssetSource,
+) -> Result<Vec<StoredAsset>> {
+    let rows = sqlx::query(
+        "SELECT id, external_id, status, retired_reason, fields FROM assets WHERE company_id = ?1 AND source = ?2",
+    )
+    .bind(company.0)
+    .bind(source.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(stored_from_row).collect()
+}
+
+fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAsset> {
+    let fields: String = row.get("fields");
+    Ok(StoredAsset {
+        id: AssetId(row.get("id")),
+        external_id: row.get("external_id"),
+        status: status(row.get("status"))?,
+        retired_reason: row.get("retired_reason"),
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+    })
 }
 
 /// Where a new asset belongs.
@@ -326,31 +342,4 @@ pub async fn retire_duplicate(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// The assets of one company from one imported source, for the import's plan.
-pub async fn stored_for_source(
-    tx: &mut WriteTx,
-    company: CompanyId,
-    source: AssetSource,
-) -> Result<Vec<StoredAsset>> {
-    let rows = sqlx::query(
-        "SELECT id, external_id, status, retired_reason, fields FROM assets WHERE company_id = ?1 AND source = ?2",
-    )
-    .bind(company.0)
-    .bind(source.as_str())
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let fields: String = row.get("fields");
-            Ok(StoredAsset {
-                id: AssetId(row.get("id")),
-                external_id: row.get("external_id"),
-                status: status(row.get("status"))?,
-                retired_reason: row.get("retired_reason"),
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
-            })
-        })
-        .collect()
 }

@@ -287,7 +287,13 @@ async fn write_company(
         )
         .await?;
         let plan = plan::plan(stored, fetch);
-        apply(&mut tx, target, &plan.changes, run, now).await?;
+        let place = Placement {
+            company: target.company,
+            source: crate::assets::AssetSource::Ninjaone,
+            connection: Some(target.connection),
+            org: Some(target.org),
+        };
+        apply(&mut tx, &place, &plan.changes, run, now).await?;
         let part = CompanySync {
             company_id: target.company,
             connection_id: target.connection,
@@ -315,24 +321,20 @@ async fn write_company(
     Ok(results)
 }
 
-async fn apply(
+/// Writes a plan's changes for assets placed at `place` (a sync's mapping, or an import's
+/// company and source), with one history row per changed field.
+pub(crate) async fn apply(
     tx: &mut WriteTx,
-    target: &SyncTarget,
+    place: &Placement,
     changes: &[Change],
     run: Option<RunId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let place = Placement {
-        company: target.company,
-        source: crate::assets::AssetSource::Ninjaone,
-        connection: Some(target.connection),
-        org: Some(target.org),
-    };
     for change in changes {
         match change {
             Change::Create(draft) => {
                 let serial = draft.serial_number.as_deref().and_then(dedup::serial_key);
-                store::assets::insert(tx, &place, draft, serial.as_deref(), now).await?;
+                store::assets::insert(tx, place, draft, serial.as_deref(), now).await?;
             }
             Change::Update {
                 id,
