@@ -48,12 +48,17 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
     });
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    assert!(connect(&data, &s.sim, "sim-secret").status.success());
+    let connected = connect(&data, &s.sim, "sim-secret");
+    assert!(connected.status.success(), "{}", stderr(&connected));
     for org in s.sim.control().organizations() {
         let id = org.id.unwrap().to_string();
-        assert!(run(&data, &["orgs", "map", &id, "--create"])
-            .status
-            .success());
+        let mapped = run(&data, &["orgs", "map", &id, "--create"]);
+        assert!(
+            mapped.status.success(),
+            "mapping {id}: {:?} {}",
+            mapped.status,
+            stderr(&mapped)
+        );
     }
     let first = run(&data, &["sync"]);
     assert!(first.status.success(), "{}", stderr(&first));
