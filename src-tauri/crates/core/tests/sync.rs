@@ -83,6 +83,14 @@ async fn map(w: &World, org: i64, options: MappingOptions) -> CompanyId {
         .unwrap()
 }
 
+/// A manual sync of one company, which the test expects to run.
+async fn sync(w: &World, company: CompanyId) -> fleetward_core::sync::SyncRun {
+    w.engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap()
+}
+
 fn agent(device: &Device) -> bool {
     matches!(
         device.node_class,
@@ -140,11 +148,7 @@ async fn a_first_sync_creates_an_asset_per_approved_agent_device_and_counts_the_
         "the tenant mixes approval states"
     );
 
-    let run = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let run = sync(&w, company).await;
     assert_eq!(run.status, RunStatus::Succeeded);
     assert!(run.run_id.is_some());
     let part = &run.companies[0];
@@ -180,15 +184,8 @@ async fn an_unchanged_resync_writes_nothing_and_a_change_is_one_history_row_per_
     .await;
     let org = first_org(&w);
     let company = map(&w, org, MappingOptions::default()).await;
-    w.engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
-    let again = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    sync(&w, company).await;
+    let again = sync(&w, company).await;
     let counts = again.companies[0].counts;
     assert_eq!((counts.created, counts.updated, counts.stale), (0, 0, 0));
     assert!(counts.unchanged > 0);
@@ -201,11 +198,7 @@ async fn an_unchanged_resync_writes_nothing_and_a_change_is_one_history_row_per_
     w.sim
         .control()
         .rename_device(device.id.unwrap(), "RENAMED-PC");
-    let changed = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let changed = sync(&w, company).await;
     assert_eq!(changed.companies[0].counts.updated, 1);
     let detail = w.engine.asset(asset.id).await.unwrap();
     assert_eq!(detail.fields["identity.systemName"], "RENAMED-PC");
@@ -229,21 +222,14 @@ async fn a_device_gone_from_ninjaone_goes_stale_and_comes_back_active() {
     .await;
     let org = first_org(&w);
     let company = map(&w, org, MappingOptions::default()).await;
-    w.engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    sync(&w, company).await;
     let device = devices_of(&w, org)
         .into_iter()
         .find(|d| agent(d) && d.approval_status == Some(ApprovalStatus::Approved))
         .unwrap();
     let id = device.id.unwrap();
     w.sim.control().set_approval(id, ApprovalStatus::Pending);
-    let run = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let run = sync(&w, company).await;
     assert_eq!(run.companies[0].counts.stale, 1);
     let stale = w
         .engine
@@ -254,11 +240,7 @@ async fn a_device_gone_from_ninjaone_goes_stale_and_comes_back_active() {
     assert_eq!(stale[0].external_id, device.uid.clone().unwrap());
 
     w.sim.control().set_approval(id, ApprovalStatus::Approved);
-    let back = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let back = sync(&w, company).await;
     assert_eq!(back.companies[0].counts.updated, 1);
     assert!(w
         .engine
@@ -296,11 +278,7 @@ async fn non_agent_devices_and_locations_follow_the_mapping_options() {
         },
     )
     .await;
-    let all = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let all = sync(&w, company).await;
     assert_eq!(all.companies[0].counts.created, approved.len() as u32);
 
     let location = approved.iter().find_map(|d| d.location_id).unwrap();
@@ -322,11 +300,7 @@ async fn non_agent_devices_and_locations_follow_the_mapping_options() {
         )
         .await
         .unwrap();
-    let restricted = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let restricted = sync(&w, company).await;
     assert_eq!(
         w.engine
             .assets(Some(company), Some(AssetStatus::Active))
@@ -360,11 +334,7 @@ async fn a_preview_says_what_a_sync_would_do_and_writes_nothing() {
     assert!(preview.companies[0].counts.created > 0);
     assert!(w.engine.assets(None, None).await.unwrap().is_empty());
     assert!(w.engine.runs(10).await.unwrap().is_empty());
-    let real = w
-        .engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    let real = sync(&w, company).await;
     assert_eq!(real.companies[0].counts, preview.companies[0].counts);
 }
 
@@ -509,10 +479,7 @@ async fn an_import_keeps_good_rows_reports_bad_lines_and_loses_to_ninjaone_on_de
     .await;
     let org = first_org(&w);
     let company = map(&w, org, MappingOptions::default()).await;
-    w.engine
-        .sync(Some(company), Trigger::Manual, false)
-        .await
-        .unwrap();
+    sync(&w, company).await;
     let synced = w
         .engine
         .assets(Some(company), Some(AssetStatus::Active))
