@@ -379,6 +379,7 @@ pub async fn sync(engine: &Engine, out: &Output, args: SyncArgs) -> Result<()> {
     out.print(&run, || sync_text(&run))?;
     match run.status {
         RunStatus::Succeeded => Ok(()),
+        RunStatus::Cancelled => Err(Failure::Cancelled),
         _ => Err(Failure::Engine(Error::Internal(format!(
             "{} of {} organizations could not be synced; the reasons are above{}.",
             run.companies.iter().filter(|c| c.error.is_some()).count(),

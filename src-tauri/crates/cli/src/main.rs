@@ -214,6 +214,8 @@ pub enum Failure {
     Engine(fleetward_core::Error),
     /// Stdout was closed by its reader (`| head -1`): end quietly.
     OutputClosed,
+    /// The user cancelled a run (Ctrl-C) and it stopped at a safe point.
+    Cancelled,
 }
 
 impl From<fleetward_core::Error> for Failure {
@@ -260,15 +262,20 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::OTHER);
         }
     };
+    let started: EngineSlot = Arc::default();
     let outcome = runtime.block_on(async {
         tokio::select! {
-            outcome = run(cli) => Some(outcome),
+            outcome = run(cli, started.clone()) => Some(outcome),
             // Dropping the command's future rolls back any transaction in flight.
-            _ = tokio::signal::ctrl_c() => None,
+            () = interrupted(&started) => None,
         }
     });
     match outcome {
         Some(Ok(())) | Some(Err(Failure::OutputClosed)) => ExitCode::SUCCESS,
+        Some(Err(Failure::Cancelled)) => {
+            eprintln!("Cancelled. Companies synced before that were kept whole; the others keep their assets as they were. Run the command again to finish.");
+            ExitCode::from(exit::INTERRUPTED)
+        }
         Some(Err(Failure::Engine(err))) => {
             eprintln!("error: {err}");
             ExitCode::from(exit::code_for(err.kind()))
@@ -280,7 +287,21 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+/// The engine once the command has started it, so Ctrl-C can cancel its runs.
+type EngineSlot = Arc<std::sync::OnceLock<Arc<Engine>>>;
+
+/// Resolves when the command must stop at once. A first Ctrl-C during a run cancels it (the
+/// run stops at its next safe point and reports); a second one, or one while no run is in
+/// progress, stops at once.
+async fn interrupted(started: &EngineSlot) {
+    let _ = tokio::signal::ctrl_c().await;
+    if started.get().is_some_and(|engine| engine.cancel_runs() > 0) {
+        eprintln!("Cancelling at the next safe point (press Ctrl-C again to stop at once)…");
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn run(cli: Cli, started: EngineSlot) -> Result<(), Failure> {
     // Input errors are found before the store is opened, so a typo never waits on a lock.
     if let Command::Connect(args) = &cli.command {
         commands::validate_connect(args)?;
@@ -293,6 +314,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         ),
     };
     let engine = Engine::start(config).await?;
+    let _ = started.set(engine.clone());
     // What the engine waits for (throttling, retries, timeouts) is said on stderr as it happens.
     let mut events = engine.subscribe();
     let waits = tokio::spawn(async move {

@@ -21,7 +21,7 @@ use crate::assets::{Asset, AssetDetail, AssetSource, AssetStatus, ImportReport};
 use crate::audit::AuditEvent;
 use crate::companies::{self, Company};
 use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
-use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
+use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId, RunId};
 use crate::organizations::{
     self, DiscoverySummary, MappingChoice, MappingOptions, MappingRequest, MappingState,
     OrganizationRow,
@@ -31,7 +31,7 @@ use crate::secrets::SecretStore;
 use crate::store::{self, resolve_key, Store};
 use crate::sync::ninjaone::NinjaOneDriver;
 use crate::sync::run::Orchestra;
-use crate::sync::{self, SyncRun, SyncTarget};
+use crate::sync::{self, RunStatus, SyncRun, SyncTarget};
 use crate::time::Clock;
 use crate::{data_dir, schedule, EngineEvent, Error, Result, SelfCheck};
 
@@ -191,6 +191,8 @@ pub struct Engine {
     holder: String,
     /// Shows the others on this data folder that `holder` is alive.
     _holder_file: data_dir::HolderFile,
+    /// This engine's runs in progress, so they can be cancelled.
+    running: crate::runs::Running,
 }
 
 /// The last wait of one action, to say what it was waiting for if its deadline passes.
@@ -231,6 +233,7 @@ impl Engine {
             clients: Mutex::default(),
             holder,
             _holder_file: holder_file,
+            running: crate::runs::Running::default(),
         }))
     }
 
@@ -337,7 +340,9 @@ impl Engine {
         for (connection, targets) in by_connection {
             let (client, wait) = self.saved_client(connection).await?;
             waits.push(wait);
-            groups.push((NinjaOneDriver::new(client), targets));
+            let tenant_devices =
+                store::organizations::tenant_devices(self.store.pool(), connection).await?;
+            groups.push((NinjaOneDriver::new(client, tenant_devices), targets));
         }
         let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
         let data_dir = self.config.data_dir.clone();
@@ -348,6 +353,7 @@ impl Engine {
             holder: &self.holder,
             alive: &alive,
             events: &self.events,
+            running: &self.running,
         };
         let request = sync::run::Request {
             trigger,
@@ -424,9 +430,22 @@ impl Engine {
         crate::assets::importing::import(&self.store, source, bytes, self.now()).await
     }
 
-    /// The newest runs first (`runs list`, Sync history).
+    /// The newest runs first (`runs list`, Sync history); runs whose process died read as
+    /// interrupted.
     pub async fn runs(&self, limit: u32) -> Result<Vec<RunRow>> {
+        crate::runs::settle_interrupted(&self.store, &self.config.data_dir, &self.holder, self.now())
+            .await?;
         store::runs::list(self.store.pool(), limit).await
+    }
+
+    /// Cancels a run in progress (here at once, in another process at its next check).
+    pub async fn cancel_run(&self, run: RunId) -> Result<RunStatus> {
+        crate::runs::cancel(&self.store, &self.running, run).await
+    }
+
+    /// Cancels every run of this engine (Ctrl-C, quitting); how many there were.
+    pub fn cancel_runs(&self) -> usize {
+        self.running.cancel_all()
     }
 
     /// Runs what the schedules say is due now: one asset sync of everything when its latest

@@ -64,3 +64,139 @@ pub struct RunRow {
     /// What went wrong, each with what to do.
     pub errors: Vec<String>,
 }
+
+/// A request to stop a run at its next safe point (between pages, before a company's
+/// write), within this process. Other processes ask through the store
+/// (`store::runs::request_cancel`), which a run checks as it goes.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(std::sync::Arc<CancelState>);
+
+#[derive(Debug, Default)]
+struct CancelState {
+    requested: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0
+            .requested
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.0.notify.notify_waiters();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.requested.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Resolves once the run is cancelled.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// The runs this engine is running, so they can be cancelled by id or all at once.
+#[derive(Debug, Default)]
+pub struct Running(std::sync::Mutex<std::collections::HashMap<RunId, Cancel>>);
+
+impl Running {
+    pub fn register(&self, run: RunId) -> Cancel {
+        let cancel = Cancel::default();
+        self.lock().insert(run, cancel.clone());
+        cancel
+    }
+
+    pub fn finish(&self, run: RunId) {
+        self.lock().remove(&run);
+    }
+
+    /// Cancels `run` when this engine runs it; false when it does not.
+    pub fn cancel(&self, run: RunId) -> bool {
+        self.lock().get(&run).map(Cancel::cancel).is_some()
+    }
+
+    /// Cancels every run of this engine (Ctrl-C in the CLI, quitting the app); how many.
+    pub fn cancel_all(&self) -> usize {
+        let runs = self.lock();
+        runs.values().for_each(Cancel::cancel);
+        runs.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<RunId, Cancel>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Asks a running run to stop (SPEC §4: a run can be cancelled): at once when this engine
+/// runs it, at its next check when another process does. Answers what the run is now.
+pub async fn cancel(
+    store: &crate::store::Store,
+    running: &Running,
+    run: RunId,
+) -> crate::Result<RunStatus> {
+    let status = crate::store::runs::request_cancel(store.pool(), run)
+        .await?
+        .ok_or_else(|| {
+            crate::Error::InvalidInput(format!(
+                "There is no run {run}. `fleetward-cli runs list` (or Sync history) shows the runs."
+            ))
+        })?;
+    if status != RunStatus::Running {
+        return Err(crate::Error::InvalidInput(format!(
+            "Run {run} has already ended ({}), so there is nothing to cancel.",
+            status.as_str()
+        )));
+    }
+    running.cancel(run);
+    Ok(status)
+}
+
+/// Runs left "running" by a process that died (closed, killed, crashed) end as failed, with
+/// why and what to do, so history never shows a run running forever.
+pub async fn settle_interrupted(
+    store: &crate::store::Store,
+    data_dir: &std::path::Path,
+    own_holder: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<u64> {
+    let mut settled = 0;
+    for holder in crate::store::runs::running_holders(store.pool()).await? {
+        if holder == own_holder || crate::data_dir::holder_alive(data_dir, &holder) {
+            continue;
+        }
+        let mut tx = store.write().await?;
+        settled += crate::store::runs::interrupted(&mut tx, &holder, INTERRUPTED, now).await?;
+        tx.commit().await?;
+    }
+    Ok(settled)
+}
+
+const INTERRUPTED: &str = "Interrupted: the app or fleetward-cli running it stopped (closed, killed or crashed) \
+     before it finished. Companies written before that were kept whole; run it again for the rest.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cancelled_run_is_told_at_once_and_an_unknown_one_is_not_found() {
+        let running = Running::default();
+        let cancel = running.register(RunId(4));
+        let waiter = tokio::spawn({
+            let cancel = cancel.clone();
+            async move { cancel.cancelled().await }
+        });
+        assert!(!running.cancel(RunId(5)), "not a run of this engine");
+        assert!(running.cancel(RunId(4)));
+        waiter.await.unwrap();
+        assert!(cancel.is_cancelled());
+        running.finish(RunId(4));
+        assert!(!running.cancel(RunId(4)), "a finished run cannot be cancelled");
+    }
+}

@@ -681,3 +681,105 @@ async fn a_sync_through_throttling_errors_and_drops_converges_within_the_budget(
         stats.max_requests_in_window
     );
 }
+
+/// Waits (bounded) until `engine` sees a run in progress; returns its id.
+async fn running_run(engine: &Engine) -> fleetward_core::ids::RunId {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(run) = engine.runs(1).await.unwrap().first() {
+            if run.status == RunStatus::Running {
+                return run.id;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sync never started"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_again() {
+    let w = world(SimConfig {
+        orgs: 2,
+        devices_per_org: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let orgs: Vec<i64> = w
+        .sim
+        .control()
+        .organizations()
+        .iter()
+        .map(|o| o.id.unwrap())
+        .collect();
+    let companies = [
+        map(&w, orgs[0], MappingOptions::default()).await,
+        map(&w, orgs[1], MappingOptions::default()).await,
+    ];
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 3_000 }],
+        include_token_endpoint: false,
+    });
+    let other = Engine::start(config(w.dir.path().join("data")))
+        .await
+        .unwrap();
+
+    // Another process (the app, while the CLI syncs) asks through the store.
+    let first = {
+        let engine = w.engine.clone();
+        tokio::spawn(async move { engine.sync(None, Trigger::Manual, false).await })
+    };
+    let run = running_run(&other).await;
+    assert_eq!(other.cancel_run(run).await.unwrap(), RunStatus::Running);
+    let cancelled = first.await.unwrap().unwrap();
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+    assert_eq!(cancelled.companies.len(), 2);
+    for part in &cancelled.companies {
+        let error = part.error.as_deref().unwrap_or_default();
+        assert!(error.contains("Cancelled"), "{error}");
+    }
+    for company in companies {
+        assert!(
+            w.engine.assets(Some(company), None).await.unwrap().is_empty(),
+            "a cancelled company keeps its old (here: no) assets"
+        );
+    }
+    let history = other.runs(1).await.unwrap();
+    assert_eq!(history[0].status, RunStatus::Cancelled);
+    let err = other.cancel_run(run).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("already ended"), "{err}");
+    let err = other
+        .cancel_run(fleetward_core::ids::RunId(999))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no run 999"), "{err}");
+
+    // This process (Ctrl-C in the CLI) stops at once.
+    let second = {
+        let engine = w.engine.clone();
+        tokio::spawn(async move { engine.sync(None, Trigger::Manual, false).await })
+    };
+    running_run(&w.engine).await;
+    let started = std::time::Instant::now();
+    assert_eq!(w.engine.cancel_runs(), 1);
+    let cancelled = second.await.unwrap().unwrap();
+    assert_eq!(cancelled.status, RunStatus::Cancelled);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "an in-process cancel does not wait for the page in flight"
+    );
+
+    w.sim.control().clear_faults();
+    let done = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(done.status, RunStatus::Succeeded, "{done:?}");
+    assert!(!w
+        .engine
+        .assets(Some(companies[0]), None)
+        .await
+        .unwrap()
+        .is_empty());
+}

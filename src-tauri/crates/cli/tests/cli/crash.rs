@@ -114,6 +114,16 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
     );
     let (integrity, after) = snapshot(&data);
     assert_eq!(integrity, "ok");
+    // No killed run reads as running forever: each ended as interrupted, saying why.
+    let runs = json(&run(&data, &["--json", "runs", "list"]));
+    let runs = runs.as_array().expect("a list of runs");
+    assert!(runs.iter().all(|r| r["status"] != "running"), "{runs:?}");
+    for failed in runs.iter().filter(|r| r["status"] == "failed") {
+        assert!(
+            failed["errors"].to_string().contains("Interrupted"),
+            "{failed}"
+        );
+    }
     assert!(after
         .values()
         .flatten()

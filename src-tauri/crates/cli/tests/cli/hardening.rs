@@ -544,3 +544,62 @@ fn ctrl_c_stops_a_command_waiting_on_a_silent_server() {
     assert_eq!(exit.code(), Some(130), "{err}");
     assert!(err.contains("Stopped (Ctrl-C)"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
+    let s = sim(SimConfig {
+        orgs: 2,
+        devices_per_org: 5,
+        ..SimConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    connected(&s, &data);
+    for org in s.sim.control().organizations() {
+        let org = org.id.unwrap().to_string();
+        let out = run(&data, &["orgs", "map", &org, "--create"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    s.sim.control().set_faults(Faults {
+        probability: 1.0,
+        kinds: vec![FaultKind::Latency { millis: 20_000 }],
+        include_token_endpoint: false,
+    });
+    let mut child = cli(&data)
+        .args(["sync"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until the run is recorded, then press Ctrl-C once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let runs = json(&run(&data, &["--json", "runs", "list"]));
+        if runs.as_array().is_some_and(|r| !r.is_empty()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the sync never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(exit.code(), Some(130), "{err}");
+    assert!(err.contains("Cancelled"), "{err}");
+    s.sim.control().clear_faults();
+    let runs = json(&run(&data, &["--json", "runs", "list"]));
+    assert_eq!(runs[0]["status"], "cancelled", "{runs}");
+    let out = run(&data, &["sync"]);
+    assert!(out.status.success(), "syncs again afterwards: {}", stderr(&out));
+}

@@ -142,6 +142,6 @@ fn draft(row: &ImportRow) -> AssetDraft {
             .map(dedup::mac_keys)
             .unwrap_or_default(),
         node_class: None,
-        fields,
+        fields: crate::sync::Fields::from_map(&fields),
     }
 }

@@ -72,13 +72,12 @@ pub async fn stored_for_source(
 }
 
 fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAsset> {
-    let fields: String = row.get("fields");
     Ok(StoredAsset {
         id: AssetId(row.get("id")),
         external_id: row.get("external_id"),
         status: status(row.get("status"))?,
         retired_reason: row.get("retired_reason"),
-        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        fields: crate::sync::Fields::from_json(row.get("fields")),
     })
 }
 
@@ -123,7 +122,7 @@ pub async fn insert(
     .bind(serial_key)
     .bind(serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()))
     .bind(&draft.node_class)
-    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into()))
+    .bind(draft.fields.json())
     .bind(&at)
     .fetch_one(&mut **tx)
     .await?;
@@ -151,7 +150,7 @@ pub async fn update(
     .bind(serial_key)
     .bind(serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()))
     .bind(&draft.node_class)
-    .bind(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into()))
+    .bind(draft.fields.json())
     .bind(time::format(at))
     .bind(status.map(AssetStatus::as_str))
     .bind(id.0)

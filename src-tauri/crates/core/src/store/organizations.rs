@@ -253,3 +253,15 @@ pub async fn sync_targets(
         })
         .collect())
 }
+
+/// Devices of the connection's whole tenant at the last discovery (organizations still
+/// present), or `None` when no discovery has counted them.
+pub async fn tenant_devices(pool: &SqlitePool, connection: ConnectionId) -> Result<Option<u64>> {
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT sum(device_count) FROM organizations WHERE connection_id = ?1 AND gone_at IS NULL",
+    )
+    .bind(connection.0)
+    .fetch_one(pool)
+    .await?;
+    Ok(total.map(|n| n.max(0) as u64))
+}

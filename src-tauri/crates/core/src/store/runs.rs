@@ -157,3 +157,73 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RunRow> {
         errors: serde_json::from_str(&errors).unwrap_or_default(),
     })
 }
+
+/// Names the engine instance running `run`, so others can tell when it died.
+pub async fn held_by(tx: &mut WriteTx, run: RunId, holder: &str) -> Result<()> {
+    sqlx::query("UPDATE runs SET holder = ?1 WHERE id = ?2")
+        .bind(holder)
+        .bind(run.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Asks the process running `run` to stop at its next safe point. Returns the run's status,
+/// `None` when there is no such run.
+pub async fn request_cancel(pool: &SqlitePool, run: RunId) -> Result<Option<RunStatus>> {
+    sqlx::query("UPDATE runs SET cancel_requested = 1 WHERE id = ?1 AND status = 'running'")
+        .bind(run.0)
+        .execute(pool)
+        .await?;
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM runs WHERE id = ?1")
+        .bind(run.0)
+        .fetch_optional(pool)
+        .await?;
+    status
+        .map(|s| {
+            RunStatus::parse(&s).ok_or(Error::UnknownStoredValue {
+                what: "run status",
+                value: s,
+            })
+        })
+        .transpose()
+}
+
+pub async fn cancel_requested(pool: &SqlitePool, run: RunId) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT cancel_requested FROM runs WHERE id = ?1")
+            .bind(run.0)
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or(false),
+    )
+}
+
+/// The holders of runs still marked running.
+pub async fn running_holders(pool: &SqlitePool) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT holder FROM runs WHERE status = 'running' AND holder IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Ends the runs of a holder that died mid-run: they failed, with why and what to do.
+pub async fn interrupted(
+    tx: &mut WriteTx,
+    holder: &str,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    let errors = serde_json::to_string(&[error]).unwrap_or_else(|_| "[]".into());
+    let done = sqlx::query(
+        "UPDATE runs SET status = 'failed', finished_at = ?1, errors = ?2 \
+         WHERE status = 'running' AND holder = ?3",
+    )
+    .bind(time::format(at))
+    .bind(errors)
+    .bind(holder)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use ninjaone::models::{ApprovalStatus, Device, DeviceHealth, NodeClass};
 use ninjaone::{Client, DeviceFilter};
 
-use super::{AssetDraft, Driver, SyncTarget, TargetFetch};
+use super::{AssetDraft, Driver, Fields, SyncTarget, TargetFetch};
 use crate::assets::AssetSource;
 use crate::ids::{ConnectionId, NinjaOrgId};
 use crate::time;
@@ -20,9 +20,57 @@ use crate::Result;
 /// Devices beyond this per organization are not synced; the first ones by id are (SPEC §4).
 pub const DEVICE_CAP_PER_ORG: usize = 10_000;
 
-/// Organizations per `org in (…)` filter: keeps a URL well under the 8 KiB many proxies
-/// allow (ids are up to ~10 digits).
-const ORGS_PER_FILTER: usize = 200;
+/// Characters of organization ids per `org in (…)` filter: keeps a URL well under the 8 KiB
+/// many proxies allow, so 6-digit ids fit about 850 organizations in one filter.
+const FILTER_ID_CHARS: usize = 6_000;
+
+/// How one batch's devices are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reading {
+    /// One unfiltered walk of the tenant: cheaper when the batch covers (nearly) all of it,
+    /// as when every organization is mapped. Devices of other organizations are dropped.
+    Everything,
+    /// One filtered stream per chunk of organizations.
+    Chunks(Vec<Vec<NinjaOrgId>>),
+}
+
+/// Chooses the reading with the fewer estimated pages, from the device counts of the last
+/// discovery: each stream costs its devices / page size, plus a last short page.
+fn reading(targets: &[SyncTarget], tenant_devices: Option<u64>, page_size: usize) -> Reading {
+    let mut orgs: Vec<(NinjaOrgId, u64)> = Vec::new();
+    for t in targets {
+        match orgs.iter_mut().find(|(o, _)| *o == t.org) {
+            Some((_, devices)) => *devices = (*devices).max(u64::from(t.expected_devices)),
+            None => orgs.push((t.org, u64::from(t.expected_devices))),
+        }
+    }
+    orgs.sort();
+    let mut chunks: Vec<Vec<NinjaOrgId>> = Vec::new();
+    let (mut chars, mut filtered_pages) = (usize::MAX, 0u64);
+    let mut chunk_devices = 0u64;
+    let page = page_size.max(1) as u64;
+    for (org, devices) in orgs {
+        let width = org.0.to_string().len() + 1;
+        if chars.saturating_add(width) > FILTER_ID_CHARS {
+            if !chunks.is_empty() {
+                filtered_pages += chunk_devices / page + 1;
+            }
+            chunks.push(Vec::new());
+            chars = 0;
+            chunk_devices = 0;
+        }
+        chars += width;
+        chunk_devices += devices;
+        chunks.last_mut().expect("a chunk was started").push(org);
+    }
+    if !chunks.is_empty() {
+        filtered_pages += chunk_devices / page + 1;
+    }
+    match tenant_devices {
+        Some(all) if !chunks.is_empty() && all / page + 1 <= filtered_pages => Reading::Everything,
+        _ => Reading::Chunks(chunks),
+    }
+}
 
 /// Agent devices (workstations and servers with the NinjaOne agent) always sync; every other
 /// class (NMS, VM hosts and guests, cloud monitors, mobile, unmanaged) only when the mapping
@@ -43,15 +91,19 @@ fn is_agent(class: Option<&NodeClass>) -> bool {
 
 pub struct NinjaOneDriver {
     client: Client,
+    /// Devices of the whole tenant at the last discovery, when known: decides whether one
+    /// unfiltered walk is cheaper than filtered streams.
+    tenant_devices: Option<u64>,
     requests_before: u64,
     malformed_before: u64,
 }
 
 impl NinjaOneDriver {
-    pub fn new(client: Client) -> NinjaOneDriver {
+    pub fn new(client: Client, tenant_devices: Option<u64>) -> NinjaOneDriver {
         let stats = client.stats();
         NinjaOneDriver {
             client,
+            tenant_devices,
             requests_before: stats.requests,
             malformed_before: stats.malformed_items,
         }
@@ -69,18 +121,25 @@ impl Driver for NinjaOneDriver {
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<BTreeMap<(ConnectionId, NinjaOrgId), TargetFetch>> {
         let by_org: HashMap<NinjaOrgId, &SyncTarget> = targets.iter().map(|t| (t.org, t)).collect();
-        let mut orgs: Vec<NinjaOrgId> = by_org.keys().copied().collect();
-        orgs.sort();
         let mut fetched: BTreeMap<(ConnectionId, NinjaOrgId), TargetFetch> = targets
             .iter()
             .map(|t| ((t.connection, t.org), TargetFetch::default()))
             .collect();
+        let filters: Vec<DeviceFilter> =
+            match reading(targets, self.tenant_devices, self.client.page_size()) {
+                Reading::Everything => vec![DeviceFilter::new()],
+                Reading::Chunks(chunks) => chunks
+                    .iter()
+                    .map(|chunk| DeviceFilter::new().org_in(chunk.iter().map(|o| o.0)))
+                    .collect(),
+            };
         let mut read = 0u64;
-        for chunk in orgs.chunks(ORGS_PER_FILTER) {
-            let filter = DeviceFilter::new().org_in(chunk.iter().map(|o| o.0));
-            let health = self.health(&filter).await?;
-            let mut kept_per_org: HashMap<NinjaOrgId, usize> = HashMap::new();
-            let mut devices = Box::pin(self.client.devices_detailed(&filter));
+        let mut kept_per_org: HashMap<NinjaOrgId, usize> = HashMap::new();
+        for filter in &filters {
+            // The health report is small (a few numbers per device): read it first, then
+            // stream the devices and keep each approved one as a compact draft.
+            let health = self.health(filter).await?;
+            let mut devices = Box::pin(self.client.devices_detailed(filter));
             while let Some(device) = devices.try_next().await? {
                 read += 1;
                 if read.is_multiple_of(500) {
@@ -295,6 +354,43 @@ fn draft(device: &Device, health: Option<&DeviceHealth>) -> AssetDraft {
     );
     put("lifecycle.offline", flag(device.offline));
     if let Some(health) = health {
+        add_health(&mut fields, health);
+    }
+
+    let serial = device.system.as_ref().and_then(|s| {
+        s.serial_number
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| s.bios_serial_number.clone())
+    });
+    AssetDraft {
+        external_id: device
+            .uid
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| device.id.map(|id| id.to_string()))
+            .unwrap_or_default(),
+        uid: device.uid.clone(),
+        name: device
+            .system_name
+            .clone()
+            .or_else(|| device.display_name.clone()),
+        serial_number: serial,
+        mac_addresses: device.mac_addresses.clone().unwrap_or_default(),
+        node_class: class,
+        fields: Fields::from_map(&fields),
+    }
+}
+
+/// A device's health (SPEC §4, `/v2/queries/device-health`) as fields of its draft.
+fn add_health(fields: &mut BTreeMap<String, String>, health: &DeviceHealth) {
+    let mut put = |name: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            fields.insert(name.to_string(), value);
+        }
+    };
+    let text = |v: &Option<String>| v.clone();
+    let number = |v: Option<i64>| v.map(|n| n.to_string());
         put(
             "health.status",
             health
@@ -321,31 +417,6 @@ fn draft(device: &Device, health: Option<&DeviceHealth>) -> AssetDraft {
         put("health.activeThreats", number(health.active_threats_count));
         put("health.avInstallStatus", text(&health.av_install_status));
     }
-
-    let serial = device.system.as_ref().and_then(|s| {
-        s.serial_number
-            .clone()
-            .filter(|v| !v.trim().is_empty())
-            .or_else(|| s.bios_serial_number.clone())
-    });
-    AssetDraft {
-        external_id: device
-            .uid
-            .clone()
-            .filter(|u| !u.trim().is_empty())
-            .or_else(|| device.id.map(|id| id.to_string()))
-            .unwrap_or_default(),
-        uid: device.uid.clone(),
-        name: device
-            .system_name
-            .clone()
-            .or_else(|| device.display_name.clone()),
-        serial_number: serial,
-        mac_addresses: device.mac_addresses.clone().unwrap_or_default(),
-        node_class: class,
-        fields,
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -407,6 +478,53 @@ mod tests {
         assert_eq!(admit(&t, &device("MAC", "APPROVED", 2)), Admission::Sync);
     }
 
+    fn mapped(orgs: std::ops::Range<i64>, devices: u32) -> Vec<SyncTarget> {
+        orgs.map(|org| SyncTarget {
+            org: NinjaOrgId(org),
+            expected_devices: devices,
+            ..target(false, &[])
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_few_organizations_of_a_large_tenant_are_read_through_one_filter() {
+        let reading = reading(&mapped(1..6, 500), Some(50_000), 1_000);
+        assert_eq!(
+            reading,
+            Reading::Chunks(vec![(1..6).map(NinjaOrgId).collect()])
+        );
+    }
+
+    #[test]
+    fn a_tenant_whose_organizations_are_all_mapped_is_walked_once_unfiltered() {
+        // 5,000 organizations × 10 devices: filters by organization would cost a last short
+        // page per chunk; one walk of the tenant costs 50 pages and one more.
+        let targets = mapped(100_000..105_000, 10);
+        assert_eq!(
+            reading(&targets, Some(50_000), 1_000),
+            Reading::Everything
+        );
+        assert!(
+            matches!(reading(&targets, None, 1_000), Reading::Chunks(c) if c.len() > 1),
+            "without the tenant's device count it filters"
+        );
+    }
+
+    #[test]
+    fn filters_stay_short_enough_for_a_url() {
+        let Reading::Chunks(chunks) = reading(&mapped(1_000_000..1_002_000, 1), Some(1_000_000), 1_000)
+        else {
+            panic!("a small part of a large tenant is filtered");
+        };
+        assert_eq!(chunks.iter().map(Vec::len).sum::<usize>(), 2_000);
+        for chunk in &chunks {
+            let text: usize = chunk.iter().map(|o| o.0.to_string().len() + 1).sum();
+            assert!(text <= FILTER_ID_CHARS, "{text} characters of ids");
+        }
+        assert_eq!(chunks.len(), 3, "2,000 seven-digit ids take three filters");
+    }
+
     #[test]
     fn a_device_is_matched_by_uid_and_falls_back_to_its_id() {
         let with_uid = draft(&device("MAC", "APPROVED", 1), None);
@@ -416,7 +534,7 @@ mod tests {
             Some("BIOS-1"),
             "blank serial falls back to the BIOS serial"
         );
-        assert_eq!(with_uid.fields["identity.systemName"], "PC-5");
+        assert_eq!(with_uid.fields.to_map()["identity.systemName"], "PC-5");
         let mut no_uid = device("MAC", "APPROVED", 1);
         no_uid.uid = None;
         assert_eq!(draft(&no_uid, None).external_id, "5");

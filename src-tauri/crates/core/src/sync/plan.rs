@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{AssetDraft, SyncCounts, TargetFetch};
+use super::{AssetDraft, Fields, SyncCounts, TargetFetch};
 use crate::assets::{AssetStatus, RetiredReason};
 use crate::ids::AssetId;
 
@@ -16,7 +16,7 @@ pub struct StoredAsset {
     pub external_id: String,
     pub status: AssetStatus,
     pub retired_reason: Option<String>,
-    pub fields: BTreeMap<String, String>,
+    pub fields: Fields,
 }
 
 /// One field's change: its name, old value and new value (`None`: absent).
@@ -63,7 +63,12 @@ pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
                 plan.changes.push(Change::Create(draft.clone()));
             }
             Some(asset) => {
-                let diffs = diff(&asset.fields, &draft.fields);
+                // Equal text is equal fields: most devices of a resync end here, unparsed.
+                let diffs = if draft.fields == asset.fields {
+                    Vec::new()
+                } else {
+                    diff(&asset.fields.to_map(), &draft.fields.to_map())
+                };
                 let status = comes_back(asset);
                 if diffs.is_empty() && status.is_none() {
                     plan.counts.unchanged += 1;
@@ -132,7 +137,7 @@ mod tests {
             serial_number: None,
             mac_addresses: vec![],
             node_class: Some("WINDOWS_WORKSTATION".into()),
-            fields: BTreeMap::from([("os.name".to_string(), os.to_string())]),
+            fields: Fields::from_map(&BTreeMap::from([("os.name".to_string(), os.to_string())])),
         }
     }
 
@@ -142,7 +147,7 @@ mod tests {
             external_id: external.into(),
             status,
             retired_reason: None,
-            fields: BTreeMap::from([("os.name".to_string(), os.to_string())]),
+            fields: Fields::from_map(&BTreeMap::from([("os.name".to_string(), os.to_string())])),
         }
     }
 

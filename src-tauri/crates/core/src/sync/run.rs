@@ -17,7 +17,7 @@ use crate::assets::RetiredReason;
 use crate::engine::Trigger;
 use crate::events::{EngineEvent, NoticeSeverity};
 use crate::ids::{CompanyId, ConnectionId, NinjaOrgId, RunId};
-use crate::runs::RunKind;
+use crate::runs::{Cancel, RunKind, Running};
 use crate::store::assets::Placement;
 use crate::store::{self, Store, WriteTx};
 use crate::time::Clock;
@@ -32,6 +32,8 @@ pub struct Orchestra<'a> {
     /// Whether another holder of a mapping lock is still running.
     pub alive: &'a (dyn Fn(&str) -> bool + Sync),
     pub events: &'a broadcast::Sender<EngineEvent>,
+    /// This engine's runs, so a run can be cancelled by id.
+    pub running: &'a Running,
 }
 
 pub struct Request<'a> {
@@ -87,9 +89,26 @@ async fn fly<D: Driver>(
             o.clock.now(),
         )
         .await?;
+        store::runs::held_by(&mut tx, id, o.holder).await?;
         tx.commit().await?;
         Some(id)
     };
+    let cancel = run_id.map_or_else(Cancel::default, |id| o.running.register(id));
+    let outcome = fly_run(o, request, groups, flight, run_id, &cancel).await;
+    if let Some(id) = run_id {
+        o.running.finish(id);
+    }
+    outcome
+}
+
+async fn fly_run<D: Driver>(
+    o: &Orchestra<'_>,
+    request: &Request<'_>,
+    groups: Vec<(D, Vec<SyncTarget>)>,
+    flight: &Flight,
+    run_id: Option<RunId>,
+    cancel: &Cancel,
+) -> Result<SyncRun> {
     let total = flight.held.len() as u32;
     let progress = Progress::new(o, run_id, total);
 
@@ -106,14 +125,30 @@ async fn fly<D: Driver>(
     }
     let mut companies: Vec<CompanySync> = Vec::new();
     let (mut requests, mut malformed) = (0, 0);
-    for (driver, targets) in groups {
+    let mut cancelled = false;
+    'groups: for (driver, targets) in groups {
         let targets: Vec<SyncTarget> = targets
             .into_iter()
             .filter(|t| flight.held.contains(t))
             .collect();
         for batch in batches(&targets) {
+            if stop_asked(o.store, run_id, cancel).await {
+                cancelled = true;
+                requests += driver.requests();
+                malformed += driver.malformed_items();
+                break 'groups;
+            }
             let tick = |devices: u64| progress.devices(devices);
-            match driver.fetch(&batch, &tick).await {
+            let fetch = tokio::select! {
+                fetch = driver.fetch(&batch, &tick) => fetch,
+                () = stop_awaited(o.store, run_id, cancel) => {
+                    cancelled = true;
+                    requests += driver.requests();
+                    malformed += driver.malformed_items();
+                    break 'groups;
+                }
+            };
+            match fetch {
                 Ok(mut by_target) => {
                     for t in &batch {
                         let key = (t.connection, t.org);
@@ -139,6 +174,12 @@ async fn fly<D: Driver>(
                 .map(|(company, _)| *company)
                 .collect();
             for company in ready {
+                if cancel.is_cancelled() {
+                    cancelled = true;
+                    requests += driver.requests();
+                    malformed += driver.malformed_items();
+                    break 'groups;
+                }
                 let targets = waiting.remove(&company).unwrap_or_default();
                 let results =
                     company_sync(o, run_id, request.preview, company, &targets, &mut fetched).await;
@@ -149,12 +190,24 @@ async fn fly<D: Driver>(
         requests += driver.requests();
         malformed += driver.malformed_items();
     }
+    if cancelled {
+        for t in waiting.values().flatten() {
+            companies.push(failed(
+                t,
+                "Cancelled before this organization was synced; its assets are as they were. Sync again to bring it up to date.".into(),
+            ));
+        }
+    }
     for t in &flight.busy {
         companies.push(failed(t, "A sync of this mapping is already running elsewhere (the app or another fleetward-cli); it was left to finish.".into()));
     }
 
     let failures = companies.iter().filter(|c| c.error.is_some()).count();
-    let status = RunStatus::of(companies.len(), failures);
+    let status = if cancelled {
+        RunStatus::Cancelled
+    } else {
+        RunStatus::of(companies.len(), failures)
+    };
     let truncated_any = companies.iter().any(|c| c.truncated);
     if let Some(run) = run_id {
         let mut totals = SyncCounts::default();
@@ -179,7 +232,7 @@ async fn fly<D: Driver>(
             run_id: run,
             status,
         });
-        if status != RunStatus::Succeeded {
+        if matches!(status, RunStatus::Partial | RunStatus::Failed) {
             let _ = o.events.send(EngineEvent::Notice {
                 severity: NoticeSeverity::Error,
                 title: "Asset sync did not fully succeed".into(),
@@ -201,10 +254,49 @@ async fn fly<D: Driver>(
     })
 }
 
+/// Whether the run was asked to stop, here or by another process (through the store).
+async fn stop_asked(store: &Store, run: Option<RunId>, cancel: &Cancel) -> bool {
+    if cancel.is_cancelled() {
+        return true;
+    }
+    match run {
+        Some(run) => store::runs::cancel_requested(store.pool(), run)
+            .await
+            .unwrap_or(false),
+        None => false,
+    }
+}
+
+/// How often a fetch looks for a cancel request another process left in the store.
+const CANCEL_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Resolves when the run is asked to stop: at once from this process, within
+/// [`CANCEL_POLL`] from another.
+async fn stop_awaited(store: &Store, run: Option<RunId>, cancel: &Cancel) {
+    let from_store = async {
+        let Some(run) = run else {
+            return std::future::pending().await;
+        };
+        loop {
+            tokio::time::sleep(CANCEL_POLL).await;
+            if store::runs::cancel_requested(store.pool(), run)
+                .await
+                .unwrap_or(false)
+            {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        () = cancel.cancelled() => {}
+        () = from_store => {}
+    }
+}
+
 /// Devices fetched (and held in memory) per batch. A batch holds whole companies, so a
 /// company larger than this is one batch of its own. Splitting costs at most one extra page
 /// per endpoint per batch.
-const BATCH_DEVICES: u32 = 20_000;
+const BATCH_DEVICES: u32 = 50_000;
 
 /// The targets split into batches of whole companies of about [`BATCH_DEVICES`] devices, by
 /// the device counts of the last discovery.
@@ -278,6 +370,7 @@ async fn write_company(
     // what a sync would create, update, mark stale and retire, and keeps none of it.
     let mut tx: WriteTx = o.store.write().await?;
     let mut results = Vec::new();
+    let mut changed = false;
     for (target, fetch) in usable {
         let stored = store::assets::stored_for_mapping(
             &mut tx,
@@ -294,6 +387,7 @@ async fn write_company(
             org: Some(target.org),
         };
         apply(&mut tx, &place, &plan.changes, run, now).await?;
+        changed |= !plan.changes.is_empty();
         let part = CompanySync {
             company_id: target.company,
             connection_id: target.connection,
@@ -304,7 +398,12 @@ async fn write_company(
         };
         results.push(part);
     }
-    let retired = retire_duplicates(&mut tx, company, now).await?;
+    // Duplicates can only appear or go when the company's assets changed.
+    let retired = if changed {
+        retire_duplicates(&mut tx, company, now).await?
+    } else {
+        0
+    };
     if let Some(first) = results.first_mut() {
         first.counts.retired_duplicates += retired;
     }
@@ -451,10 +550,10 @@ mod tests {
     #[test]
     fn batches_hold_whole_companies_of_about_the_budget() {
         let targets = vec![
-            target(1, 10, 15_000),
-            target(1, 11, 3_000),
-            target(2, 20, 5_000),
-            target(3, 30, 30_000),
+            target(1, 10, BATCH_DEVICES * 3 / 4),
+            target(1, 11, BATCH_DEVICES / 8),
+            target(2, 20, BATCH_DEVICES / 4),
+            target(3, 30, BATCH_DEVICES * 3 / 2),
             target(4, 40, 100),
         ];
         let sizes: Vec<Vec<i64>> = batches(&targets)
