@@ -7,12 +7,12 @@ use fleetward_core::companies::Company;
 use fleetward_core::connection::{
     Connection, ConnectionDraft, ConnectionTest, Region, SavedConnection,
 };
-use fleetward_core::ids::{AssetId, CompanyId, ConnectionId, NinjaOrgId};
+use fleetward_core::ids::{AssetId, CompanyId, ConnectionId, NinjaOrgId, RunId};
 use fleetward_core::organizations::{
     DiscoverySummary, MappingChoice, MappingOptions, OrganizationRow,
 };
 use fleetward_core::runs::RunRow;
-use fleetward_core::sync::SyncRun;
+use fleetward_core::sync::{RunStatus, SyncRun};
 use fleetward_core::{EngineStatus, ErrorKind, ErrorReport, Trigger};
 use tauri::{AppHandle, Runtime, State};
 
@@ -225,6 +225,13 @@ pub async fn audit_events(
 pub async fn runs(state: State<'_, AppState>) -> Reply<Vec<RunRow>> {
     let engine = state.engine()?.clone();
     Ok(engine.runs(500).await?)
+}
+
+/// Cancels a run in progress, whether this app or a `fleetward-cli` runs it.
+#[tauri::command]
+pub async fn cancel_run(state: State<'_, AppState>, run_id: RunId) -> Reply<RunStatus> {
+    let engine = state.engine()?.clone();
+    Ok(engine.cancel_run(run_id).await?)
 }
 
 /// Open in NinjaOne: the engine fetches the device's short-lived link, the OS opens it.

@@ -91,6 +91,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::assets,
         commands::asset,
         commands::runs,
+        commands::cancel_run,
         commands::audit_events,
         commands::import_assets,
         commands::open_in_ninjaone,

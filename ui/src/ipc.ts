@@ -29,6 +29,8 @@ import type { MappingOptions } from "./bindings/MappingOptions";
 import type { NinjaOrgId } from "./bindings/NinjaOrgId";
 import type { OrganizationRow } from "./bindings/OrganizationRow";
 import type { RunRow } from "./bindings/RunRow";
+import type { RunId } from "./bindings/RunId";
+import type { RunStatus } from "./bindings/RunStatus";
 import type { SavedConnection } from "./bindings/SavedConnection";
 import type { SyncRun } from "./bindings/SyncRun";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
@@ -214,6 +216,11 @@ export function importAssets(source: AssetSource, content: string): Promise<Impo
 /** Recorded runs, newest first. */
 export function runs(): Promise<RunRow[]> {
   return call<RunRow[]>("runs");
+}
+
+/** Asks a run in progress to stop at its next safe point (this app's or a CLI's run). */
+export function cancelRun(runId: RunId): Promise<RunStatus> {
+  return call<RunStatus>("cancel_run", { runId });
 }
 
 /** The audit trail, newest first; of one company when `companyId` is given. */

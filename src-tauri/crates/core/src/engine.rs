@@ -433,8 +433,13 @@ impl Engine {
     /// The newest runs first (`runs list`, Sync history); runs whose process died read as
     /// interrupted.
     pub async fn runs(&self, limit: u32) -> Result<Vec<RunRow>> {
-        crate::runs::settle_interrupted(&self.store, &self.config.data_dir, &self.holder, self.now())
-            .await?;
+        crate::runs::settle_interrupted(
+            &self.store,
+            &self.config.data_dir,
+            &self.holder,
+            self.now(),
+        )
+        .await?;
         store::runs::list(self.store.pool(), limit).await
     }
 

@@ -61,6 +61,9 @@ pub enum EngineEvent {
     /// `runId` is absent for a preview.
     SyncProgress {
         run_id: Option<crate::ids::RunId>,
+        /// What the run covers, as its record names it (`all`, `company:7`): a company page
+        /// follows only its own run.
+        scope: String,
         #[ts(type = "number")]
         devices: u64,
         organizations_done: u32,

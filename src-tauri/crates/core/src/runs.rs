@@ -129,7 +129,9 @@ impl Running {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<RunId, Cancel>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -177,7 +179,8 @@ pub async fn settle_interrupted(
     Ok(settled)
 }
 
-const INTERRUPTED: &str = "Interrupted: the app or fleetward-cli running it stopped (closed, killed or crashed) \
+const INTERRUPTED: &str =
+    "Interrupted: the app or fleetward-cli running it stopped (closed, killed or crashed) \
      before it finished. Companies written before that were kept whole; run it again for the rest.";
 
 #[cfg(test)]
@@ -197,6 +200,9 @@ mod tests {
         waiter.await.unwrap();
         assert!(cancel.is_cancelled());
         running.finish(RunId(4));
-        assert!(!running.cancel(RunId(4)), "a finished run cannot be cancelled");
+        assert!(
+            !running.cancel(RunId(4)),
+            "a finished run cannot be cancelled"
+        );
     }
 }

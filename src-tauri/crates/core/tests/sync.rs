@@ -743,7 +743,11 @@ async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_agai
     }
     for company in companies {
         assert!(
-            w.engine.assets(Some(company), None).await.unwrap().is_empty(),
+            w.engine
+                .assets(Some(company), None)
+                .await
+                .unwrap()
+                .is_empty(),
             "a cancelled company keeps its old (here: no) assets"
         );
     }

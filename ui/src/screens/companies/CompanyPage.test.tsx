@@ -169,7 +169,7 @@ describe("Company page", () => {
   it("syncs with a live progress bar, then shows what the sync did per organization", async () => {
     const user = userEvent.setup();
     const answer = deferred<SyncRun>();
-    const calls = openCompany({ sync_company: () => answer.promise });
+    const calls = openCompany({ sync_company: () => answer.promise, cancel_run: () => "running" });
     await ready();
 
     await user.click(syncButton());
@@ -181,9 +181,20 @@ describe("Company page", () => {
     expect(bar).not.toHaveAttribute("aria-valuenow");
     expect(bar).toHaveAttribute("aria-valuetext", "Starting…");
 
+    // Another company's run does not move this bar.
+    await emitEngine({
+      type: "syncProgress",
+      runId: 30,
+      scope: "company:2",
+      devices: 400,
+      organizationsDone: 3,
+      organizationsTotal: 4,
+    });
+    expect(bar).not.toHaveAttribute("aria-valuenow");
     await emitEngine({
       type: "syncProgress",
       runId: 31,
+      scope: "company:1",
       devices: 14,
       organizationsDone: 1,
       organizationsTotal: 2,
@@ -193,6 +204,14 @@ describe("Company page", () => {
     expect(bar).toHaveAttribute("aria-valuenow", "1");
     expect(bar).toHaveAttribute("aria-valuetext", "1 of 2 organizations done · 14 devices read");
     expect(screen.getByText("1 of 2 organizations done · 14 devices read")).toBeVisible();
+
+    await user.click(screen.getByRole("button", { name: "Cancel the sync of Acme" }));
+    expect(calls.filter((call) => call.cmd === "cancel_run")).toEqual([
+      { cmd: "cancel_run", args: { runId: 31 } },
+    ]);
+    expect(screen.getByRole("button", { name: "Cancel the sync of Acme" })).toHaveTextContent(
+      "Cancelling…",
+    );
 
     answer.resolve(
       syncRunWith({
@@ -284,6 +303,7 @@ describe("Company page", () => {
     await emitEngine({
       type: "syncProgress",
       runId: 40,
+      scope: "company:1",
       devices: 500,
       organizationsDone: 3,
       organizationsTotal: 9,
@@ -292,6 +312,7 @@ describe("Company page", () => {
     await emitEngine({
       type: "syncProgress",
       runId: null,
+      scope: "company:1",
       devices: 14,
       organizationsDone: 1,
       organizationsTotal: 2,

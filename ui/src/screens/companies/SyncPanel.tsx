@@ -6,6 +6,7 @@ import type { ConnectionId } from "../../bindings/ConnectionId";
 import type { EngineEvent } from "../../bindings/EngineEvent";
 import type { NinjaOrgId } from "../../bindings/NinjaOrgId";
 import type { SyncRun } from "../../bindings/SyncRun";
+import { CancelRunButton } from "../../components/CancelRunButton";
 import { Icon } from "../../components/Icon";
 import { SyncRunSummary } from "../../components/SyncRunSummary";
 import { WaitingNote } from "../../components/WaitingNote";
@@ -37,10 +38,11 @@ export function SyncPanel({ companyId, companyName, organizationName, onSynced }
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const waiting = useWaitingMessage();
 
-  // The progress event does not name its company. A preview records no run (runId null) and a
-  // sync does, so at least a preview and a scheduled sync running together are told apart.
+  // Only this company's own run moves its bar: the event names the run's scope, and a preview
+  // records no run (runId null) while a sync does.
   useSubscription(onEngineEvent, (event) => {
     if (event.type !== "syncProgress" || busy === null) return;
+    if (event.scope !== `company:${companyId}`) return;
     if ((busy === "preview") === (event.runId === null)) setProgress(event);
   });
 
@@ -92,7 +94,12 @@ export function SyncPanel({ companyId, companyName, organizationName, onSynced }
         </span>
       </div>
       {busy !== null && (
-        <SyncProgress progress={progress} label={busy === "preview" ? "Preview" : "Sync"} />
+        <div className="sync-progress-row">
+          <SyncProgress progress={progress} label={busy === "preview" ? "Preview" : "Sync"} />
+          {busy === "sync" && progress?.runId != null && (
+            <CancelRunButton runId={progress.runId} label={`Cancel the sync of ${companyName}`} />
+          )}
+        </div>
       )}
       <WaitingNote message={busy !== null ? waiting.message : null} />
       <div className="sync-outcome" aria-live="polite">

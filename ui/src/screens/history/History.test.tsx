@@ -83,6 +83,27 @@ function runRow(started: string): HTMLElement {
 }
 
 describe("Sync history", () => {
+  it("cancels a sync in progress from its row, and offers no cancel for other kinds", async () => {
+    const user = userEvent.setup();
+    const running = runRowWith({
+      id: 12,
+      scope: "all",
+      status: "running",
+      startedAt: "2025-11-21T09:15:00Z",
+      endedAt: null,
+    });
+    const calls = await openHistory({ cancel_run: () => "running" }, [running, DISCOVERY]);
+    const name = `Cancel run 12 started ${formatShortTimestamp("2025-11-21T09:15:00Z")}`;
+    await user.click(await screen.findByRole("button", { name }));
+    expect(calls.filter((call) => call.cmd === "cancel_run")).toEqual([
+      { cmd: "cancel_run", args: { runId: 12 } },
+    ]);
+    expect(screen.getByRole("button", { name })).toHaveTextContent("Cancelling…");
+    expect(
+      within(runRow("2025-11-21T06:00:00Z")).queryByRole("button", { name: /Cancel/ }),
+    ).toBeNull();
+  });
+
   it("lists runs newest first with kind, trigger, scope, status, times, requests and changes", async () => {
     await openHistory();
     const table = await screen.findByRole("table", { name: "Runs, newest first" });

@@ -5,6 +5,7 @@ import type { Company } from "../../bindings/Company";
 import type { RunId } from "../../bindings/RunId";
 import type { RunRow } from "../../bindings/RunRow";
 import { RunStatusBadge } from "../../components/Badges";
+import { CancelRunButton } from "../../components/CancelRunButton";
 import { EmptyState } from "../../components/EmptyState";
 import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
@@ -23,6 +24,9 @@ interface Data {
 }
 
 const COLUMNS = 9;
+
+/** Kinds of run that stop at a safe point when asked. */
+const CANCELLABLE: RunRow["kind"][] = ["sync"];
 
 export function RunsPanel({ openRun }: { openRun: RunId | null }) {
   const { state, retry, refresh } = useLoaded<Data>(async () => {
@@ -126,6 +130,9 @@ function RunRowView({
         <td>
           <span className="status-cell">
             <RunStatusBadge status={run.status} />
+            {run.status === "running" && CANCELLABLE.includes(run.kind) && (
+              <CancelRunButton runId={run.id} label={`Cancel run ${run.id} started ${started}`} />
+            )}
             {run.truncatedAny && <span className="badge badge-warning">Truncated</span>}
           </span>
         </td>

@@ -579,7 +579,10 @@ fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
         if runs.as_array().is_some_and(|r| !r.is_empty()) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the sync never started");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sync never started"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let status = Command::new("kill")
@@ -601,5 +604,9 @@ fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
     let runs = json(&run(&data, &["--json", "runs", "list"]));
     assert_eq!(runs[0]["status"], "cancelled", "{runs}");
     let out = run(&data, &["sync"]);
-    assert!(out.status.success(), "syncs again afterwards: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "syncs again afterwards: {}",
+        stderr(&out)
+    );
 }

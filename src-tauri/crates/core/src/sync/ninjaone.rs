@@ -67,7 +67,8 @@ fn reading(targets: &[SyncTarget], tenant_devices: Option<u64>, page_size: usize
         filtered_pages += chunk_devices / page + 1;
     }
     match tenant_devices {
-        Some(all) if !chunks.is_empty() && all / page + 1 <= filtered_pages => Reading::Everything,
+        // One walk costs its pages and a last short one, like each filtered stream.
+        Some(all) if !chunks.is_empty() && all / page < filtered_pages => Reading::Everything,
         _ => Reading::Chunks(chunks),
     }
 }
@@ -391,32 +392,32 @@ fn add_health(fields: &mut BTreeMap<String, String>, health: &DeviceHealth) {
     };
     let text = |v: &Option<String>| v.clone();
     let number = |v: Option<i64>| v.map(|n| n.to_string());
-        put(
-            "health.status",
-            health
-                .health_status
-                .as_ref()
-                .map(|s| s.as_str().to_string()),
-        );
-        put(
-            "health.pendingOsPatches",
-            number(health.pending_os_patches_count),
-        );
-        put(
-            "health.failedOsPatches",
-            number(health.failed_os_patches_count),
-        );
-        put(
-            "health.pendingSoftwarePatches",
-            number(health.pending_software_patches_count),
-        );
-        put(
-            "health.failedSoftwarePatches",
-            number(health.failed_software_patches_count),
-        );
-        put("health.activeThreats", number(health.active_threats_count));
-        put("health.avInstallStatus", text(&health.av_install_status));
-    }
+    put(
+        "health.status",
+        health
+            .health_status
+            .as_ref()
+            .map(|s| s.as_str().to_string()),
+    );
+    put(
+        "health.pendingOsPatches",
+        number(health.pending_os_patches_count),
+    );
+    put(
+        "health.failedOsPatches",
+        number(health.failed_os_patches_count),
+    );
+    put(
+        "health.pendingSoftwarePatches",
+        number(health.pending_software_patches_count),
+    );
+    put(
+        "health.failedSoftwarePatches",
+        number(health.failed_software_patches_count),
+    );
+    put("health.activeThreats", number(health.active_threats_count));
+    put("health.avInstallStatus", text(&health.av_install_status));
+}
 
 #[cfg(test)]
 mod tests {
@@ -501,10 +502,7 @@ mod tests {
         // 5,000 organizations × 10 devices: filters by organization would cost a last short
         // page per chunk; one walk of the tenant costs 50 pages and one more.
         let targets = mapped(100_000..105_000, 10);
-        assert_eq!(
-            reading(&targets, Some(50_000), 1_000),
-            Reading::Everything
-        );
+        assert_eq!(reading(&targets, Some(50_000), 1_000), Reading::Everything);
         assert!(
             matches!(reading(&targets, None, 1_000), Reading::Chunks(c) if c.len() > 1),
             "without the tenant's device count it filters"
@@ -513,7 +511,8 @@ mod tests {
 
     #[test]
     fn filters_stay_short_enough_for_a_url() {
-        let Reading::Chunks(chunks) = reading(&mapped(1_000_000..1_002_000, 1), Some(1_000_000), 1_000)
+        let Reading::Chunks(chunks) =
+            reading(&mapped(1_000_000..1_002_000, 1), Some(1_000_000), 1_000)
         else {
             panic!("a small part of a large tenant is filtered");
         };

@@ -110,7 +110,7 @@ async fn fly_run<D: Driver>(
     cancel: &Cancel,
 ) -> Result<SyncRun> {
     let total = flight.held.len() as u32;
-    let progress = Progress::new(o, run_id, total);
+    let progress = Progress::new(o, run_id, request.scope, total);
 
     // Fetch in batches of whole companies (about BATCH_DEVICES devices each, so memory stays
     // bounded), and write each company, in one transaction, as soon as all its organizations
@@ -487,6 +487,7 @@ fn failed(target: &SyncTarget, error: String) -> CompanySync {
 struct Progress<'a> {
     events: &'a broadcast::Sender<EngineEvent>,
     run_id: Option<RunId>,
+    scope: &'a str,
     total: u32,
     done: AtomicU64,
     devices_base: AtomicU64,
@@ -494,10 +495,16 @@ struct Progress<'a> {
 }
 
 impl<'a> Progress<'a> {
-    fn new(o: &'a Orchestra<'_>, run_id: Option<RunId>, total: u32) -> Progress<'a> {
+    fn new(
+        o: &'a Orchestra<'_>,
+        run_id: Option<RunId>,
+        scope: &'a str,
+        total: u32,
+    ) -> Progress<'a> {
         Progress {
             events: o.events,
             run_id,
+            scope,
             total,
             done: AtomicU64::new(0),
             devices_base: AtomicU64::new(0),
@@ -524,6 +531,7 @@ impl<'a> Progress<'a> {
     fn send(&self, devices: u64) {
         let _ = self.events.send(EngineEvent::SyncProgress {
             run_id: self.run_id,
+            scope: self.scope.to_string(),
             devices,
             organizations_done: self.done.load(Ordering::Relaxed) as u32,
             organizations_total: self.total,
