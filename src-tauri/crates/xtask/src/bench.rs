@@ -66,7 +66,8 @@ pub fn tiny(root: &Path) -> Result<(), String> {
 }
 
 fn sync(root: &Path) -> Result<(), String> {
-    process::run(
+    let sim = release_sim(root)?;
+    let mut cmd = process::command(
         root,
         "cargo",
         &[
@@ -77,7 +78,29 @@ fn sync(root: &Path) -> Result<(), String> {
             "--bench",
             "sync",
         ],
-    )
+    );
+    cmd.env("NINJAONE_SIM_BIN", sim);
+    process::status(cmd)
+}
+
+/// The simulator built for release, as the benchmarks run it: in a process of its own.
+fn release_sim(root: &Path) -> Result<std::path::PathBuf, String> {
+    process::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "ninjaone-sim",
+            "--bin",
+            "ninjaone-sim",
+        ],
+    )?;
+    Ok(crate::target_dir(root)
+        .join("release")
+        .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX)))
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
@@ -102,22 +125,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn client(root: &Path) -> Result<(), String> {
-    process::run(
-        root,
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "ninjaone-sim",
-            "--bin",
-            "ninjaone-sim",
-        ],
-    )?;
-    let sim = crate::target_dir(root)
-        .join("release")
-        .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX));
+    let sim = release_sim(root)?;
     let mut cmd = process::command(
         root,
         "cargo",
