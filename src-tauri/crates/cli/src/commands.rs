@@ -574,7 +574,9 @@ pub async fn assets(engine: &Engine, out: &Output, command: AssetsCommand) -> Re
 
 pub async fn sweep(engine: &Engine, out: &Output, args: CompanyArg) -> Result<()> {
     let progress = crate::progress::SyncProgress::start(engine);
-    let run = engine.sweep(args.company.map(CompanyId), Trigger::Manual).await;
+    let run = engine
+        .sweep(args.company.map(CompanyId), Trigger::Manual)
+        .await;
     progress.finish();
     let run = run?;
     out.print(&run, || sweep_text(&run))?;
@@ -599,7 +601,11 @@ fn sweep_text(run: &SweepRun) -> String {
     );
     for c in &run.companies {
         match &c.error {
-            Some(error) => text.push_str(&format!("company {}: failed: {}\n", c.company_id, shown(error))),
+            Some(error) => text.push_str(&format!(
+                "company {}: failed: {}\n",
+                c.company_id,
+                shown(error)
+            )),
             None => {
                 let signals = c
                     .signals
@@ -652,7 +658,10 @@ fn signals_text(rows: &[SignalRow]) -> String {
                 fleetward_core::time::format(r.collected_at),
                 shown(&r.metadata.summary()),
                 if r.expired {
-                    format!("  EXPIRED since {}", fleetward_core::time::format(r.expires_at))
+                    format!(
+                        "  EXPIRED since {}",
+                        fleetward_core::time::format(r.expires_at)
+                    )
                 } else {
                     String::new()
                 }
@@ -749,7 +758,11 @@ fn deliver(out: &Output, args: &ExportArgs, text: &str) -> Result<()> {
                     path.display()
                 ))
             })?;
-            out.progress(&format!("Wrote {} bytes to {}.", text.len(), path.display()));
+            out.progress(&format!(
+                "Wrote {} bytes to {}.",
+                text.len(),
+                path.display()
+            ));
             Ok(())
         }
         None => Ok(out.raw(text)?),
@@ -781,7 +794,11 @@ pub async fn runs(engine: &Engine, out: &Output) -> Result<()> {
                         ))
                         .or_else(|| r.sweep.as_ref().map(|s| format!(
                             ", {} tenants, {} signals, tickets {} opened {} updated {} closed",
-                            s.companies, s.signals, s.tickets_opened, s.tickets_updated, s.tickets_closed
+                            s.companies,
+                            s.signals,
+                            s.tickets_opened,
+                            s.tickets_updated,
+                            s.tickets_closed
                         )))
                         .unwrap_or_default()
                 )
