@@ -2,6 +2,7 @@
 import type { RunId } from "./RunId";
 import type { RunKind } from "./RunKind";
 import type { RunStatus } from "./RunStatus";
+import type { SweepCounts } from "./SweepCounts";
 import type { SyncCounts } from "./SyncCounts";
 import type { Trigger } from "./Trigger";
 
@@ -13,6 +14,10 @@ export type RunRow = { id: RunId, kind: RunKind, trigger: Trigger, scope: string
  * For syncs: the totals over the run's mappings.
  */
 counts: SyncCounts | null, 
+/**
+ * For sweeps: companies swept, what was written, and requests per report.
+ */
+sweep: SweepCounts | null, 
 /**
  * What went wrong, each with what to do.
  */

@@ -15,9 +15,14 @@ use serde::Serialize;
 
 use crate::output::{shown, Output};
 use crate::{
-    AssetsCommand, CompaniesCommand, ConnectArgs, ConnectionArg, Failure, MapArgs, OrgsCommand,
-    RegionArg, SourceArg, StatusArg, SyncArgs,
+    AssetsCommand, CompaniesCommand, CompanyArg, ConnectArgs, ConnectionArg, EvidenceCommand,
+    ExportArgs, Failure, FormatArg, MapArgs, OrgsCommand, RegionArg, SourceArg, StatusArg,
+    SyncArgs, TicketStatusArg, TicketsCommand,
 };
+use fleetward_core::compliance::evidence::SignalRow;
+use fleetward_core::compliance::export::ExportFormat;
+use fleetward_core::compliance::sweep::SweepRun;
+use fleetward_core::compliance::tickets::{Ticket, TicketStatus};
 
 type Result<T, E = Failure> = std::result::Result<T, E>;
 
@@ -568,6 +573,203 @@ pub async fn assets(engine: &Engine, out: &Output, command: AssetsCommand) -> Re
     Ok(())
 }
 
+pub async fn sweep(engine: &Engine, out: &Output, args: CompanyArg) -> Result<()> {
+    let progress = crate::progress::SyncProgress::start(engine);
+    let run = engine
+        .sweep(args.company.map(CompanyId), Trigger::Manual)
+        .await;
+    progress.finish();
+    let run = run?;
+    out.print(&run, || sweep_text(&run))?;
+    match run.status {
+        RunStatus::Succeeded => Ok(()),
+        _ => Err(Failure::Engine(Error::Internal(format!(
+            "{} of {} compliance tenants could not be swept; the reasons are above and in run {} \
+             (`fleetward-cli runs list`).",
+            run.companies.iter().filter(|c| c.error.is_some()).count(),
+            run.companies.len(),
+            run.run_id
+        )))),
+    }
+}
+
+fn sweep_text(run: &SweepRun) -> String {
+    let mut text = format!(
+        "Sweep run {}: {} ({} requests)\n",
+        run.run_id,
+        run.status.as_str(),
+        run.requests
+    );
+    for c in &run.companies {
+        match &c.error {
+            Some(error) => text.push_str(&format!(
+                "company {}: failed: {}\n",
+                c.company_id,
+                shown(error)
+            )),
+            None => {
+                let signals = c
+                    .signals
+                    .iter()
+                    .map(|s| format!("{} {}", s.signal, s.status))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let dry = if c.dry_run {
+                    " (first sweep: dry run, no tickets)"
+                } else {
+                    ""
+                };
+                text.push_str(&format!("company {}: {signals}{dry}\n", c.company_id));
+            }
+        }
+    }
+    let by_report = run
+        .requests_by_report
+        .iter()
+        .map(|(report, n)| format!("{report} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !by_report.is_empty() {
+        text.push_str(&format!("requests by report: {by_report}\n"));
+    }
+    text
+}
+
+/// `signals` rows (SPEC §10): `companyId, complianceTenantId, signal, status, collectedAt,
+/// expiresAt, controls[], metadata`, and whether the evidence has expired.
+pub async fn signals(engine: &Engine, out: &Output, args: CompanyArg) -> Result<()> {
+    let rows = engine.signals(args.company.map(CompanyId)).await?;
+    out.print(&rows, || signals_text(&rows))?;
+    Ok(())
+}
+
+fn signals_text(rows: &[SignalRow]) -> String {
+    if rows.is_empty() {
+        return "No signals yet. Promote a company (`fleetward-cli companies promote COMPANY_ID`), then run \
+                `fleetward-cli sweep`."
+            .into();
+    }
+    rows.iter()
+        .map(|r| {
+            format!(
+                "company {:<5} {:<18} {:<8} {}  {}{}",
+                r.company_id.0,
+                r.signal.as_str(),
+                r.status.as_str(),
+                fleetward_core::time::format(r.collected_at),
+                shown(&r.metadata.summary()),
+                if r.expired {
+                    format!(
+                        "  EXPIRED since {}",
+                        fleetward_core::time::format(r.expires_at)
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A `tickets list` row (SPEC §10).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TicketListRow<'a> {
+    id: i64,
+    company_id: i64,
+    signal: &'a str,
+    priority: &'a str,
+    status: &'a str,
+}
+
+pub async fn tickets(engine: &Engine, out: &Output, command: TicketsCommand) -> Result<()> {
+    match command {
+        TicketsCommand::List { status } => {
+            let status = match status {
+                TicketStatusArg::Open => Some(TicketStatus::Open),
+                TicketStatusArg::Closed => Some(TicketStatus::Closed),
+                TicketStatusArg::All => None,
+            };
+            let tickets = engine.tickets(status).await?;
+            let rows: Vec<TicketListRow> = tickets
+                .iter()
+                .map(|t| TicketListRow {
+                    id: t.id.0,
+                    company_id: t.company_id.0,
+                    signal: t.signal.as_str(),
+                    priority: t.priority.as_str(),
+                    status: t.status.as_str(),
+                })
+                .collect();
+            out.print(&rows, || tickets_text(&tickets))?;
+        }
+        TicketsCommand::Export(args) => {
+            let text = engine.export_tickets(None, format(args.format)).await?;
+            deliver(out, &args, &text)?;
+        }
+    }
+    Ok(())
+}
+
+fn tickets_text(tickets: &[Ticket]) -> String {
+    if tickets.is_empty() {
+        return "No tickets.".into();
+    }
+    tickets
+        .iter()
+        .map(|t| {
+            format!(
+                "{:>5}  {:<6}  {:<6}  company {:<5} {:<18} {}  {}",
+                t.id.0,
+                t.status.as_str(),
+                t.priority.as_str(),
+                t.company_id.0,
+                t.signal.as_str(),
+                fleetward_core::time::format(t.updated_at),
+                shown(&t.title)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub async fn evidence(engine: &Engine, out: &Output, command: EvidenceCommand) -> Result<()> {
+    let EvidenceCommand::Export { export, company } = command;
+    let text = engine
+        .export_evidence(company.map(CompanyId), format(export.format))
+        .await?;
+    deliver(out, &export, &text)
+}
+
+fn format(arg: FormatArg) -> ExportFormat {
+    match arg {
+        FormatArg::Csv => ExportFormat::Csv,
+        FormatArg::Json => ExportFormat::Json,
+    }
+}
+
+/// An export goes to `--out FILE`, or as it is to stdout (CSV stays CSV with `--json`).
+fn deliver(out: &Output, args: &ExportArgs, text: &str) -> Result<()> {
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "The export could not be written to {} ({e}). Check the folder exists and is writable.",
+                    path.display()
+                ))
+            })?;
+            out.progress(&format!(
+                "Wrote {} bytes to {}.",
+                text.len(),
+                path.display()
+            ));
+            Ok(())
+        }
+        None => Ok(out.raw(text)?),
+    }
+}
+
 /// `runs list` rows (SPEC §10): the run, and for syncs its counts.
 pub async fn runs(engine: &Engine, out: &Output) -> Result<()> {
     let runs = engine.runs(200).await?;
@@ -591,6 +793,14 @@ pub async fn runs(engine: &Engine, out: &Output) -> Result<()> {
                             ", {} created, {} updated, {} unchanged, {} stale",
                             c.created, c.updated, c.unchanged, c.stale
                         ))
+                        .or_else(|| r.sweep.as_ref().map(|s| format!(
+                            ", {} tenants, {} signals, tickets {} opened {} updated {} closed",
+                            s.companies,
+                            s.signals,
+                            s.tickets_opened,
+                            s.tickets_updated,
+                            s.tickets_closed
+                        )))
                         .unwrap_or_default()
                 )
             })

@@ -54,7 +54,17 @@ enum Command {
     /// The companies' assets.
     #[command(subcommand)]
     Assets(AssetsCommand),
-    /// Recorded runs (syncs), newest first.
+    /// Compliance sweep now: every compliance tenant, or one company's.
+    Sweep(CompanyArg),
+    /// The latest compliance signals of every compliance tenant, or one company's.
+    Signals(CompanyArg),
+    /// Tickets raised by compliance findings.
+    #[command(subcommand)]
+    Tickets(TicketsCommand),
+    /// Compliance evidence.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Recorded runs (syncs and sweeps), newest first.
     #[command(subcommand)]
     Runs(RunsCommand),
     /// The audit trail, newest first.
@@ -110,6 +120,59 @@ enum StatusArg {
     Stale,
     Retired,
     All,
+}
+
+#[derive(Debug, Args)]
+pub struct CompanyArg {
+    /// Only this company's.
+    #[arg(long, value_name = "COMPANY_ID")]
+    company: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketsCommand {
+    /// List tickets.
+    List {
+        /// Which tickets (default: open).
+        #[arg(long, value_enum, default_value = "open")]
+        status: TicketStatusArg,
+    },
+    /// Every ticket as CSV or JSON, for a PSA.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Evidence rows as CSV or JSON.
+    Export {
+        #[command(flatten)]
+        export: ExportArgs,
+        /// Only this company's.
+        #[arg(long, value_name = "COMPANY_ID")]
+        company: Option<i64>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    format: FormatArg,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TicketStatusArg {
+    Open,
+    Closed,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -334,6 +397,10 @@ async fn run(cli: Cli, started: EngineSlot) -> Result<(), Failure> {
         Command::Companies(command) => commands::companies(&engine, &out, command).await,
         Command::Sync(args) => commands::sync(&engine, &out, args).await,
         Command::Assets(command) => commands::assets(&engine, &out, command).await,
+        Command::Sweep(args) => commands::sweep(&engine, &out, args).await,
+        Command::Signals(args) => commands::signals(&engine, &out, args).await,
+        Command::Tickets(command) => commands::tickets(&engine, &out, command).await,
+        Command::Evidence(command) => commands::evidence(&engine, &out, command).await,
         Command::Runs(RunsCommand::List) => commands::runs(&engine, &out).await,
         Command::Audit(AuditCommand::List { company }) => {
             commands::audit(&engine, &out, company).await

@@ -67,6 +67,12 @@ impl Output {
         write_stdout(text)
     }
 
+    /// Text that is already in its final format (an export), the same with or without
+    /// `--json`.
+    pub fn raw(&self, text: &str) -> Result<(), PrintError> {
+        write_stdout(text.trim_end())
+    }
+
     pub fn progress(&self, message: &str) {
         eprintln!("{message}");
     }

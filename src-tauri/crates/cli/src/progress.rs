@@ -1,4 +1,4 @@
-//! Progress of long commands on stderr (SPEC §10): a bar when stderr is a terminal, nothing
+//! Progress of long commands (sync, sweep) on stderr (SPEC §10): a bar when stderr is a terminal, nothing
 //! otherwise, so that scripts and logs stay quiet.
 
 use std::io::IsTerminal;
@@ -18,7 +18,7 @@ impl SyncProgress {
         let mut events = engine.subscribe();
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} organizations")
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let task = tokio::spawn(async move {
@@ -32,7 +32,16 @@ impl SyncProgress {
                 {
                     bar.set_length(organizations_total.into());
                     bar.set_position(organizations_done.into());
-                    bar.set_message(format!("{devices} devices read"));
+                    bar.set_message(format!("organizations, {devices} devices read"));
+                } else if let EngineEvent::SweepProgress {
+                    companies_done,
+                    companies_total,
+                    ..
+                } = event
+                {
+                    bar.set_length(companies_total.into());
+                    bar.set_position(companies_done.into());
+                    bar.set_message("compliance tenants swept");
                 }
             }
             bar.finish_and_clear();

@@ -1,5 +1,28 @@
-//! Compliance tenants (SPEC §5, §6). Signals, evidence and tickets arrive with the compliance
-//! capability; today this module owns what a disconnect means for a compliance tenant.
+//! Compliance evidence (SPEC §5, §6): for every company promoted to a compliance tenant, five
+//! aggregate-only signals, kept as expiring evidence mapped to controls, and findings turned
+//! into tickets.
+//!
+//! One file per signal holds its rule as a pure function of fetched rows and the sweep time
+//! (`disk_encryption`, `antivirus_posture`, `patch_sla`, `backup_activity`,
+//! `device_inventory`); `signal` holds the shared types; `rows` a company's inputs; `fetch`
+//! the NinjaOne driver that reads each report once for every tenant; `sweep` the
+//! orchestrator (runs, single flight per tenant, per-company transactions); `tickets` the
+//! rule that opens, updates and closes tickets; `export` the CSV and JSON for a PSA.
+
+pub mod antivirus_posture;
+pub mod backup_activity;
+pub mod device_inventory;
+pub mod disk_encryption;
+pub mod evidence;
+pub mod export;
+pub mod fetch;
+pub mod patch_sla;
+pub mod rows;
+pub mod signal;
+pub mod sweep;
+pub mod tickets;
+
+pub use signal::{Signal, SignalKind, SignalMetadata, SignalStatus};
 
 use chrono::{DateTime, Utc};
 

@@ -20,6 +20,13 @@ use ts_rs::TS;
 use crate::assets::{Asset, AssetDetail, AssetSource, AssetStatus, ImportReport};
 use crate::audit::AuditEvent;
 use crate::companies::{self, Company};
+use crate::compliance::{
+    self,
+    evidence::{EvidenceRow, SignalRow},
+    export::ExportFormat,
+    sweep::SweepRun,
+    tickets::{Ticket, TicketStatus},
+};
 use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
 use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId, RunId};
 use crate::organizations::{
@@ -457,17 +464,11 @@ impl Engine {
     /// tick came after the last full sync (a tick missed while closed runs once, at start-up).
     /// Only the holder of the schedule lease runs anything, and nothing runs while paused.
     pub async fn run_due_schedules(&self, trigger: Trigger) -> Result<Option<SyncRun>> {
-        let now = self.now();
-        let mut tx = self.store.write().await?;
-        let until = now + chrono::Duration::from_std(schedule::LEASE_FOR).unwrap_or_default();
-        let held = store::leases::take(&mut tx, schedule::LEASE, &self.holder, now, until).await?;
-        tx.commit().await?;
-        // A paused holder keeps its lease: pausing here must not hand the schedules to the CLI.
-        if !held || self.schedules_paused() {
+        if !self.holds_schedules().await? {
             return Ok(None);
         }
         let tick = schedule::latest_tick(
-            now,
+            self.now(),
             &chrono::Local,
             schedule::SYNC_EVERY_HOURS,
             schedule::SYNC_AT_MINUTE,
@@ -482,6 +483,42 @@ impl Engine {
             Err(Error::InvalidInput(_) | Error::NotConfigured(_)) => Ok(None),
             Err(err) => Err(err),
         }
+    }
+
+    /// The compliance sweep's schedule (every 6 h at :30, start-up catch-up), through the same
+    /// lease and pause switch as asset sync.
+    pub async fn run_due_sweep(&self, trigger: Trigger) -> Result<Option<SweepRun>> {
+        if !self.holds_schedules().await? {
+            return Ok(None);
+        }
+        let tick = schedule::latest_tick(
+            self.now(),
+            &chrono::Local,
+            schedule::SWEEP_EVERY_HOURS,
+            schedule::SWEEP_AT_MINUTE,
+        );
+        let last = store::runs::last_full_sweep(self.store.pool()).await?;
+        if !schedule::is_due(tick, last) {
+            return Ok(None);
+        }
+        match self.sweep(None, trigger).await {
+            Ok(run) => Ok(Some(run)),
+            // No compliance tenant yet: nothing to do on a schedule.
+            Err(Error::InvalidInput(_) | Error::NotConfigured(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Takes or renews the schedule lease; `false` when another process holds it or the
+    /// schedules are paused. A paused holder keeps its lease: pausing here must not hand the
+    /// schedules to the CLI.
+    async fn holds_schedules(&self) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let until = now + chrono::Duration::from_std(schedule::LEASE_FOR).unwrap_or_default();
+        let held = store::leases::take(&mut tx, schedule::LEASE, &self.holder, now, until).await?;
+        tx.commit().await?;
+        Ok(held && !self.schedules_paused())
     }
 
     /// Starts the schedules in the background: a start-up check (catch-up), then one every
@@ -500,11 +537,135 @@ impl Engine {
                         tracing::warn!(error = %err, "a scheduled asset sync could not run")
                     }
                 }
+                match engine.run_due_sweep(trigger).await {
+                    Ok(Some(run)) => {
+                        tracing::info!(status = ?run.status, ?trigger, "scheduled compliance sweep finished")
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a scheduled compliance sweep could not run")
+                    }
+                }
                 trigger = Trigger::Schedule;
                 tokio::time::sleep(schedule::CHECK_EVERY).await;
             }
         });
         ScheduleHandle { task }
+    }
+
+    // Compliance (SPEC §5)
+
+    /// A compliance sweep now of one company's tenant, or of every compliance tenant.
+    pub async fn sweep(&self, company: Option<CompanyId>, trigger: Trigger) -> Result<SweepRun> {
+        let tenants = store::compliance::tenants(self.store.pool(), company).await?;
+        if tenants.is_empty() {
+            return Err(match company {
+                Some(id) => {
+                    self.company(id).await?;
+                    Error::InvalidInput(format!(
+                        "Company {id} is not a compliance tenant, so there is nothing to sweep. Promote it on its \
+                         company page (or `fleetward-cli companies promote {id}`) first."
+                    ))
+                }
+                None => Error::InvalidInput(
+                    "No company is a compliance tenant yet, so there is nothing to sweep. Promote a company on \
+                     its company page (or `fleetward-cli companies promote COMPANY_ID`) first."
+                        .into(),
+                ),
+            });
+        }
+        let tenant_companies: std::collections::BTreeSet<CompanyId> =
+            tenants.iter().map(|t| t.company).collect();
+        let mut by_connection: std::collections::BTreeMap<ConnectionId, Vec<SyncTarget>> =
+            std::collections::BTreeMap::new();
+        for target in store::organizations::sync_targets(self.store.pool(), company).await? {
+            if tenant_companies.contains(&target.company) {
+                by_connection
+                    .entry(target.connection)
+                    .or_default()
+                    .push(target);
+            }
+        }
+        let mut sources = Vec::new();
+        let mut waits = Vec::new();
+        for (connection, mappings) in by_connection {
+            let (client, wait) = self.saved_client(connection).await?;
+            waits.push(wait);
+            sources.push(compliance::sweep::Source {
+                connection,
+                client,
+                mappings,
+            });
+        }
+        let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
+        let data_dir = self.config.data_dir.clone();
+        let alive = move |holder: &str| data_dir::holder_alive(&data_dir, holder);
+        let orchestra = compliance::sweep::Orchestra {
+            store: &self.store,
+            clock: self.config.clock.as_ref(),
+            holder: &self.holder,
+            alive: &alive,
+            events: &self.events,
+        };
+        let request = compliance::sweep::Request {
+            trigger,
+            scope: &scope,
+        };
+        let last_wait = waits.into_iter().next().unwrap_or_default();
+        self.within(
+            "Compliance sweep",
+            self.config.deadlines.long_run,
+            &last_wait,
+            compliance::sweep::run(&orchestra, &request, tenants, sources),
+        )
+        .await
+    }
+
+    /// The latest signal of each compliance tenant and signal (`signals`, the dashboard).
+    pub async fn signals(&self, company: Option<CompanyId>) -> Result<Vec<SignalRow>> {
+        if let Some(id) = company {
+            self.company(id).await?;
+        }
+        let rows = store::compliance::latest_signals(self.store.pool(), company).await?;
+        Ok(compliance::evidence::signals_at(rows, self.now()))
+    }
+
+    /// Every signal of a company's tenant, oldest first (trend charts).
+    pub async fn signal_history(&self, company: CompanyId) -> Result<Vec<SignalRow>> {
+        self.company(company).await?;
+        let rows = store::compliance::signal_history(self.store.pool(), company).await?;
+        Ok(compliance::evidence::signals_at(rows, self.now()))
+    }
+
+    /// Evidence rows, newest first (the controls view).
+    pub async fn evidence(&self, company: Option<CompanyId>) -> Result<Vec<EvidenceRow>> {
+        if let Some(id) = company {
+            self.company(id).await?;
+        }
+        let rows = store::compliance::evidence(self.store.pool(), company).await?;
+        Ok(compliance::evidence::evidence_at(rows, self.now()))
+    }
+
+    pub async fn tickets(&self, status: Option<TicketStatus>) -> Result<Vec<Ticket>> {
+        store::compliance::tickets(self.store.pool(), status).await
+    }
+
+    /// Tickets as CSV or JSON for a PSA.
+    pub async fn export_tickets(
+        &self,
+        status: Option<TicketStatus>,
+        format: ExportFormat,
+    ) -> Result<String> {
+        compliance::export::tickets(&self.tickets(status).await?, format)
+    }
+
+    /// Evidence as CSV or JSON for an auditor or a PSA.
+    pub async fn export_evidence(
+        &self,
+        company: Option<CompanyId>,
+        format: ExportFormat,
+    ) -> Result<String> {
+        compliance::export::evidence(&self.evidence(company).await?, format)
     }
 
     // Connections (SPEC §2, §6)

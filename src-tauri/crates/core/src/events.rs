@@ -74,6 +74,26 @@ pub enum EngineEvent {
         run_id: crate::ids::RunId,
         status: crate::sync::RunStatus,
     },
+    /// A compliance sweep is under way: tenants written of how many.
+    SweepProgress {
+        run_id: crate::ids::RunId,
+        companies_done: u32,
+        companies_total: u32,
+    },
+    /// A compliance sweep finished (its details are in the run).
+    SweepFinished {
+        run_id: crate::ids::RunId,
+        status: crate::sync::RunStatus,
+    },
+    /// A company's signal turned `fail` (it was not `fail` at the previous sweep), for the
+    /// rate-limited notification gate. Aggregate numbers only.
+    SignalFailed {
+        company_id: crate::ids::CompanyId,
+        company_name: String,
+        compliance_tenant_id: crate::ids::ComplianceTenantId,
+        signal: crate::compliance::SignalKind,
+        summary: String,
+    },
 }
 
 #[cfg(test)]

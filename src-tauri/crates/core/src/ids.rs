@@ -44,6 +44,10 @@ integer_id!(
     /// A recorded sync, sweep or discovery run.
     RunId
 );
+integer_id!(
+    /// A ticket in the local PSA ticket queue (compliance findings).
+    TicketId
+);
 
 /// The id a company gets when it is promoted to a compliance tenant: evidence and signals
 /// are filed under it, never under the MSP or a connection.

@@ -81,11 +81,22 @@ impl NotificationGate {
                 title: title.clone(),
                 body: message.clone(),
             }),
+            EngineEvent::SignalFailed {
+                company_name,
+                signal,
+                summary,
+                ..
+            } => Some(Notification {
+                title: format!("{company_name}: {} failed", signal.title()),
+                body: format!("{summary}. Open the Compliance dashboard to see why."),
+            }),
             EngineEvent::Notice { .. }
             | EngineEvent::SchedulesChanged { .. }
             | EngineEvent::Waiting { .. }
             | EngineEvent::SyncProgress { .. }
-            | EngineEvent::SyncFinished { .. } => None,
+            | EngineEvent::SyncFinished { .. }
+            | EngineEvent::SweepProgress { .. }
+            | EngineEvent::SweepFinished { .. } => None,
         }
     }
 }
@@ -132,6 +143,23 @@ mod tests {
         }
         assert!(gate.offer(&failure(9), at(1)).is_none());
         assert!(gate.offer(&failure(10), at(120)).is_some());
+    }
+
+    #[test]
+    fn a_signal_that_turned_fail_notifies_with_its_numbers() {
+        let mut gate = NotificationGate::default();
+        let event = EngineEvent::SignalFailed {
+            company_id: crate::ids::CompanyId(3),
+            company_name: "Acme".into(),
+            compliance_tenant_id: crate::ids::ComplianceTenantId::generate(),
+            signal: crate::compliance::SignalKind::PatchSla,
+            summary: "7 outstanding critical or important patches".into(),
+        };
+        let shown = gate
+            .offer(&event, at(0))
+            .expect("a failing signal notifies");
+        assert_eq!(shown.title, "Acme: Patch SLA failed");
+        assert!(shown.body.starts_with("7 outstanding"), "{}", shown.body);
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Runs as the history shows them (SPEC §4, §10 `runs list`): syncs now, sweeps and polls
-//! with their capabilities.
+//! Runs as the history shows them (SPEC §4, §10 `runs list`): syncs and sweeps now, polls
+//! with their capability.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::compliance::sweep::SweepCounts;
 use crate::engine::Trigger;
 use crate::ids::RunId;
 use crate::sync::{RunStatus, SyncCounts};
@@ -61,6 +62,8 @@ pub struct RunRow {
     pub truncated_any: bool,
     /// For syncs: the totals over the run's mappings.
     pub counts: Option<SyncCounts>,
+    /// For sweeps: companies swept, what was written, and requests per report.
+    pub sweep: Option<SweepCounts>,
     /// What went wrong, each with what to do.
     pub errors: Vec<String>,
 }

@@ -1,4 +1,5 @@
-//! Schedules (SPEC §4): asset sync every 4 hours at :15 local time (00:15, 04:15, …), a tick
+//! Schedules (SPEC §4): asset sync every 4 hours at :15 local time (00:15, 04:15, …) and the
+//! compliance sweep every 6 hours at :30 (00:30, 06:30, …), a tick
 //! missed while the app was closed run once at start-up, pause and resume, and one schedule
 //! holder per data folder (a lease in the store, taken over when its holder dies). The rules
 //! are pure functions of the time passed in; the engine's loop only calls them.
@@ -10,6 +11,9 @@ use chrono::{DateTime, Duration as Span, NaiveTime, TimeZone, Timelike, Utc};
 /// Asset sync runs every this many hours, at this minute past the hour (SPEC §4).
 pub const SYNC_EVERY_HOURS: u32 = 4;
 pub const SYNC_AT_MINUTE: u32 = 15;
+/// The compliance sweep runs every this many hours, at this minute past the hour (SPEC §4).
+pub const SWEEP_EVERY_HOURS: u32 = 6;
+pub const SWEEP_AT_MINUTE: u32 = 30;
 
 /// The schedule lease's name, its lifetime, and how often the holder looks at the clock.
 pub const LEASE: &str = "schedules";
@@ -97,6 +101,40 @@ mod tests {
         assert_eq!(
             latest_tick(utc("2026-11-27T03:15:00Z"), &berlin, 4, 15),
             utc("2026-11-27T03:15:00Z")
+        );
+    }
+
+    #[test]
+    fn sweep_ticks_fall_every_six_hours_at_half_past_local_time() {
+        let berlin = FixedOffset::east_opt(3600).unwrap();
+        // 13:00 local (12:00Z): the latest sweep tick is 12:30 local = 11:30Z.
+        assert_eq!(
+            latest_tick(
+                utc("2026-11-27T12:00:00Z"),
+                &berlin,
+                SWEEP_EVERY_HOURS,
+                SWEEP_AT_MINUTE
+            ),
+            utc("2026-11-27T11:30:00Z")
+        );
+        // 12:20 local (11:20Z): 12:30 has not come yet, so 06:30 local.
+        assert_eq!(
+            latest_tick(
+                utc("2026-11-27T11:20:00Z"),
+                &berlin,
+                SWEEP_EVERY_HOURS,
+                SWEEP_AT_MINUTE
+            ),
+            utc("2026-11-27T05:30:00Z")
+        );
+        assert_eq!(
+            next_tick(
+                utc("2026-11-27T11:20:00Z"),
+                &berlin,
+                SWEEP_EVERY_HOURS,
+                SWEEP_AT_MINUTE
+            ),
+            utc("2026-11-27T11:30:00Z")
         );
     }
 

@@ -21,6 +21,8 @@ pub struct ActivityQuery {
     pub newer_than: Option<i64>,
     /// `type=…` (activityType), e.g. `NINJA_BACKUP`.
     pub activity_type: Option<String>,
+    /// `status=…` (statusCode, or several joined with commas), e.g. `FILEVAULT_ENABLED`.
+    pub status: Option<String>,
     /// Activities after this time (epoch seconds).
     pub after: Option<f64>,
     pub df: DeviceFilter,
@@ -162,6 +164,9 @@ impl Client {
         let mut params = df_param(&query.df);
         if let Some(kind) = &query.activity_type {
             params.push(("type", kind.clone()));
+        }
+        if let Some(status) = &query.status {
+            params.push(("status", status.clone()));
         }
         if let Some(after) = query.after {
             params.push(("after", format!("{}", after.floor() as i64)));

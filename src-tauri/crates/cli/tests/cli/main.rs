@@ -3,6 +3,7 @@
 //! each command; `hardening` covers what a careful user or an attacker would try.
 
 mod commands;
+mod compliance;
 mod crash;
 mod hardening;
 

@@ -61,19 +61,19 @@ pub async fn record_company(tx: &mut WriteTx, run: RunId, part: &CompanySync) ->
     Ok(())
 }
 
-/// How a run ended.
-pub struct Finish<'a> {
+/// How a run ended; `counts` are the kind's own (a sync's totals, a sweep's counts).
+pub struct Finish<'a, C: serde::Serialize = SyncCounts> {
     pub status: RunStatus,
     pub truncated_any: bool,
     pub requests: u64,
-    pub counts: &'a SyncCounts,
+    pub counts: &'a C,
     pub errors: &'a [String],
 }
 
-pub async fn finish(
+pub async fn finish<C: serde::Serialize>(
     pool: &SqlitePool,
     run: RunId,
-    end: &Finish<'_>,
+    end: &Finish<'_, C>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
@@ -115,6 +115,15 @@ pub async fn last_full_sync(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>> 
     )
 }
 
+/// When the last sweep of every compliance tenant started (what a sweep tick is compared with).
+pub async fn last_full_sweep(pool: &SqlitePool) -> Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar(
+        "SELECT max(started_at) FROM runs WHERE kind = 'sweep' AND scope = 'all'",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Deletes run details that started before `before`; field changes keep their row and
 /// lose only the reference to the run. Returns how many runs went.
 pub async fn prune(tx: &mut WriteTx, before: DateTime<Utc>) -> Result<u64> {
@@ -152,6 +161,9 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RunRow> {
         requests: row.get::<i64, _>("requests").max(0) as u64,
         truncated_any: row.get("truncated_any"),
         counts: (kind == RunKind::Sync)
+            .then(|| serde_json::from_str(&counts).ok())
+            .flatten(),
+        sweep: (kind == RunKind::Sweep)
             .then(|| serde_json::from_str(&counts).ok())
             .flatten(),
         errors: serde_json::from_str(&errors).unwrap_or_default(),

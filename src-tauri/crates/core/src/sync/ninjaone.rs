@@ -198,7 +198,7 @@ impl NinjaOneDriver {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Admission {
+pub(crate) enum Admission {
     /// Outside the mapping's scope (class or location): not counted at all.
     Skip,
     Pending,
@@ -209,7 +209,7 @@ enum Admission {
 /// Whether a device of a target's organization syncs (SPEC §4): in scope by class and
 /// location, then only `APPROVED`; `PENDING` and `STAGED` count as pending, anything else
 /// (decommissioned, rejected, unknown, missing) as rejected.
-fn admit(target: &SyncTarget, device: &Device) -> Admission {
+pub(crate) fn admit(target: &SyncTarget, device: &Device) -> Admission {
     if !target.include_non_agent && !is_agent(device.node_class.as_ref()) {
         return Admission::Skip;
     }

@@ -1,0 +1,228 @@
+//! The NinjaOne side of a sweep (SPEC §5): every report is read once per sweep for all
+//! compliance tenants of a connection together, with `df` filters `org in (…)` (chunked so a
+//! URL stays short), and split per company in memory. A sweep of N devices therefore costs
+//! about N / page size requests per report, however many customers they belong to. The
+//! population is decided exactly as asset sync decides it: approved devices of the mapped
+//! organizations, location restrictions and the non-agent option applied.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use futures::{Stream, TryStreamExt};
+use ninjaone::{ActivityQuery, Client, DeviceFilter};
+
+use super::disk_encryption::{FILEVAULT_DAYS, FILEVAULT_DISABLED, FILEVAULT_ENABLED};
+use super::rows::{epoch, CompanyRows, PopulationDevice};
+use super::{backup_activity, patch_sla};
+use crate::ids::{CompanyId, NinjaOrgId};
+use crate::sync::ninjaone::{admit, Admission};
+use crate::sync::SyncTarget;
+use crate::Result;
+
+/// Organizations per `org in (…)` filter (as asset sync: ids are up to ~10 digits, and a
+/// URL must stay well under the 8 KiB many proxies allow).
+pub const ORGS_PER_FILTER: usize = 200;
+
+/// Requests per report, by the report's path below `/v2` (`queries/volumes`, `activities`, …).
+pub type RequestsByReport = BTreeMap<String, u64>;
+
+/// What one connection's reads brought: each company's rows and what they cost.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub companies: BTreeMap<CompanyId, CompanyRows>,
+    pub requests: RequestsByReport,
+}
+
+/// Reads every report for `mappings` (all of one connection) and splits the rows per company.
+/// `progress` is told how many chunks of organizations are read.
+pub async fn fetch(
+    client: &Client,
+    mappings: &[SyncTarget],
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(u32) + Send + Sync),
+) -> Result<Fetched> {
+    let mut fetched = Fetched::default();
+    for m in mappings {
+        fetched.companies.entry(m.company).or_default();
+    }
+    let by_org: HashMap<NinjaOrgId, Vec<&SyncTarget>> =
+        mappings.iter().fold(HashMap::new(), |mut acc, m| {
+            acc.entry(m.org).or_default().push(m);
+            acc
+        });
+    let mut orgs: Vec<NinjaOrgId> = by_org.keys().copied().collect();
+    orgs.sort();
+    let installed_after = epoch(now - Duration::days(patch_sla::FAILED_INSTALL_DAYS as i64));
+    let mut chunks_done = 0;
+    for chunk in orgs.chunks(ORGS_PER_FILTER) {
+        let df = DeviceFilter::new().org_in(chunk.iter().map(|o| o.0));
+        let mut reader = Reader {
+            client,
+            requests: &mut fetched.requests,
+        };
+        // The population first: which company each in-scope agent device belongs to.
+        let devices = reader.read("devices", client.devices(&df)).await?;
+        let mut agents: HashMap<i64, CompanyId> = HashMap::new();
+        for device in &devices {
+            let (Some(id), Some(org)) = (device.id, device.organization_id) else {
+                continue;
+            };
+            // An organization mapped twice (two connections never share ids, so this is
+            // one company) counts its device once.
+            let Some(target) = by_org.get(&NinjaOrgId(org)).and_then(|ts| {
+                ts.iter()
+                    .find(|t| admit(t, device) == Admission::Sync)
+                    .copied()
+            }) else {
+                continue;
+            };
+            let class = device.node_class.clone().unwrap_or_else(|| "".into());
+            let entry = PopulationDevice {
+                id,
+                class,
+                offline: device.offline.unwrap_or(false),
+            };
+            let rows = fetched.companies.entry(target.company).or_default();
+            if entry.class.is_agent() {
+                agents.insert(id, target.company);
+                rows.agents.push(entry.clone());
+            }
+            rows.inventory.push(entry);
+        }
+        drop(devices);
+        let company_of = |device: Option<i64>| device.and_then(|d| agents.get(&d)).copied();
+
+        let volumes = reader
+            .read("queries/volumes", client.volumes(&df, true))
+            .await?;
+        let antivirus = reader
+            .read("queries/antivirus-status", client.antivirus_status(&df))
+            .await?;
+        let os_patches = reader
+            .read("queries/os-patches", client.os_patches(&df))
+            .await?;
+        let software_patches = reader
+            .read("queries/software-patches", client.software_patches(&df))
+            .await?;
+        let os_installs = reader
+            .read(
+                "queries/os-patch-installs",
+                client.os_patch_installs(&df, Some(installed_after)),
+            )
+            .await?;
+        let software_installs = reader
+            .read(
+                "queries/software-patch-installs",
+                client.software_patch_installs(&df, Some(installed_after)),
+            )
+            .await?;
+        let mut activities = Vec::new();
+        for kind in ["NINJA_BACKUP", "CLOUDBERRY_BACKUP"] {
+            let query = ActivityQuery {
+                activity_type: Some(kind.into()),
+                after: Some(epoch(
+                    now - Duration::days(backup_activity::WINDOW_DAYS as i64),
+                )),
+                df: df.clone(),
+                ..ActivityQuery::default()
+            };
+            activities.extend(reader.read("activities", client.activities(&query)).await?);
+        }
+        let query = ActivityQuery {
+            status: Some(format!("{FILEVAULT_ENABLED},{FILEVAULT_DISABLED}")),
+            after: Some(epoch(now - Duration::days(FILEVAULT_DAYS as i64))),
+            df: df.clone(),
+            ..ActivityQuery::default()
+        };
+        activities.extend(reader.read("activities", client.activities(&query)).await?);
+
+        let companies = &mut fetched.companies;
+        route(
+            volumes,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.volumes,
+        );
+        route(
+            antivirus,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.antivirus,
+        );
+        route(
+            os_patches,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.os_patches,
+        );
+        route(
+            software_patches,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.software_patches,
+        );
+        route(
+            os_installs,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.os_installs,
+        );
+        route(
+            software_installs,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.software_installs,
+        );
+        route(
+            activities,
+            |r| r.device_id,
+            &company_of,
+            companies,
+            |c| &mut c.activities,
+        );
+        chunks_done += 1;
+        progress(chunks_done);
+    }
+    Ok(fetched)
+}
+
+/// Hands each row to the company its device belongs to; rows of devices out of every scope
+/// are dropped.
+fn route<T>(
+    rows: Vec<T>,
+    device: impl Fn(&T) -> Option<i64>,
+    company_of: &impl Fn(Option<i64>) -> Option<CompanyId>,
+    companies: &mut BTreeMap<CompanyId, CompanyRows>,
+    field: impl Fn(&mut CompanyRows) -> &mut Vec<T>,
+) {
+    for row in rows {
+        if let Some(rows) = company_of(device(&row)).and_then(|c| companies.get_mut(&c)) {
+            field(rows).push(row);
+        }
+    }
+}
+
+/// Reads whole reports, counting each one's requests.
+struct Reader<'a> {
+    client: &'a Client,
+    requests: &'a mut RequestsByReport,
+}
+
+impl Reader<'_> {
+    async fn read<T, S>(&mut self, report: &str, stream: S) -> Result<Vec<T>>
+    where
+        S: Stream<Item = ninjaone::Result<T>>,
+    {
+        let before = self.client.stats().requests;
+        let rows: Vec<T> = stream.try_collect().await?;
+        let spent = self.client.stats().requests - before;
+        *self.requests.entry(report.to_string()).or_default() += spent;
+        Ok(rows)
+    }
+}
