@@ -6,4 +6,9 @@ import type { RunId } from "./RunId";
 import type { RunStatus } from "./RunStatus";
 import type { SignalKind } from "./SignalKind";
 
-export type EngineEvent = { "type": "schedulesChanged", paused: boolean, } | { "type": "notice", severity: NoticeSeverity, title: string, message: string, } | { "type": "waiting", message: string, } | { "type": "syncProgress", runId: RunId | null, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, };
+export type EngineEvent = { "type": "schedulesChanged", paused: boolean, } | { "type": "notice", severity: NoticeSeverity, title: string, message: string, } | { "type": "waiting", message: string, } | { "type": "syncProgress", runId: RunId | null, 
+/**
+ * What the run covers, as its record names it (`all`, `company:7`): a company page
+ * follows only its own run.
+ */
+scope: string, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, };
