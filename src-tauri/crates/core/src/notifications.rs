@@ -81,13 +81,39 @@ impl NotificationGate {
                 title: title.clone(),
                 body: message.clone(),
             }),
+            EngineEvent::IncidentRaised { incident } => Some(Notification {
+                title: format!(
+                    "{} incident{}",
+                    capitalised(incident.severity.as_str()),
+                    if incident.reopened { " reopened" } else { "" }
+                ),
+                body: [
+                    Some(incident.title.clone()),
+                    incident.device_name.clone(),
+                    incident.company_name.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            }),
             EngineEvent::Notice { .. }
             | EngineEvent::SchedulesChanged { .. }
             | EngineEvent::Waiting { .. }
             | EngineEvent::SyncProgress { .. }
-            | EngineEvent::SyncFinished { .. } => None,
+            | EngineEvent::SyncFinished { .. }
+            | EngineEvent::PollFinished { .. }
+            | EngineEvent::IncidentsChanged { .. } => None,
         }
     }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
