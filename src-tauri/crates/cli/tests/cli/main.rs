@@ -5,6 +5,7 @@
 mod commands;
 mod crash;
 mod hardening;
+mod incidents;
 
 use std::io::Write;
 use std::path::Path;
