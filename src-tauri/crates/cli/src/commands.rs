@@ -622,7 +622,11 @@ pub async fn poll(engine: &Engine, out: &Output) -> Result<()> {
 }
 
 /// `webhook ingest [FILE]`: one payload, processed now.
-pub async fn webhook_ingest(engine: &Engine, out: &Output, file: Option<std::path::PathBuf>) -> Result<()> {
+pub async fn webhook_ingest(
+    engine: &Engine,
+    out: &Output,
+    file: Option<std::path::PathBuf>,
+) -> Result<()> {
     let bytes = match &file {
         Some(path) => std::fs::read(path).map_err(|e| {
             Error::InvalidInput(format!(
@@ -633,7 +637,9 @@ pub async fn webhook_ingest(engine: &Engine, out: &Output, file: Option<std::pat
         None => {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-                Error::InvalidInput(format!("The payload could not be read from standard input: {e}"))
+                Error::InvalidInput(format!(
+                    "The payload could not be read from standard input: {e}"
+                ))
             })?;
             bytes
         }
@@ -644,7 +650,12 @@ pub async fn webhook_ingest(engine: &Engine, out: &Output, file: Option<std::pat
 }
 
 /// `webhook serve`: the receiver until Ctrl-C.
-pub async fn webhook_serve(engine: &std::sync::Arc<Engine>, out: &Output, port: u16, bind: &str) -> Result<()> {
+pub async fn webhook_serve(
+    engine: &std::sync::Arc<Engine>,
+    out: &Output,
+    port: u16,
+    bind: &str,
+) -> Result<()> {
     let ip: std::net::IpAddr = bind.trim().parse().map_err(|_| {
         Error::InvalidInput(format!(
             "--bind {bind:?} is not an IP address. Use 127.0.0.1 (this computer only) or an address of this computer."

@@ -547,7 +547,11 @@ impl Engine {
         for (connection, orgs) in orgs {
             let (client, wait) = self.saved_client(connection).await?;
             waits.push(wait);
-            targets.push(PollTarget { connection, client, orgs });
+            targets.push(PollTarget {
+                connection,
+                client,
+                orgs,
+            });
         }
         let rules = store::incidents::rules(self.store.pool()).await?;
         let poller = Poller {
@@ -557,9 +561,12 @@ impl Engine {
         };
         let last_wait = waits.into_iter().next().unwrap_or_default();
         let (run, applied) = self
-            .within("Activity poll", self.config.deadlines.long_run, &last_wait, async {
-                polling::poll(&poller, trigger, targets).await
-            })
+            .within(
+                "Activity poll",
+                self.config.deadlines.long_run,
+                &last_wait,
+                async { polling::poll(&poller, trigger, targets).await },
+            )
             .await?;
         self.publish(EngineEvent::PollFinished {
             run_id: run.run_id,
@@ -582,7 +589,10 @@ impl Engine {
     }
 
     /// Activities the receiver accepted: placed on their connection, grouped, stored.
-    pub async fn ingest_activities(&self, activities: Vec<ninjaone::models::Activity>) -> Result<IngestReport> {
+    pub async fn ingest_activities(
+        &self,
+        activities: Vec<ninjaone::models::Activity>,
+    ) -> Result<IngestReport> {
         let active: Vec<ConnectionId> = self
             .connections()
             .await?
@@ -591,7 +601,9 @@ impl Engine {
             .map(|c| c.id)
             .collect();
         let mut all = Applied::default();
-        for (connection, share) in handling::split_by_connection(&self.store, &active, activities).await? {
+        for (connection, share) in
+            handling::split_by_connection(&self.store, &active, activities).await?
+        {
             let client = self.saved_client(connection).await.ok();
             let applied = handling::ingest(
                 &self.store,
@@ -660,7 +672,11 @@ impl Engine {
     }
 
     /// What `rules` would do with the most recent events (the rule editor's preview).
-    pub async fn preview_alert_rules(&self, rules: &[AlertRule], limit: u32) -> Result<Vec<RulePreviewRow>> {
+    pub async fn preview_alert_rules(
+        &self,
+        rules: &[AlertRule],
+        limit: u32,
+    ) -> Result<Vec<RulePreviewRow>> {
         let events = store::incidents::recent_events(self.store.pool(), limit).await?;
         Ok(events
             .into_iter()
@@ -684,7 +700,10 @@ impl Engine {
         handling::settings(&self.store).await
     }
 
-    pub async fn save_incident_settings(&self, settings: &IncidentSettings) -> Result<IncidentSettings> {
+    pub async fn save_incident_settings(
+        &self,
+        settings: &IncidentSettings,
+    ) -> Result<IncidentSettings> {
         handling::save_settings(&self.store, settings).await?;
         self.incident_settings().await
     }
@@ -693,7 +712,10 @@ impl Engine {
         handling::webhook_settings(&self.store).await
     }
 
-    pub async fn save_webhook_settings(&self, settings: &WebhookSettings) -> Result<WebhookSettings> {
+    pub async fn save_webhook_settings(
+        &self,
+        settings: &WebhookSettings,
+    ) -> Result<WebhookSettings> {
         handling::save_webhook_settings(&self.store, settings).await?;
         self.webhook_settings().await
     }

@@ -75,7 +75,12 @@ fn device_of(sim: &Simulator, org: i64) -> Device {
 
 async fn map(w: &World, org: i64, choice: MappingChoice) {
     w.engine
-        .map_organization(w.connection, NinjaOrgId(org), &choice, &MappingOptions::default())
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &choice,
+            &MappingOptions::default(),
+        )
         .await
         .unwrap();
 }
@@ -127,14 +132,21 @@ async fn the_first_poll_seeds_open_alerts_without_replaying_history() {
     let part = &run.connections[0];
     assert!(part.first_poll);
     assert_eq!(part.counts.received, 0, "history is not replayed");
-    assert!(part.seeded >= 1, "the demo tenant has an active alert: {part:?}");
+    assert!(
+        part.seeded >= 1,
+        "the demo tenant has an active alert: {part:?}"
+    );
     let open = w.engine.incidents(StatusFilter::Open).await.unwrap();
     assert_eq!(open.len() as u32, part.seeded);
     assert!(open.iter().all(|i| i.count == 1 && i.company_id.is_some()));
     let runs = w.engine.runs(10).await.unwrap();
     assert_eq!(runs[0].kind, fleetward_core::runs::RunKind::Poll);
     assert_eq!(runs[0].id, run.run_id);
-    assert!(run.requests >= 2, "the watermark and the alerts: {}", run.requests);
+    assert!(
+        run.requests >= 2,
+        "the watermark and the alerts: {}",
+        run.requests
+    );
 
     // The second poll asks only for newer activities: nothing new, nothing changes.
     let again = poll(&w).await;
@@ -214,12 +226,10 @@ async fn events_of_unmapped_and_ignored_organizations_are_dropped_and_counted() 
     let report = w
         .engine
         .ingest_webhook(
-            serde_json::to_string(&vec![
-                Activity {
-                    id: Some(900_000_001),
-                    ..condition(other, "pending-org", "TRIGGERED")
-                },
-            ])
+            serde_json::to_string(&vec![Activity {
+                id: Some(900_000_001),
+                ..condition(other, "pending-org", "TRIGGERED")
+            }])
             .unwrap()
             .as_bytes(),
         )
@@ -263,7 +273,10 @@ async fn rules_set_severity_and_can_ignore() {
         .await
         .unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::InvalidInput);
-    assert!(w.engine.alert_rules().await.unwrap().is_empty(), "nothing saved");
+    assert!(
+        w.engine.alert_rules().await.unwrap().is_empty(),
+        "nothing saved"
+    );
     w.engine
         .save_alert_rules(&[
             AlertRule {
@@ -307,8 +320,10 @@ async fn rules_set_severity_and_can_ignore() {
     );
     assert!(incident(&w, "cpu").await.is_none());
     let preview = w.engine.preview_alert_rules(&[], 10).await.unwrap();
-    assert!(preview.iter().any(|row| row.event.source_name.as_deref() == Some("CPU load")
-        && row.decision.rule.is_none()));
+    assert!(preview
+        .iter()
+        .any(|row| row.event.source_name.as_deref() == Some("CPU load")
+            && row.decision.rule.is_none()));
 }
 
 #[tokio::test]
@@ -342,11 +357,13 @@ async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
     // A TRIGGERED NinjaOne no longer lists (its RESET never reached us).
     let report = w
         .engine
-        .ingest_webhook(&serde_json::to_vec(&Activity {
-            id: Some(5),
-            ..condition(device, "lost-reset", "TRIGGERED")
-        })
-        .unwrap())
+        .ingest_webhook(
+            &serde_json::to_vec(&Activity {
+                id: Some(5),
+                ..condition(device, "lost-reset", "TRIGGERED")
+            })
+            .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(report.counts.opened, 1);
@@ -393,7 +410,10 @@ async fn resolving_by_hand_sticks_until_a_new_trigger_and_acknowledging_is_kept(
     poll(&w).await;
     let back = incident(&w, "by-hand").await.unwrap();
     assert_eq!(back.status, IncidentStatus::Open);
-    assert!(back.acknowledged_at.is_none(), "a reopened incident needs a new look");
+    assert!(
+        back.acknowledged_at.is_none(),
+        "a reopened incident needs a new look"
+    );
     let missing = w
         .engine
         .resolve_incident(fleetward_core::incidents::IncidentId(999_999))
@@ -422,7 +442,7 @@ async fn the_same_stream_by_webhook_out_of_order_and_by_poll_converges() {
         .unwrap()
         .id
         .unwrap();
-    let stream = vec![
+    let stream = [
         append(&sim, condition(device, "conv-1", "TRIGGERED")),
         append(&sim, condition(other, "conv-2", "TRIGGERED")),
         append(&sim, condition(device, "conv-1", "TRIGGERED")),
@@ -455,7 +475,17 @@ async fn the_same_stream_by_webhook_out_of_order_and_by_poll_converges() {
         let mut rows: Vec<_> = list
             .into_iter()
             .filter(|i| i.key.starts_with("conv-"))
-            .map(|i| (i.key, i.status, i.count, i.severity, i.title, i.first_seen, i.last_seen))
+            .map(|i| {
+                (
+                    i.key,
+                    i.status,
+                    i.count,
+                    i.severity,
+                    i.title,
+                    i.first_seen,
+                    i.last_seen,
+                )
+            })
             .collect();
         rows.sort_by(|x, y| x.0.cmp(&y.0));
         rows
@@ -480,13 +510,23 @@ async fn invalid_webhook_payloads_change_nothing() {
     let w = engine_on(&sim).await;
     let (a, _) = org_ids(&sim);
     map(&w, a, MappingChoice::CreateNew).await;
-    for body in [&b"{not json"[..], b"[]", b"\"text\"", b"[{\"id\": 1}, {\"statusCode\": \"RESET\"}]"] {
+    for body in [
+        &b"{not json"[..],
+        b"[]",
+        b"\"text\"",
+        b"[{\"id\": 1}, {\"statusCode\": \"RESET\"}]",
+    ] {
         let err = w.engine.ingest_webhook(body).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
         assert!(err.to_string().contains("nothing changed"));
     }
     assert!(w.engine.activities_seen(&[1]).await.unwrap().is_empty());
-    assert!(w.engine.incidents(StatusFilter::All).await.unwrap().is_empty());
+    assert!(w
+        .engine
+        .incidents(StatusFilter::All)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -495,23 +535,57 @@ async fn polls_run_on_their_schedule_every_two_minutes_by_default() {
     let w = engine_on(&sim).await;
     let (a, _) = org_ids(&sim);
     map(&w, a, MappingChoice::CreateNew).await;
-    assert!(w.engine.run_due_polls(Trigger::StartUp).await.unwrap().is_some());
-    assert!(w.engine.run_due_polls(Trigger::Schedule).await.unwrap().is_none());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::StartUp)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
     w.clock.advance(Duration::from_secs(119));
-    assert!(w.engine.run_due_polls(Trigger::Schedule).await.unwrap().is_none());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
     w.clock.advance(Duration::from_secs(1));
-    assert!(w.engine.run_due_polls(Trigger::Schedule).await.unwrap().is_some());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_some());
     let mut settings = w.engine.incident_settings().await.unwrap();
     settings.poll_every_secs = 600;
     w.engine.save_incident_settings(&settings).await.unwrap();
     w.clock.advance(Duration::from_secs(300));
-    assert!(w.engine.run_due_polls(Trigger::Schedule).await.unwrap().is_none());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
     settings.poll_every_secs = 5;
     assert_eq!(
-        w.engine.save_incident_settings(&settings).await.unwrap_err().kind(),
+        w.engine
+            .save_incident_settings(&settings)
+            .await
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidInput
     );
     w.engine.set_schedules_paused(true);
     w.clock.advance(Duration::from_secs(3600));
-    assert!(w.engine.run_due_polls(Trigger::Schedule).await.unwrap().is_none());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
 }

@@ -42,7 +42,10 @@ pub const SIGNATURE_HEADER: &str = "X-Fleetward-Signature";
 /// Where the accepted work goes: the engine in the app and the CLI, a recorder in tests.
 pub trait Sink: Send + Sync + 'static {
     /// Which of `ids` have been processed already.
-    fn seen(&self, ids: Vec<i64>) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>>;
+    fn seen(
+        &self,
+        ids: Vec<i64>,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>>;
     /// Processes one accepted delivery.
     fn ingest(&self, activities: Vec<Activity>) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
 }
@@ -51,8 +54,16 @@ pub trait Sink: Send + Sync + 'static {
 pub struct EngineSink(pub Arc<Engine>);
 
 impl Sink for EngineSink {
-    fn seen(&self, ids: Vec<i64>) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>> {
-        Box::pin(async move { self.0.activities_seen(&ids).await.map_err(|e| e.to_string()) })
+    fn seen(
+        &self,
+        ids: Vec<i64>,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>> {
+        Box::pin(async move {
+            self.0
+                .activities_seen(&ids)
+                .await
+                .map_err(|e| e.to_string())
+        })
     }
 
     fn ingest(&self, activities: Vec<Activity>) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
@@ -65,7 +76,9 @@ impl Sink for EngineSink {
                     resolved = report.counts.resolved,
                     "webhook delivery processed"
                 ),
-                Err(err) => tracing::warn!(error = %err, activities = count, "a webhook delivery could not be processed"),
+                Err(err) => {
+                    tracing::warn!(error = %err, activities = count, "a webhook delivery could not be processed")
+                }
             }
         })
     }
@@ -260,7 +273,9 @@ async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Body) -
         Some(sig) if !signature_matches(sig.as_bytes(), &bytes, &s.secret) => {
             return answer(StatusCode::UNAUTHORIZED, "bad signature")
         }
-        None if s.require_signature => return answer(StatusCode::UNAUTHORIZED, "missing signature"),
+        None if s.require_signature => {
+            return answer(StatusCode::UNAUTHORIZED, "missing signature")
+        }
         _ => {}
     }
     let activities = match payload::parse(&bytes) {
@@ -270,7 +285,10 @@ async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Body) -
     let ids: Vec<i64> = activities.iter().filter_map(|a| a.id).collect();
     let mut seen: HashSet<i64> = {
         let pending = s.pending();
-        ids.iter().copied().filter(|id| pending.contains(id)).collect()
+        ids.iter()
+            .copied()
+            .filter(|id| pending.contains(id))
+            .collect()
     };
     match s.sink.seen(ids.clone()).await {
         Ok(found) => seen.extend(found),
@@ -283,7 +301,9 @@ async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Body) -
         let mut taken = HashSet::new();
         activities
             .into_iter()
-            .filter(|a| a.id.is_some_and(|id| !seen.contains(&id) && taken.insert(id)))
+            .filter(|a| {
+                a.id.is_some_and(|id| !seen.contains(&id) && taken.insert(id))
+            })
             .collect()
     };
     if fresh.is_empty() {
@@ -328,7 +348,11 @@ mod tests {
         assert!(sig.starts_with("sha256="));
         assert!(signature_matches(sig.as_bytes(), b"{\"id\":1}", &secret));
         assert!(!signature_matches(sig.as_bytes(), b"{\"id\":2}", &secret));
-        assert!(!signature_matches(sig.as_bytes(), b"{\"id\":1}", &SecretString::from("other")));
+        assert!(!signature_matches(
+            sig.as_bytes(),
+            b"{\"id\":1}",
+            &SecretString::from("other")
+        ));
         assert!(!signature_matches(b"sha1=00", b"", &secret));
         assert!(!signature_matches(b"sha256=zz", b"", &secret));
     }

@@ -24,7 +24,10 @@ struct Recorder {
 }
 
 impl Sink for Recorder {
-    fn seen(&self, ids: Vec<i64>) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>> {
+    fn seen(
+        &self,
+        ids: Vec<i64>,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>> {
         Box::pin(async move {
             let done = self.ingested.lock().unwrap();
             Ok(ids.into_iter().filter(|id| done.contains(id)).collect())
@@ -55,14 +58,22 @@ fn config(require_signature: bool, queue_capacity: usize) -> ReceiverConfig {
 }
 
 async fn start(sink: Arc<Recorder>, require_signature: bool, queue: usize) -> Receiver {
-    Receiver::start(config(require_signature, queue), sink).await.unwrap()
+    Receiver::start(config(require_signature, queue), sink)
+        .await
+        .unwrap()
 }
 
 fn activity(id: i64) -> String {
-    format!(r#"{{"id": {id}, "activityType": "CONDITION", "statusCode": "TRIGGERED", "seriesUid": "s-{id}", "deviceId": 1}}"#)
+    format!(
+        r#"{{"id": {id}, "activityType": "CONDITION", "statusCode": "TRIGGERED", "seriesUid": "s-{id}", "deviceId": 1}}"#
+    )
 }
 
-async fn post(r: &Receiver, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> reqwest::Response {
+async fn post(
+    r: &Receiver,
+    body: impl Into<reqwest::Body>,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
     let mut request = reqwest::Client::new().post(r.url()).body(body);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -92,9 +103,19 @@ async fn an_activity_is_accepted_with_202_and_a_repeat_answers_200() {
     let first = post(&r, activity(1), &[("X-Fleetward-Secret", SECRET)]).await;
     assert_eq!(first.status(), 202);
     processed(&sink, 1).await;
-    let again = post(&r, activity(1), &[("Authorization", &format!("Bearer {SECRET}"))]).await;
+    let again = post(
+        &r,
+        activity(1),
+        &[("Authorization", &format!("Bearer {SECRET}"))],
+    )
+    .await;
     assert_eq!(again.status(), 200);
-    let array = post(&r, format!("[{}, {}]", activity(2), activity(3)), &[("X-Fleetward-Secret", SECRET)]).await;
+    let array = post(
+        &r,
+        format!("[{}, {}]", activity(2), activity(3)),
+        &[("X-Fleetward-Secret", SECRET)],
+    )
+    .await;
     assert_eq!(array.status(), 202);
     let put = reqwest::Client::new()
         .put(r.url())
@@ -114,20 +135,44 @@ async fn a_missing_or_wrong_secret_or_signature_is_401_and_nothing_is_queued() {
     let r = start(sink.clone(), false, 16).await;
     let body = activity(7);
     assert_eq!(post(&r, body.clone(), &[]).await.status(), 401);
-    assert_eq!(post(&r, body.clone(), &[("X-Fleetward-Secret", "nope")]).await.status(), 401);
-    assert_eq!(post(&r, body.clone(), &[("Authorization", "Bearer nope")]).await.status(), 401);
-    let wrong = sign(b"another body", &SecretString::from(SECRET));
     assert_eq!(
-        post(&r, body.clone(), &[("X-Fleetward-Secret", SECRET), ("X-Fleetward-Signature", &wrong)])
+        post(&r, body.clone(), &[("X-Fleetward-Secret", "nope")])
             .await
             .status(),
         401
     );
-    let signed = sign(body.as_bytes(), &SecretString::from(SECRET));
     assert_eq!(
-        post(&r, body.clone(), &[("X-Fleetward-Secret", SECRET), ("X-Fleetward-Signature", &signed)])
+        post(&r, body.clone(), &[("Authorization", "Bearer nope")])
             .await
             .status(),
+        401
+    );
+    let wrong = sign(b"another body", &SecretString::from(SECRET));
+    assert_eq!(
+        post(
+            &r,
+            body.clone(),
+            &[
+                ("X-Fleetward-Secret", SECRET),
+                ("X-Fleetward-Signature", &wrong)
+            ]
+        )
+        .await
+        .status(),
+        401
+    );
+    let signed = sign(body.as_bytes(), &SecretString::from(SECRET));
+    assert_eq!(
+        post(
+            &r,
+            body.clone(),
+            &[
+                ("X-Fleetward-Secret", SECRET),
+                ("X-Fleetward-Signature", &signed)
+            ]
+        )
+        .await
+        .status(),
         202,
         "a correct signature passes"
     );
@@ -144,7 +189,15 @@ async fn a_required_signature_must_be_present() {
     assert_eq!(unsigned.status(), 401);
     assert!(unsigned.text().await.unwrap().contains("missing signature"));
     let signed = sign(body.as_bytes(), &SecretString::from(SECRET));
-    let ok = post(&r, body, &[("X-Fleetward-Secret", SECRET), ("X-Fleetward-Signature", &signed)]).await;
+    let ok = post(
+        &r,
+        body,
+        &[
+            ("X-Fleetward-Secret", SECRET),
+            ("X-Fleetward-Signature", &signed),
+        ],
+    )
+    .await;
     assert_eq!(ok.status(), 202);
 }
 
@@ -153,7 +206,12 @@ async fn a_body_over_one_mebibyte_is_413_even_without_a_length() {
     let sink = Arc::new(Recorder::default());
     let r = start(sink.clone(), false, 16).await;
     let big = format!("[{}{}]", activity(9), " ".repeat(BODY_LIMIT));
-    assert_eq!(post(&r, big.clone(), &[("X-Fleetward-Secret", SECRET)]).await.status(), 413);
+    assert_eq!(
+        post(&r, big.clone(), &[("X-Fleetward-Secret", SECRET)])
+            .await
+            .status(),
+        413
+    );
     // Chunked, with no Content-Length to go by.
     let chunks = futures::stream::iter(
         big.into_bytes()
@@ -161,7 +219,12 @@ async fn a_body_over_one_mebibyte_is_413_even_without_a_length() {
             .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
             .collect::<Vec<_>>(),
     );
-    let streamed = post(&r, reqwest::Body::wrap_stream(chunks), &[("X-Fleetward-Secret", SECRET)]).await;
+    let streamed = post(
+        &r,
+        reqwest::Body::wrap_stream(chunks),
+        &[("X-Fleetward-Secret", SECRET)],
+    )
+    .await;
     assert_eq!(streamed.status(), 413);
     assert!(sink.ingested.lock().unwrap().is_empty());
 }
@@ -193,7 +256,12 @@ async fn a_full_queue_answers_429_with_retry_after_and_keeps_nothing() {
     });
     let r = start(sink.clone(), false, 1).await;
     // The worker takes the first delivery and waits at the gate; the second fills the queue.
-    assert_eq!(post(&r, activity(10), &[("X-Fleetward-Secret", SECRET)]).await.status(), 202);
+    assert_eq!(
+        post(&r, activity(10), &[("X-Fleetward-Secret", SECRET)])
+            .await
+            .status(),
+        202
+    );
     let mut statuses = Vec::new();
     for id in 11..14 {
         let answer = post(&r, activity(id), &[("X-Fleetward-Secret", SECRET)]).await;
@@ -206,29 +274,54 @@ async fn a_full_queue_answers_429_with_retry_after_and_keeps_nothing() {
     let accepted = 1 + statuses.iter().filter(|s| **s == 202).count();
     sink.gate.as_ref().unwrap().add_permits(100);
     processed(&sink, accepted).await;
-    assert_eq!(sink.ingested.lock().unwrap().len(), accepted, "refused deliveries were not kept");
+    assert_eq!(
+        sink.ingested.lock().unwrap().len(),
+        accepted,
+        "refused deliveries were not kept"
+    );
 }
 
 #[tokio::test]
 async fn healthz_answers_200_without_a_secret_and_says_nothing_else() {
     let sink = Arc::new(Recorder::default());
     let r = start(sink, false, 16).await;
-    let answer = reqwest::get(format!("http://{}/healthz", r.local_addr())).await.unwrap();
+    let answer = reqwest::get(format!("http://{}/healthz", r.local_addr()))
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 200);
     assert!(answer.text().await.unwrap().is_empty());
-    let other = reqwest::get(format!("http://{}/ninjaone/webhook", r.local_addr())).await.unwrap();
+    let other = reqwest::get(format!("http://{}/ninjaone/webhook", r.local_addr()))
+        .await
+        .unwrap();
     assert_eq!(other.status(), 405);
 }
 
 #[tokio::test]
 async fn through_the_engine_a_rejected_request_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
+    let engine =
+        fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
+            .await
+            .unwrap();
+    let r = Receiver::start(config(false, 16), Arc::new(EngineSink(engine.clone())))
         .await
         .unwrap();
-    let r = Receiver::start(config(false, 16), Arc::new(EngineSink(engine.clone()))).await.unwrap();
-    assert_eq!(post(&r, activity(21), &[("X-Fleetward-Secret", "bad")]).await.status(), 401);
-    assert_eq!(post(&r, "{\"id\": 22, \"deviceId\": \"x\"}", &[("X-Fleetward-Secret", SECRET)]).await.status(), 400);
+    assert_eq!(
+        post(&r, activity(21), &[("X-Fleetward-Secret", "bad")])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(
+            &r,
+            "{\"id\": 22, \"deviceId\": \"x\"}",
+            &[("X-Fleetward-Secret", SECRET)]
+        )
+        .await
+        .status(),
+        400
+    );
     assert!(engine.activities_seen(&[21, 22]).await.unwrap().is_empty());
     assert!(engine
         .incidents(fleetward_core::incidents::StatusFilter::All)

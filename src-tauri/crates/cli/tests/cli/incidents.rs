@@ -9,7 +9,10 @@ fn mapped(dir: &Path, s: &Sim) -> i64 {
     let out = connect(dir, &s.sim, "sim-secret");
     assert!(out.status.success(), "{}", stderr(&out));
     let org = s.sim.control().organizations()[0].id.unwrap();
-    json(&run(dir, &["--json", "orgs", "map", &org.to_string(), "--create"]));
+    json(&run(
+        dir,
+        &["--json", "orgs", "map", &org.to_string(), "--create"],
+    ));
     s.sim
         .control()
         .devices()
@@ -29,10 +32,13 @@ fn triggered(id: i64, device: i64, series: &str) -> String {
 }
 
 fn incidents(dir: &Path, status: &str) -> Vec<Value> {
-    json(&run(dir, &["--json", "incidents", "list", "--status", status]))
-        .as_array()
-        .unwrap()
-        .clone()
+    json(&run(
+        dir,
+        &["--json", "incidents", "list", "--status", status],
+    ))
+    .as_array()
+    .unwrap()
+    .clone()
 }
 
 #[test]
@@ -77,17 +83,33 @@ fn a_poll_then_a_webhook_from_stdin_show_up_in_incidents_list() {
     let open = incidents(dir.path(), "open");
     assert_eq!(open.len(), seeded + 1);
     let row = open.iter().find(|r| r["key"] == "cli-series").unwrap();
-    let mut fields: Vec<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut fields: Vec<&str> = row
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     fields.sort_unstable();
     assert_eq!(
         fields,
-        ["count", "firstSeen", "id", "key", "lastSeen", "severity", "status", "title"]
+        [
+            "count",
+            "firstSeen",
+            "id",
+            "key",
+            "lastSeen",
+            "severity",
+            "status",
+            "title"
+        ]
     );
     assert_eq!(row["severity"], "critical");
     assert_eq!(row["status"], "open");
     assert_eq!(row["title"], "Disk C: is full");
     assert!(row["firstSeen"].as_str().unwrap().ends_with('Z'));
-    assert!(incidents(dir.path(), "resolved").iter().all(|r| r["key"] != "cli-series"));
+    assert!(incidents(dir.path(), "resolved")
+        .iter()
+        .all(|r| r["key"] != "cli-series"));
     let runs = json(&run(dir.path(), &["--json", "runs", "list"]));
     assert_eq!(runs[0]["kind"], "poll");
 }
@@ -119,7 +141,11 @@ fn webhook_serve_receives_an_activity_with_the_secret_and_the_incident_appears()
     assert!(ready.is_some(), "the receiver announced itself");
     let url = format!("http://127.0.0.1:{port}/ninjaone/webhook");
     let client = reqwest::blocking::Client::new();
-    let refused = client.post(&url).body(triggered(501, device, "served")).send().unwrap();
+    let refused = client
+        .post(&url)
+        .body(triggered(501, device, "served"))
+        .send()
+        .unwrap();
     assert_eq!(refused.status(), 401);
     let accepted = client
         .post(&url)
@@ -129,7 +155,11 @@ fn webhook_serve_receives_an_activity_with_the_secret_and_the_incident_appears()
         .unwrap();
     assert_eq!(accepted.status(), 202);
     // The receiver answers before the work is done: look a bounded number of times.
-    let found = (0..100).any(|_| incidents(dir.path(), "open").iter().any(|r| r["key"] == "served"));
+    let found = (0..100).any(|_| {
+        incidents(dir.path(), "open")
+            .iter()
+            .any(|r| r["key"] == "served")
+    });
     let again = client
         .post(&url)
         .header("Authorization", "Bearer serve-secret")
@@ -139,5 +169,9 @@ fn webhook_serve_receives_an_activity_with_the_secret_and_the_incident_appears()
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(found, "the incident appeared");
-    assert_eq!(again.status(), 200, "the same activity again is already seen");
+    assert_eq!(
+        again.status(),
+        200,
+        "the same activity again is already seen"
+    );
 }

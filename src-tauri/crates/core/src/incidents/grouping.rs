@@ -240,10 +240,7 @@ mod tests {
     #[test]
     fn roles_come_from_type_and_code_and_unknown_codes_are_other() {
         assert_eq!(role("CONDITION", "TRIGGERED"), Role::Trigger);
-        assert_eq!(
-            role("CONDITION", "RESET"),
-            Role::Resolve(Resolution::Reset)
-        );
+        assert_eq!(role("CONDITION", "RESET"), Role::Resolve(Resolution::Reset));
         assert_eq!(
             role("ACTIONSET", "COMPLETED"),
             Role::Resolve(Resolution::Completed)
@@ -268,7 +265,11 @@ mod tests {
         let state = state.unwrap();
         assert_eq!(
             transitions,
-            vec![Transition::Opened, Transition::Repeated, Transition::Repeated]
+            vec![
+                Transition::Opened,
+                Transition::Repeated,
+                Transition::Repeated
+            ]
         );
         assert_eq!(state.count, 3);
         assert_eq!(state.first_seen, Some(at(1)));
@@ -297,7 +298,10 @@ mod tests {
         let state = state.unwrap();
         assert_eq!(state.status(), IncidentStatus::Resolved);
         assert_eq!(state.count, 1);
-        assert_eq!(transitions, vec![Transition::Unchanged, Transition::Unchanged]);
+        assert_eq!(
+            transitions,
+            vec![Transition::Unchanged, Transition::Unchanged]
+        );
     }
 
     #[test]

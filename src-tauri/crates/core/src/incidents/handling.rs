@@ -50,7 +50,10 @@ pub async fn split_by_connection(
         if connections.len() > 1 {
             if let Some(device) = a.device_id {
                 for c in connections {
-                    if store::incidents::device_place(store.pool(), *c, device).await?.is_some() {
+                    if store::incidents::device_place(store.pool(), *c, device)
+                        .await?
+                        .is_some()
+                    {
                         chosen = *c;
                         break;
                     }
@@ -111,7 +114,16 @@ pub async fn resolve(store: &Store, id: IncidentId, now: DateTime<Utc>) -> Resul
         role: Role::Resolve(Resolution::Manual),
         details: Details::default(),
     };
-    ingest::observe(&mut tx, connection, &key, &obs, None, now, &mut Applied::default()).await?;
+    ingest::observe(
+        &mut tx,
+        connection,
+        &key,
+        &obs,
+        None,
+        now,
+        &mut Applied::default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -147,8 +159,11 @@ pub async fn save_settings(store: &Store, settings: &IncidentSettings) -> Result
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| Error::Internal(format!("A setting could not be written as JSON: {e}. Report this.")))
+    serde_json::to_string(value).map_err(|e| {
+        Error::Internal(format!(
+            "A setting could not be written as JSON: {e}. Report this."
+        ))
+    })
 }
 
 pub async fn webhook_settings(store: &Store) -> Result<WebhookSettings> {
@@ -156,7 +171,9 @@ pub async fn webhook_settings(store: &Store) -> Result<WebhookSettings> {
         .await?
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
-    settings.secret_set = store::settings::get(store.pool(), WEBHOOK_SECRET).await?.is_some();
+    settings.secret_set = store::settings::get(store.pool(), WEBHOOK_SECRET)
+        .await?
+        .is_some();
     Ok(settings)
 }
 

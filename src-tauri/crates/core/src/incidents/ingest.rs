@@ -12,8 +12,7 @@ use ninjaone::{Client, DeviceFilter};
 use super::grouping::{self, Details, Observation, Role, SeriesState, Transition};
 use super::rules::{self, Facts};
 use super::{
-    AlertRule, EventSummary, IncidentId, IncidentNotice, IncidentSeverity, IngestCounts,
-    RuleAction,
+    AlertRule, EventSummary, IncidentId, IncidentNotice, IncidentSeverity, IngestCounts, RuleAction,
 };
 use crate::ids::{CompanyId, ConnectionId, NinjaOrgId};
 use crate::organizations::MappingState;
@@ -42,7 +41,9 @@ pub async fn place_devices(
         }
         if let Some(d) = a.device.as_deref().filter(|d| d.organization_id.is_some()) {
             let mut place = from_device(d);
-            if let Some(known) = store::incidents::device_place(store.pool(), connection, device).await? {
+            if let Some(known) =
+                store::incidents::device_place(store.pool(), connection, device).await?
+            {
                 place.asset = known.asset;
             }
             places.insert(device, place);
@@ -69,7 +70,9 @@ pub async fn place_devices(
         };
         let mut tx = store.write().await?;
         for d in found {
-            let Some(id) = d.id.filter(|id| unknown.contains(id)) else { continue };
+            let Some(id) = d.id.filter(|id| unknown.contains(id)) else {
+                continue;
+            };
             let place = from_device(&d);
             store::incidents::remember_device(&mut tx, connection, id, &place).await?;
             places.insert(id, place);
@@ -125,7 +128,11 @@ pub struct Batch<'a> {
 
 /// Applies `activities` (any order; sorted by id here so that a batch reads as it
 /// happened) in the open transaction.
-pub async fn apply(tx: &mut WriteTx, batch: &Batch<'_>, activities: &[Activity]) -> Result<Applied> {
+pub async fn apply(
+    tx: &mut WriteTx,
+    batch: &Batch<'_>,
+    activities: &[Activity],
+) -> Result<Applied> {
     let mut sorted: Vec<&Activity> = activities.iter().collect();
     sorted.sort_by_key(|a| a.id);
     let mut applied = Applied::default();
@@ -168,7 +175,11 @@ async fn apply_one(
         applied.counts.duplicates += 1;
         return Ok(());
     }
-    let activity_type = a.activity_type.as_ref().map(|t| t.as_str().to_string()).unwrap_or_default();
+    let activity_type = a
+        .activity_type
+        .as_ref()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_default();
     let status_code = a.status_code.clone().unwrap_or_default();
     let place = a.device_id.and_then(|d| batch.places.get(&d));
     let org = place.and_then(|p| p.org);
@@ -226,14 +237,18 @@ async fn apply_one(
     let mut role = grouping::role(&activity_type, &status_code);
     if role == Role::Other {
         // A rule that names this status code turns it into an incident (a failed backup).
-        let named = decision.rule.is_some_and(|i| {
-            rules::names_status_code(&batch.rules[i as usize].when, &status_code)
-        });
+        let named = decision
+            .rule
+            .is_some_and(|i| rules::names_status_code(&batch.rules[i as usize].when, &status_code));
         if named && !decision.ignores() {
             role = Role::Trigger;
         }
     }
-    let key = grouping::key(a.series_uid.as_deref(), a.source_config_uid.as_deref(), a.device_id);
+    let key = grouping::key(
+        a.series_uid.as_deref(),
+        a.source_config_uid.as_deref(),
+        a.device_id,
+    );
     let (Some(key), false) = (key, role == Role::Other) else {
         applied.counts.informational += 1;
         return mark(tx, batch, summary, "informational").await;
@@ -265,13 +280,27 @@ async fn apply_one(
         role,
         details,
     };
-    observe(tx, batch.connection, &key, &obs, Some(&company), batch.now, applied).await?;
+    observe(
+        tx,
+        batch.connection,
+        &key,
+        &obs,
+        Some(&company),
+        batch.now,
+        applied,
+    )
+    .await?;
     mark(tx, batch, summary.clone(), "applied").await?;
     summary.outcome.clear();
     Ok(())
 }
 
-async fn mark(tx: &mut WriteTx, batch: &Batch<'_>, mut summary: EventSummary, outcome: &str) -> Result<()> {
+async fn mark(
+    tx: &mut WriteTx,
+    batch: &Batch<'_>,
+    mut summary: EventSummary,
+    outcome: &str,
+) -> Result<()> {
     summary.outcome = outcome.to_string();
     store::incidents::mark_processed(tx, batch.connection, &summary, batch.now).await
 }

@@ -63,8 +63,9 @@ mod tests {
 
     #[test]
     fn one_object_or_an_array_of_them_is_accepted_with_unknown_values_kept() {
-        let one = parse(br#"{"id": 5, "activityType": "QUANTUM", "statusCode": "NEW_CODE", "novel": 1}"#)
-            .unwrap();
+        let one =
+            parse(br#"{"id": 5, "activityType": "QUANTUM", "statusCode": "NEW_CODE", "novel": 1}"#)
+                .unwrap();
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].status_code.as_deref(), Some("NEW_CODE"));
         assert_eq!(one[0].activity_type.as_ref().unwrap().as_str(), "QUANTUM");

@@ -62,7 +62,11 @@ pub struct Poller<'a> {
 }
 
 /// Polls every target, records the run, and returns it with what changed.
-pub async fn poll(p: &Poller<'_>, trigger: Trigger, targets: Vec<PollTarget>) -> Result<(PollRun, Applied)> {
+pub async fn poll(
+    p: &Poller<'_>,
+    trigger: Trigger,
+    targets: Vec<PollTarget>,
+) -> Result<(PollRun, Applied)> {
     let mut tx = p.store.write().await?;
     let run_id = store::runs::start(&mut tx, RunKind::Poll, trigger, "all", p.clock.now()).await?;
     tx.commit().await?;
@@ -93,11 +97,24 @@ pub async fn poll(p: &Poller<'_>, trigger: Trigger, targets: Vec<PollTarget>) ->
     let status = RunStatus::of(connections.len(), failed);
     let errors: Vec<String> = connections
         .iter()
-        .filter_map(|c| c.error.as_ref().map(|e| format!("connection {}: {e}", c.connection_id)))
+        .filter_map(|c| {
+            c.error
+                .as_ref()
+                .map(|e| format!("connection {}: {e}", c.connection_id))
+        })
         .collect();
     let mut totals = IngestCounts::default();
     connections.iter().for_each(|c| totals.add(&c.counts));
-    store::runs::finish_with(p.store.pool(), run_id, status, requests, &totals, &errors, p.clock.now()).await?;
+    store::runs::finish_with(
+        p.store.pool(),
+        run_id,
+        status,
+        requests,
+        &totals,
+        &errors,
+        p.clock.now(),
+    )
+    .await?;
     Ok((
         PollRun {
             run_id,
@@ -152,8 +169,14 @@ async fn poll_connection(p: &Poller<'_>, t: &PollTarget) -> Result<(ConnectionPo
                 .into_iter()
                 .take(MAX_ACTIVITIES_PER_POLL)
                 .collect();
-            let newest = activities.iter().filter_map(|a| a.id).max().unwrap_or(last).max(last);
-            let places = ingest::place_devices(p.store, t.connection, &activities, Some(&t.client)).await?;
+            let newest = activities
+                .iter()
+                .filter_map(|a| a.id)
+                .max()
+                .unwrap_or(last)
+                .max(last);
+            let places =
+                ingest::place_devices(p.store, t.connection, &activities, Some(&t.client)).await?;
             let batch = Batch {
                 connection: t.connection,
                 places: &places,
@@ -197,8 +220,14 @@ async fn reconcile(
     let now = p.clock.now();
     let mut places = HashMap::new();
     for alert in &alerts {
-        let Some(device) = alert.device_id else { continue };
-        let place = match alert.device.as_deref().filter(|d| d.organization_id.is_some()) {
+        let Some(device) = alert.device_id else {
+            continue;
+        };
+        let place = match alert
+            .device
+            .as_deref()
+            .filter(|d| d.organization_id.is_some())
+        {
             Some(d) => {
                 let mut place = ingest::from_device(d);
                 place.asset = store::incidents::device_place(p.store.pool(), t.connection, device)
@@ -217,12 +246,18 @@ async fn reconcile(
     let mut active = HashSet::new();
     let mut tx = p.store.write().await?;
     for alert in &alerts {
-        let Some(key) = grouping::key(alert.uid.as_deref(), alert.source_config_uid.as_deref(), alert.device_id) else {
+        let Some(key) = grouping::key(
+            alert.uid.as_deref(),
+            alert.source_config_uid.as_deref(),
+            alert.device_id,
+        ) else {
             continue;
         };
         active.insert(key.clone());
         let place = alert.device_id.and_then(|d| places.get(&d));
-        let Some(org) = place.and_then(|p| p.org) else { continue };
+        let Some(org) = place.and_then(|p| p.org) else {
+            continue;
+        };
         let Some(OrgMapping {
             state: MappingState::Mapped,
             company: Some(company),
@@ -232,7 +267,10 @@ async fn reconcile(
         };
         // Only where nothing is known yet: an incident resolved a moment ago may still be
         // listed by NinjaOne, and must not be reopened by the listing alone.
-        if store::incidents::state(&mut tx, t.connection, &key).await?.is_some() {
+        if store::incidents::state(&mut tx, t.connection, &key)
+            .await?
+            .is_some()
+        {
             continue;
         }
         let source = alert
@@ -267,7 +305,11 @@ async fn reconcile(
                 .unwrap_or(now),
             role: Role::Trigger,
             details: Details {
-                title: ingest::title(alert.message.as_deref(), source.as_deref(), "NinjaOne alert"),
+                title: ingest::title(
+                    alert.message.as_deref(),
+                    source.as_deref(),
+                    "NinjaOne alert",
+                ),
                 severity: decision.severity,
                 actions: decision.actions,
                 series_uid: alert.uid.clone(),
@@ -284,8 +326,16 @@ async fn reconcile(
                 asset_id: place.and_then(|p| p.asset),
             },
         };
-        let (_, transition, _) =
-            ingest::observe(&mut tx, t.connection, &key, &obs, Some(company), now, &mut applied).await?;
+        let (_, transition, _) = ingest::observe(
+            &mut tx,
+            t.connection,
+            &key,
+            &obs,
+            Some(company),
+            now,
+            &mut applied,
+        )
+        .await?;
         if transition == Transition::Opened {
             seeded += 1;
         }
@@ -293,7 +343,8 @@ async fn reconcile(
     if let Some(below) = reconcile_below {
         let polled: HashSet<NinjaOrgId> = t.orgs.iter().copied().collect();
         for (key, trigger, org) in store::incidents::open_series(&mut tx, t.connection).await? {
-            if trigger > below || active.contains(&key) || !org.is_some_and(|o| polled.contains(&o)) {
+            if trigger > below || active.contains(&key) || !org.is_some_and(|o| polled.contains(&o))
+            {
                 continue;
             }
             let obs = Observation {

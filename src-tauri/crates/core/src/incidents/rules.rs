@@ -185,9 +185,14 @@ pub fn validate(rules: &[AlertRule]) -> Result<()> {
         let name = rule.name.trim();
         let at = format!("Rule {} ({:?})", index + 1, name);
         if name.is_empty() {
-            problems.push(format!("Rule {} has no name. Give it a short name.", index + 1));
+            problems.push(format!(
+                "Rule {} has no name. Give it a short name.",
+                index + 1
+            ));
         } else if name.chars().count() > 100 {
-            problems.push(format!("{at}: the name is longer than 100 characters. Shorten it."));
+            problems.push(format!(
+                "{at}: the name is longer than 100 characters. Shorten it."
+            ));
         }
         let w = &rule.when;
         let lists: [(&str, &Vec<String>); 3] = [
@@ -204,7 +209,10 @@ pub fn validate(rules: &[AlertRule]) -> Result<()> {
             }
         }
         for value in &w.severities {
-            if !NINJA_SEVERITIES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
+            if !NINJA_SEVERITIES
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(value))
+            {
                 problems.push(format!(
                     "{at}: {value:?} is not a NinjaOne severity. Use one of {}.",
                     NINJA_SEVERITIES.join(", ")
@@ -212,7 +220,10 @@ pub fn validate(rules: &[AlertRule]) -> Result<()> {
             }
         }
         for value in &w.priorities {
-            if !NINJA_PRIORITIES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
+            if !NINJA_PRIORITIES
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(value))
+            {
                 problems.push(format!(
                     "{at}: {value:?} is not a NinjaOne priority. Use one of {}.",
                     NINJA_PRIORITIES.join(", ")
@@ -290,7 +301,10 @@ mod tests {
         assert_eq!(d.severity, IncidentSeverity::High);
         assert_eq!(d.actions, vec![RuleAction::Notify]);
         assert_eq!(d.rule, None);
-        assert_eq!(default_severity(Some("CRITICAL")), IncidentSeverity::Critical);
+        assert_eq!(
+            default_severity(Some("CRITICAL")),
+            IncidentSeverity::Critical
+        );
         assert_eq!(default_severity(Some("MODERATE")), IncidentSeverity::Medium);
         assert_eq!(default_severity(Some("MINOR")), IncidentSeverity::Low);
         assert_eq!(default_severity(Some("NONE")), IncidentSeverity::Info);
@@ -390,11 +404,20 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
         let text = err.to_string();
         assert!(text.contains("Rule 1 has no name"), "{text}");
-        assert!(text.contains("\"SEVERE\" is not a NinjaOne severity"), "{text}");
-        assert!(text.contains("\"not a code!\" is not a NinjaOne activity type"), "{text}");
+        assert!(
+            text.contains("\"SEVERE\" is not a NinjaOne severity"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"not a code!\" is not a NinjaOne activity type"),
+            "{text}"
+        );
         assert!(text.contains("cannot be combined"), "{text}");
         assert!(text.contains("matches every event"), "{text}");
-        assert!(validate(&bad[1..2]).is_ok(), "a catch-all at the end is fine");
+        assert!(
+            validate(&bad[1..2]).is_ok(),
+            "a catch-all at the end is fine"
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::WriteTx;
 use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaOrgId};
 use crate::incidents::grouping::{Details, Resolved, SeriesState};
 use crate::incidents::{
-    AlertRule, EventSummary, Incident, IncidentId, IncidentSeverity, IncidentStatus,
-    IncidentTally, Resolution, RuleAction, StatusFilter,
+    AlertRule, EventSummary, Incident, IncidentId, IncidentSeverity, IncidentStatus, IncidentTally,
+    Resolution, RuleAction, StatusFilter,
 };
 use crate::organizations::MappingState;
 use crate::{time, Error, Result};
@@ -91,12 +91,18 @@ pub async fn recent_events(pool: &SqlitePool, limit: u32) -> Result<Vec<EventSum
 
 /// How many processed activities ended with each outcome.
 pub async fn outcome_counts(pool: &SqlitePool) -> Result<HashMap<String, u64>> {
-    let rows = sqlx::query("SELECT outcome, count(*) AS n FROM processed_activities GROUP BY outcome")
-        .fetch_all(pool)
-        .await?;
+    let rows =
+        sqlx::query("SELECT outcome, count(*) AS n FROM processed_activities GROUP BY outcome")
+            .fetch_all(pool)
+            .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get::<String, _>("outcome"), r.get::<i64, _>("n").max(0) as u64))
+        .map(|r| {
+            (
+                r.get::<String, _>("outcome"),
+                r.get::<i64, _>("n").max(0) as u64,
+            )
+        })
         .collect())
 }
 
@@ -113,7 +119,12 @@ pub async fn cursor(
     .bind(connection.0)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| (r.get("last_activity_id"), r.try_get("reconciled_at").ok().flatten())))
+    Ok(row.map(|r| {
+        (
+            r.get("last_activity_id"),
+            r.try_get("reconciled_at").ok().flatten(),
+        )
+    }))
 }
 
 /// Moves the watermark forward (never back: two processes may poll at once).
@@ -239,9 +250,12 @@ pub async fn mappings(
             what: "mapping state",
             value: state.clone(),
         })?;
-        let company = r
-            .get::<Option<i64>, _>("company_id")
-            .map(|id| (CompanyId(id), r.get::<Option<String>, _>("name").unwrap_or_default()));
+        let company = r.get::<Option<i64>, _>("company_id").map(|id| {
+            (
+                CompanyId(id),
+                r.get::<Option<String>, _>("name").unwrap_or_default(),
+            )
+        });
         out.insert(NinjaOrgId(r.get("org_id")), OrgMapping { state, company });
     }
     Ok(out)
@@ -279,7 +293,10 @@ fn state_from_row(r: &SqliteRow) -> Result<StoredState> {
     let severity: String = r.get("severity");
     let actions: String = r.get("actions");
     let resolution: Option<String> = r.get("resolution");
-    let last_resolve = match (r.get::<Option<i64>, _>("last_resolve_id"), r.try_get::<Option<DateTime<Utc>>, _>("resolved_at")?) {
+    let last_resolve = match (
+        r.get::<Option<i64>, _>("last_resolve_id"),
+        r.try_get::<Option<DateTime<Utc>>, _>("resolved_at")?,
+    ) {
         (Some(id), Some(at)) => Some(Resolved {
             id,
             at,
@@ -337,10 +354,15 @@ pub async fn save(
 ) -> Result<IncidentId> {
     let d = &s.details;
     let placeholder = time::format(now);
-    let first = s.first_seen.map(time::format).unwrap_or(placeholder.clone());
+    let first = s
+        .first_seen
+        .map(time::format)
+        .unwrap_or(placeholder.clone());
     let last = s.last_seen.map(time::format).unwrap_or(placeholder);
     let status = s.status();
-    let resolved = (status == IncidentStatus::Resolved).then_some(()).and(s.last_resolve);
+    let resolved = (status == IncidentStatus::Resolved)
+        .then_some(())
+        .and(s.last_resolve);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO incidents (key, connection_id, status, severity, count, title, device_id, org_id, first_seen, \
          last_seen, resolved_at, company_id, asset_id, device_name, device_class, series_uid, activity_type, status_code, \
@@ -438,7 +460,8 @@ pub async fn open_series(
         .map(|r| {
             (
                 r.get("key"),
-                r.get::<Option<i64>, _>("last_trigger_id").unwrap_or_default(),
+                r.get::<Option<i64>, _>("last_trigger_id")
+                    .unwrap_or_default(),
                 r.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
             )
         })
@@ -485,7 +508,8 @@ fn incident_from_row(r: &SqliteRow) -> Result<Incident> {
     let severity: String = r.get("severity");
     let actions: String = r.get("actions");
     let resolution: Option<String> = r.get("resolution");
-    let status = IncidentStatus::parse(&status).ok_or_else(|| unknown("incident status", status.clone()))?;
+    let status =
+        IncidentStatus::parse(&status).ok_or_else(|| unknown("incident status", status.clone()))?;
     Ok(Incident {
         id: IncidentId(r.get("id")),
         key: r.get("key"),
@@ -601,7 +625,9 @@ pub async fn rules(pool: &SqlitePool) -> Result<Vec<AlertRule>> {
 
 /// Replaces the whole ordered list.
 pub async fn replace_rules(tx: &mut WriteTx, rules: &[AlertRule]) -> Result<()> {
-    sqlx::query("DELETE FROM alert_rules").execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM alert_rules")
+        .execute(&mut **tx)
+        .await?;
     for (position, rule) in rules.iter().enumerate() {
         sqlx::query(
             "INSERT INTO alert_rules (position, name, matcher, severity, actions, enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
