@@ -99,8 +99,14 @@ fn condition(device: i64, series: &str, code: &str) -> Activity {
     }
 }
 
-/// Appends to the simulator and answers the activity as NinjaOne would deliver it.
-fn append(sim: &Simulator, activity: Activity) -> Activity {
+/// Appends to the simulator and answers the activity as NinjaOne would deliver it (with its
+/// time, as a webhook carries it).
+fn append(sim: &Simulator, mut activity: Activity) -> Activity {
+    static SECONDS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let tick = SECONDS.fetch_add(7, std::sync::atomic::Ordering::Relaxed);
+    activity
+        .activity_time
+        .get_or_insert((1_790_000_000 + tick) as f64);
     let id = sim.control().append_activity(activity.clone());
     Activity {
         id: Some(id),
