@@ -16,8 +16,8 @@ use serde::Serialize;
 use crate::output::{shown, Output};
 use crate::{
     AssetsCommand, CompaniesCommand, CompanyArg, ConnectArgs, ConnectionArg, EvidenceCommand,
-    ExportArgs, Failure, FormatArg, MapArgs, OrgsCommand, RegionArg, SourceArg, StatusArg,
-    SyncArgs, TicketStatusArg, TicketsCommand,
+    ExportArgs, Failure, FormatArg, IncidentStatusArg, MapArgs, OrgsCommand, RegionArg, SourceArg,
+    StatusArg, SyncArgs, TicketStatusArg, TicketsCommand,
 };
 use fleetward_core::compliance::evidence::SignalRow;
 use fleetward_core::compliance::export::ExportFormat;
@@ -887,5 +887,196 @@ pub async fn demo(engine: &Engine, out: &Output) -> Result<()> {
         .collect();
     out.print(&listed, String::new)?;
     simulator.shutdown().await;
+    Ok(())
+}
+
+const WEBHOOK_SECRET_ENV: &str = "FLEETWARD_WEBHOOK_SECRET";
+
+fn counts_text(c: &fleetward_core::incidents::IngestCounts) -> String {
+    format!(
+        "{} activities: {} opened, {} reopened, {} repeats, {} resolved, {} ignored by rules, {} informational, \
+         {} duplicates, {} of unmapped and {} of ignored organizations dropped, {} not yet placed, {} tickets",
+        c.received,
+        c.opened,
+        c.reopened,
+        c.repeated,
+        c.resolved,
+        c.ignored,
+        c.informational,
+        c.duplicates,
+        c.dropped_unmapped,
+        c.dropped_ignored,
+        c.unplaced,
+        c.tickets
+    )
+}
+
+/// `activities poll`: one poll of every active connection now.
+pub async fn poll(engine: &Engine, out: &Output) -> Result<()> {
+    out.progress("Polling NinjaOne's activities…");
+    let run = engine.poll_activities(Trigger::Manual).await?;
+    out.print(&run, || {
+        let mut text = format!("Poll run {}: {}\n", run.run_id, run.status.as_str());
+        for c in &run.connections {
+            match &c.error {
+                Some(err) => text.push_str(&format!("connection {}: failed: {}\n", c.connection_id, shown(err))),
+                None => text.push_str(&format!(
+                    "connection {}{}: {}; {} seeded from active alerts, {} resolved by reconciliation\n",
+                    c.connection_id,
+                    if c.first_poll { " (first poll: history not replayed)" } else { "" },
+                    counts_text(&c.counts),
+                    c.seeded,
+                    c.reconciled
+                )),
+            }
+        }
+        text.push_str(&format!("{} requests to NinjaOne", run.requests));
+        text
+    })?;
+    match run.status {
+        RunStatus::Succeeded => Ok(()),
+        _ => Err(Failure::Engine(Error::Internal(format!(
+            "{} of {} connections could not be polled; the reasons are above and in run {} (`fleetward-cli runs list`).",
+            run.connections.iter().filter(|c| c.error.is_some()).count(),
+            run.connections.len(),
+            run.run_id
+        )))),
+    }
+}
+
+/// `webhook ingest [FILE]`: one payload, processed now.
+pub async fn webhook_ingest(
+    engine: &Engine,
+    out: &Output,
+    file: Option<std::path::PathBuf>,
+) -> Result<()> {
+    let bytes = match &file {
+        Some(path) => std::fs::read(path).map_err(|e| {
+            Error::InvalidInput(format!(
+                "{} cannot be read ({e}). Check the path and that the file is readable.",
+                path.display()
+            ))
+        })?,
+        None => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "The payload could not be read from standard input: {e}"
+                ))
+            })?;
+            bytes
+        }
+    };
+    let report = engine.ingest_webhook(&bytes).await?;
+    out.print(&report, || counts_text(&report.counts))?;
+    Ok(())
+}
+
+/// `webhook serve`: the receiver until Ctrl-C.
+pub async fn webhook_serve(
+    engine: &std::sync::Arc<Engine>,
+    out: &Output,
+    port: u16,
+    bind: &str,
+) -> Result<()> {
+    let ip: std::net::IpAddr = bind.trim().parse().map_err(|_| {
+        Error::InvalidInput(format!(
+            "--bind {bind:?} is not an IP address. Use 127.0.0.1 (this computer only) or an address of this computer."
+        ))
+    })?;
+    let secret = match std::env::var(WEBHOOK_SECRET_ENV).ok().filter(|s| !s.trim().is_empty()) {
+        Some(secret) => SecretString::from(secret),
+        None => engine.webhook_secret().await?.ok_or_else(|| {
+            Error::NotConfigured(format!(
+                "No webhook secret is set. Set {WEBHOOK_SECRET_ENV}, or generate one in the app under \
+                 Settings → Webhook receiver."
+            ))
+        })?,
+    };
+    let settings = engine.webhook_settings().await?;
+    let config = fleetward_receiver::ReceiverConfig {
+        bind: std::net::SocketAddr::new(ip, port),
+        secret,
+        require_signature: settings.require_signature,
+        queue_capacity: fleetward_receiver::QUEUE_CAPACITY,
+    };
+    let receiver = fleetward_receiver::Receiver::start(
+        config,
+        std::sync::Arc::new(fleetward_receiver::EngineSink(engine.clone())),
+    )
+    .await
+    .map_err(|e| {
+        Error::InvalidInput(format!(
+            "The receiver cannot listen on {ip}:{port} ({e}). Choose another --port, or stop what uses it."
+        ))
+    })?;
+    out.progress(&format!(
+        "Receiving NinjaOne webhooks at {} (header X-Fleetward-Secret or Authorization: Bearer). Ctrl-C stops.",
+        receiver.url()
+    ));
+    let _ = tokio::signal::ctrl_c().await;
+    receiver.stop().await;
+    out.progress("Stopped receiving webhooks.");
+    Ok(())
+}
+
+/// `incidents list` rows (SPEC §10).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IncidentRow<'a> {
+    id: fleetward_core::incidents::IncidentId,
+    key: &'a str,
+    status: fleetward_core::incidents::IncidentStatus,
+    severity: fleetward_core::incidents::IncidentSeverity,
+    count: u32,
+    title: &'a str,
+    first_seen: String,
+    last_seen: String,
+}
+
+pub async fn incidents(engine: &Engine, out: &Output, status: IncidentStatusArg) -> Result<()> {
+    use fleetward_core::incidents::StatusFilter;
+    let filter = match status {
+        IncidentStatusArg::Open => StatusFilter::Open,
+        IncidentStatusArg::Resolved => StatusFilter::Resolved,
+        IncidentStatusArg::All => StatusFilter::All,
+    };
+    let list = engine.incidents(filter).await?;
+    let rows: Vec<IncidentRow> = list
+        .iter()
+        .map(|i| IncidentRow {
+            id: i.id,
+            key: &i.key,
+            status: i.status,
+            severity: i.severity,
+            count: i.count,
+            title: &i.title,
+            first_seen: fleetward_core::time::format(i.first_seen),
+            last_seen: fleetward_core::time::format(i.last_seen),
+        })
+        .collect();
+    out.print(&rows, || {
+        if list.is_empty() {
+            return "No incidents. Polls run every 2 minutes in the app; `fleetward-cli activities poll` polls now.".into();
+        }
+        list.iter()
+            .map(|i| {
+                format!(
+                    "{:>6}  {:<8}  {:<8}  x{:<4}  {}  {}{}",
+                    i.id.0,
+                    i.status.as_str(),
+                    i.severity.as_str(),
+                    i.count,
+                    fleetward_core::time::format(i.last_seen),
+                    shown(&i.title),
+                    i.device_name
+                        .as_deref()
+                        .map(|d| format!("  [{}]", shown(d)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     Ok(())
 }

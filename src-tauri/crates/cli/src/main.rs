@@ -64,7 +64,16 @@ enum Command {
     /// Compliance evidence.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
-    /// Recorded runs (syncs and sweeps), newest first.
+    /// NinjaOne activities.
+    #[command(subcommand)]
+    Activities(ActivitiesCommand),
+    /// The local webhook receiver.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// Incidents from NinjaOne alerts.
+    #[command(subcommand)]
+    Incidents(IncidentsCommand),
+    /// Recorded runs (syncs, sweeps and polls), newest first.
     #[command(subcommand)]
     Runs(RunsCommand),
     /// The audit trail, newest first.
@@ -173,6 +182,47 @@ pub enum TicketStatusArg {
 pub enum FormatArg {
     Csv,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum ActivitiesCommand {
+    /// Fetch new activities of the mapped organizations into incidents.
+    Poll,
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Process one webhook payload (an activity or a JSON array of them) from FILE or stdin.
+    Ingest {
+        /// The payload file (default: standard input).
+        file: Option<PathBuf>,
+    },
+    /// Run the local receiver until Ctrl-C (secret: FLEETWARD_WEBHOOK_SECRET, else the stored one).
+    Serve {
+        /// Port to listen on.
+        #[arg(long)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IncidentsCommand {
+    /// List incidents.
+    List {
+        /// Which incidents (default: open).
+        #[arg(long, value_enum, default_value = "open")]
+        status: IncidentStatusArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum IncidentStatusArg {
+    Open,
+    Resolved,
+    All,
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,7 +376,12 @@ fn main() -> ExitCode {
         }
     };
     let started: EngineSlot = Arc::default();
+    // `webhook serve` runs until Ctrl-C, which is how it is meant to end.
+    let serving = matches!(cli.command, Command::Webhook(WebhookCommand::Serve { .. }));
     let outcome = runtime.block_on(async {
+        if serving {
+            return Some(run(cli, started.clone()).await);
+        }
         tokio::select! {
             outcome = run(cli, started.clone()) => Some(outcome),
             // Dropping the command's future rolls back any transaction in flight.
@@ -397,6 +452,16 @@ async fn run(cli: Cli, started: EngineSlot) -> Result<(), Failure> {
         Command::Companies(command) => commands::companies(&engine, &out, command).await,
         Command::Sync(args) => commands::sync(&engine, &out, args).await,
         Command::Assets(command) => commands::assets(&engine, &out, command).await,
+        Command::Activities(ActivitiesCommand::Poll) => commands::poll(&engine, &out).await,
+        Command::Webhook(WebhookCommand::Ingest { file }) => {
+            commands::webhook_ingest(&engine, &out, file).await
+        }
+        Command::Webhook(WebhookCommand::Serve { port, bind }) => {
+            commands::webhook_serve(&engine, &out, port, &bind).await
+        }
+        Command::Incidents(IncidentsCommand::List { status }) => {
+            commands::incidents(&engine, &out, status).await
+        }
         Command::Sweep(args) => commands::sweep(&engine, &out, args).await,
         Command::Signals(args) => commands::signals(&engine, &out, args).await,
         Command::Tickets(command) => commands::tickets(&engine, &out, command).await,

@@ -29,6 +29,13 @@ use crate::compliance::{
 };
 use crate::connection::{self, Connection, ConnectionDraft, ConnectionTest, SavedConnection};
 use crate::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId, RunId};
+use crate::incidents::handling::{self, SECRET_HEADER, WEBHOOK_PATH};
+use crate::incidents::ingest::Applied;
+use crate::incidents::polling::{self, PollTarget, Poller};
+use crate::incidents::{
+    AlertRule, Incident, IncidentId, IncidentSettings, IncidentTally, IngestReport, PollRun,
+    RulePreviewRow, StatusFilter, WebhookSecretShown, WebhookSettings,
+};
 use crate::organizations::{
     self, DiscoverySummary, MappingChoice, MappingOptions, MappingRequest, MappingState,
     OrganizationRow,
@@ -546,11 +553,275 @@ impl Engine {
                         tracing::warn!(error = %err, "a scheduled compliance sweep could not run")
                     }
                 }
+                match engine.run_due_polls(trigger).await {
+                    Ok(Some(run)) => {
+                        tracing::info!(status = ?run.status, ?trigger, "scheduled activity poll finished")
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a scheduled activity poll could not run")
+                    }
+                }
                 trigger = Trigger::Schedule;
                 tokio::time::sleep(schedule::CHECK_EVERY).await;
             }
         });
         ScheduleHandle { task }
+    }
+
+    /// Polls NinjaOne's activities when the poll interval (2 minutes by default) has passed
+    /// since the last poll; nothing while paused, or when nothing is mapped.
+    pub async fn run_due_polls(&self, trigger: Trigger) -> Result<Option<PollRun>> {
+        if !self.holds_schedules().await? {
+            return Ok(None);
+        }
+        let every = self.incident_settings().await?.poll_every_secs;
+        let last = store::runs::last_started(self.store.pool(), crate::runs::RunKind::Poll).await?;
+        if !polling::is_due(last, Duration::from_secs(every.into()), self.now()) {
+            return Ok(None);
+        }
+        match self.poll_activities(trigger).await {
+            Ok(run) => Ok(Some(run)),
+            Err(Error::InvalidInput(_) | Error::NotConfigured(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    // Incidents (SPEC §7)
+
+    /// Polls `/v2/activities` of every active connection's mapped organizations into
+    /// incidents (`activities poll`, the schedule).
+    pub async fn poll_activities(&self, trigger: Trigger) -> Result<PollRun> {
+        let mut orgs: std::collections::BTreeMap<ConnectionId, Vec<NinjaOrgId>> =
+            std::collections::BTreeMap::new();
+        for t in store::organizations::sync_targets(self.store.pool(), None).await? {
+            orgs.entry(t.connection).or_default().push(t.org);
+        }
+        if orgs.is_empty() {
+            connection::choose(self.connections().await?, None)?;
+            return Err(Error::InvalidInput(
+                "No NinjaOne organization is mapped to a company yet, so there are no activities to poll. \
+                 Map organizations on Organizations (or `fleetward-cli orgs accept-suggestions`) first."
+                    .into(),
+            ));
+        }
+        let mut targets = Vec::new();
+        let mut waits = Vec::new();
+        for (connection, orgs) in orgs {
+            let (client, wait) = self.saved_client(connection).await?;
+            waits.push(wait);
+            targets.push(PollTarget {
+                connection,
+                client,
+                orgs,
+            });
+        }
+        let rules = store::incidents::rules(self.store.pool()).await?;
+        let poller = Poller {
+            holder: &self.holder,
+            store: &self.store,
+            clock: self.config.clock.as_ref(),
+            rules: &rules,
+        };
+        let last_wait = waits.into_iter().next().unwrap_or_default();
+        let (run, applied) = self
+            .within(
+                "Activity poll",
+                self.config.deadlines.long_run,
+                &last_wait,
+                async { polling::poll(&poller, trigger, targets).await },
+            )
+            .await?;
+        self.publish(EngineEvent::PollFinished {
+            run_id: run.run_id,
+            status: run.status,
+        });
+        self.announce(&applied).await?;
+        Ok(run)
+    }
+
+    /// One webhook delivery's raw body (`webhook ingest`): refused whole, with nothing
+    /// changed, when it is not JSON or not activities.
+    pub async fn ingest_webhook(&self, bytes: &[u8]) -> Result<IngestReport> {
+        let activities = crate::incidents::payload::parse(bytes).map_err(|e| {
+            Error::InvalidInput(format!(
+                "The webhook payload was refused and nothing changed: {e}. Send one NinjaOne \
+                 activity object, or a JSON array of them."
+            ))
+        })?;
+        self.ingest_activities(activities).await
+    }
+
+    /// Activities the receiver accepted: placed on their connection, grouped, stored.
+    pub async fn ingest_activities(
+        &self,
+        activities: Vec<ninjaone::models::Activity>,
+    ) -> Result<IngestReport> {
+        let active: Vec<ConnectionId> = self
+            .connections()
+            .await?
+            .into_iter()
+            .filter(|c| c.active)
+            .map(|c| c.id)
+            .collect();
+        let mut all = Applied::default();
+        for (connection, share) in
+            handling::split_by_connection(&self.store, &active, activities).await?
+        {
+            let client = self.saved_client(connection).await.ok();
+            let applied = handling::ingest(
+                &self.store,
+                connection,
+                &share,
+                client.as_ref().map(|(c, _)| c),
+                self.now(),
+            )
+            .await?;
+            all.merge(applied);
+        }
+        self.announce(&all).await?;
+        Ok(IngestReport {
+            counts: all.counts,
+            incidents: all.touched,
+        })
+    }
+
+    /// Which of these activity ids were processed already (the receiver's `200`).
+    pub async fn activities_seen(&self, ids: &[i64]) -> Result<Vec<i64>> {
+        store::incidents::seen(self.store.pool(), ids).await
+    }
+
+    pub async fn incidents(&self, filter: StatusFilter) -> Result<Vec<Incident>> {
+        store::incidents::list(self.store.pool(), filter).await
+    }
+
+    pub async fn incident(&self, id: IncidentId) -> Result<Incident> {
+        store::incidents::get(self.store.pool(), id).await?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "There is no incident {id}. List them with `fleetward-cli incidents list --status all`."
+            ))
+        })
+    }
+
+    pub async fn acknowledge_incident(&self, id: IncidentId) -> Result<Incident> {
+        handling::acknowledge(&self.store, id, self.now()).await?;
+        self.incident(id).await
+    }
+
+    /// Resolves an incident by hand; only a newer TRIGGERED reopens it.
+    pub async fn resolve_incident(&self, id: IncidentId) -> Result<Incident> {
+        handling::resolve(&self.store, id, self.now()).await?;
+        self.publish(EngineEvent::IncidentsChanged {
+            tally: self.incident_tally().await?,
+        });
+        self.incident(id).await
+    }
+
+    /// Open incidents and whether the tray shows "attention".
+    pub async fn incident_tally(&self) -> Result<IncidentTally> {
+        store::incidents::tally(self.store.pool()).await
+    }
+
+    pub async fn alert_rules(&self) -> Result<Vec<AlertRule>> {
+        store::incidents::rules(self.store.pool()).await
+    }
+
+    /// Validates and saves the ordered rule list (applies to events from now on).
+    pub async fn save_alert_rules(&self, rules: &[AlertRule]) -> Result<Vec<AlertRule>> {
+        crate::incidents::rules::validate(rules)?;
+        let mut tx = self.store.write().await?;
+        store::incidents::replace_rules(&mut tx, rules).await?;
+        tx.commit().await?;
+        self.alert_rules().await
+    }
+
+    /// What `rules` would do with the most recent events (the rule editor's preview).
+    pub async fn preview_alert_rules(
+        &self,
+        rules: &[AlertRule],
+        limit: u32,
+    ) -> Result<Vec<RulePreviewRow>> {
+        let events = store::incidents::recent_events(self.store.pool(), limit).await?;
+        Ok(events
+            .into_iter()
+            .map(|event| {
+                let facts = crate::incidents::rules::Facts {
+                    activity_type: &event.activity_type,
+                    status_code: &event.status_code,
+                    severity: event.severity.as_deref(),
+                    priority: event.priority.as_deref(),
+                    source_name: event.source_name.as_deref(),
+                    org: event.org_id,
+                    device_class: event.device_class.as_deref(),
+                };
+                let decision = crate::incidents::rules::decide(rules, &facts);
+                RulePreviewRow { event, decision }
+            })
+            .collect())
+    }
+
+    pub async fn incident_settings(&self) -> Result<IncidentSettings> {
+        handling::settings(&self.store).await
+    }
+
+    pub async fn save_incident_settings(
+        &self,
+        settings: &IncidentSettings,
+    ) -> Result<IncidentSettings> {
+        handling::save_settings(&self.store, settings).await?;
+        self.incident_settings().await
+    }
+
+    pub async fn webhook_settings(&self) -> Result<WebhookSettings> {
+        handling::webhook_settings(&self.store).await
+    }
+
+    pub async fn save_webhook_settings(
+        &self,
+        settings: &WebhookSettings,
+    ) -> Result<WebhookSettings> {
+        handling::save_webhook_settings(&self.store, settings).await?;
+        self.webhook_settings().await
+    }
+
+    /// Generates a new webhook secret and shows it, once, with what to configure.
+    pub async fn regenerate_webhook_secret(&self) -> Result<WebhookSecretShown> {
+        let secret = handling::regenerate_secret(&self.store).await?;
+        let settings = self.webhook_settings().await?;
+        let host = match settings.bind.as_str() {
+            "0.0.0.0" | "::" => "127.0.0.1".to_string(),
+            ip if ip.contains(':') => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        Ok(WebhookSecretShown {
+            secret: secret.expose_secret().to_string(),
+            url: format!("http://{host}:{}{WEBHOOK_PATH}", settings.port),
+            header_name: SECRET_HEADER.into(),
+            header_value: secret.expose_secret().to_string(),
+        })
+    }
+
+    /// The stored webhook secret, for a receiver this process runs. Never shown or logged.
+    pub async fn webhook_secret(&self) -> Result<Option<SecretString>> {
+        handling::secret(&self.store).await
+    }
+
+    /// Announces new and reopened incidents at or above the chosen severity, and the new
+    /// tally when anything changed.
+    async fn announce(&self, applied: &Applied) -> Result<()> {
+        if applied.raised.is_empty() && !applied.changed() {
+            return Ok(());
+        }
+        let threshold = self.incident_settings().await?.notify_at;
+        for incident in applied.raised.iter().filter(|n| n.severity >= threshold) {
+            self.publish(EngineEvent::IncidentRaised {
+                incident: incident.clone(),
+            });
+        }
+        self.publish(EngineEvent::IncidentsChanged {
+            tally: self.incident_tally().await?,
+        });
+        Ok(())
     }
 
     // Compliance (SPEC §5)

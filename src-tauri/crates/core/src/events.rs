@@ -94,6 +94,20 @@ pub enum EngineEvent {
         signal: crate::compliance::SignalKind,
         summary: String,
     },
+    /// A poll of NinjaOne's activities finished (its details are in the run).
+    PollFinished {
+        run_id: crate::ids::RunId,
+        status: crate::sync::RunStatus,
+    },
+    /// A new or reopened incident at or above the chosen severity whose rule notifies
+    /// (repeats of an open incident never raise one).
+    IncidentRaised {
+        incident: crate::incidents::IncidentNotice,
+    },
+    /// Incidents changed; the tray shows "attention" while a high or critical one is open.
+    IncidentsChanged {
+        tally: crate::incidents::IncidentTally,
+    },
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod incidents;
 pub mod notifications;
 pub mod organizations;
 pub mod runs;

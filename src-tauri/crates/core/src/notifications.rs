@@ -90,15 +90,41 @@ impl NotificationGate {
                 title: format!("{company_name}: {} failed", signal.title()),
                 body: format!("{summary}. Open the Compliance dashboard to see why."),
             }),
+            EngineEvent::IncidentRaised { incident } => Some(Notification {
+                title: format!(
+                    "{} incident{}",
+                    capitalised(incident.severity.as_str()),
+                    if incident.reopened { " reopened" } else { "" }
+                ),
+                body: [
+                    Some(incident.title.clone()),
+                    incident.device_name.clone(),
+                    incident.company_name.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            }),
             EngineEvent::Notice { .. }
             | EngineEvent::SchedulesChanged { .. }
             | EngineEvent::Waiting { .. }
             | EngineEvent::SyncProgress { .. }
             | EngineEvent::SyncFinished { .. }
             | EngineEvent::SweepProgress { .. }
-            | EngineEvent::SweepFinished { .. } => None,
+            | EngineEvent::SweepFinished { .. }
+            | EngineEvent::PollFinished { .. }
+            | EngineEvent::IncidentsChanged { .. } => None,
         }
     }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -13,12 +13,14 @@ pub mod audit;
 pub mod companies;
 pub mod compliance;
 pub mod connections;
+pub mod incidents;
 mod key;
 pub mod leases;
 pub mod locks;
 pub mod organizations;
 pub mod runs;
 pub mod self_check;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

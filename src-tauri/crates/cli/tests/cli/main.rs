@@ -6,6 +6,7 @@ mod commands;
 mod compliance;
 mod crash;
 mod hardening;
+mod incidents;
 
 use std::io::Write;
 use std::path::Path;

@@ -182,6 +182,7 @@ async fn fly(
     let mut tx = o.store.write().await?;
     let run_id =
         store::runs::start(&mut tx, RunKind::Sweep, request.trigger, request.scope, now).await?;
+    store::runs::held_by(&mut tx, run_id, o.holder).await?;
     tx.commit().await?;
     let total = held.len() as u32;
     let progress = |done: u32| {

@@ -92,6 +92,40 @@ pub async fn finish<C: serde::Serialize>(
     Ok(())
 }
 
+/// Ends a run whose counts are not a sync's (a poll): `counts` is stored as JSON.
+pub async fn finish_with<C: serde::Serialize>(
+    pool: &SqlitePool,
+    run: RunId,
+    status: RunStatus,
+    requests: u64,
+    counts: &C,
+    errors: &[String],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE runs SET status = ?1, finished_at = ?2, requests = ?3, counts = ?4, errors = ?5 WHERE id = ?6",
+    )
+    .bind(status.as_str())
+    .bind(time::format(at))
+    .bind(requests as i64)
+    .bind(serde_json::to_string(counts).unwrap_or_else(|_| "{}".into()))
+    .bind(serde_json::to_string(errors).unwrap_or_else(|_| "[]".into()))
+    .bind(run.0)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// When the last run of `kind` started.
+pub async fn last_started(pool: &SqlitePool, kind: RunKind) -> Result<Option<DateTime<Utc>>> {
+    Ok(
+        sqlx::query_scalar("SELECT max(started_at) FROM runs WHERE kind = ?1")
+            .bind(kind.as_str())
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// Newest first.
 pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
     let rows = sqlx::query(

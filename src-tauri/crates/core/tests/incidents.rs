@@ -1,0 +1,597 @@
+//! Incidents through the engine against the simulator over loopback (SPEC §7): the first
+//! poll seeds from `/v2/alerts` without replaying history, incremental polls group,
+//! suppress, resolve and reopen, unmapped and ignored organizations are dropped and counted,
+//! rules apply, incidents link to synced assets, reconciliation resolves what lost its
+//! RESET, and a webhook and a poll of the same stream converge.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use fleetward_core::connection::ConnectionDraft;
+use fleetward_core::ids::{ConnectionId, NinjaOrgId};
+use fleetward_core::incidents::{
+    AlertRule, IncidentSeverity, IncidentStatus, Resolution, RuleAction, RuleMatch, StatusFilter,
+};
+use fleetward_core::organizations::{MappingChoice, MappingOptions};
+use fleetward_core::time::ManualClock;
+use fleetward_core::{Engine, EngineEvent, ErrorKind, Trigger};
+use ninjaone::models::{Activity, ActivityType, Device, Severity};
+use ninjaone::secrecy::SecretString;
+use ninjaone_sim::{SimConfig, Simulator};
+
+struct World {
+    _dir: tempfile::TempDir,
+    engine: Arc<Engine>,
+    clock: Arc<ManualClock>,
+    connection: ConnectionId,
+}
+
+async fn engine_on(sim: &Simulator) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::starting_now());
+    let config = fleetward_core::EngineConfig {
+        clock: clock.clone(),
+        ..fleetward_core::testing::config(dir.path().join("data"))
+    };
+    let engine = Engine::start(config).await.unwrap();
+    let draft = ConnectionDraft {
+        name: None,
+        region: None,
+        base_url: Some(sim.base_url()),
+        client_id: "sim-client".into(),
+        client_secret: SecretString::from("sim-secret"),
+    };
+    let connection = engine.save_connection(&draft).await.unwrap().connection.id;
+    World {
+        _dir: dir,
+        engine,
+        clock,
+        connection,
+    }
+}
+
+async fn sim() -> Simulator {
+    Simulator::start(SimConfig {
+        orgs: 2,
+        devices_per_org: 8,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn org_ids(sim: &Simulator) -> (i64, i64) {
+    let orgs = sim.control().organizations();
+    (orgs[0].id.unwrap(), orgs[1].id.unwrap())
+}
+
+fn device_of(sim: &Simulator, org: i64) -> Device {
+    sim.control()
+        .devices()
+        .into_iter()
+        .find(|d| d.organization_id == Some(org))
+        .unwrap()
+}
+
+async fn map(w: &World, org: i64, choice: MappingChoice) {
+    w.engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &choice,
+            &MappingOptions::default(),
+        )
+        .await
+        .unwrap();
+}
+
+fn condition(device: i64, series: &str, code: &str) -> Activity {
+    Activity {
+        device_id: Some(device),
+        series_uid: Some(series.into()),
+        activity_type: Some(ActivityType::Condition),
+        status_code: Some(code.into()),
+        severity: Some(Severity::Major),
+        source_name: Some("Disk space".into()),
+        source_config_uid: Some("cfg-disk".into()),
+        message: Some(format!("Disk C: is almost full ({code})")),
+        ..Activity::default()
+    }
+}
+
+/// Appends to the simulator and answers the activity as NinjaOne would deliver it (with its
+/// time, as a webhook carries it).
+fn append(sim: &Simulator, mut activity: Activity) -> Activity {
+    static SECONDS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let tick = SECONDS.fetch_add(7, std::sync::atomic::Ordering::Relaxed);
+    activity
+        .activity_time
+        .get_or_insert((1_790_000_000 + tick) as f64);
+    let id = sim.control().append_activity(activity.clone());
+    Activity {
+        id: Some(id),
+        ..activity
+    }
+}
+
+async fn poll(w: &World) -> fleetward_core::incidents::PollRun {
+    w.engine.poll_activities(Trigger::Manual).await.unwrap()
+}
+
+async fn incident(w: &World, series: &str) -> Option<fleetward_core::incidents::Incident> {
+    w.engine
+        .incidents(StatusFilter::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.key == series)
+}
+
+#[tokio::test]
+async fn the_first_poll_seeds_open_alerts_without_replaying_history() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, b) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    map(&w, b, MappingChoice::CreateNew).await;
+    let run = poll(&w).await;
+    let part = &run.connections[0];
+    assert!(part.first_poll);
+    assert_eq!(part.counts.received, 0, "history is not replayed");
+    assert!(
+        part.seeded >= 1,
+        "the demo tenant has an active alert: {part:?}"
+    );
+    let open = w.engine.incidents(StatusFilter::Open).await.unwrap();
+    assert_eq!(open.len() as u32, part.seeded);
+    assert!(open.iter().all(|i| i.count == 1 && i.company_id.is_some()));
+    let runs = w.engine.runs(10).await.unwrap();
+    assert_eq!(runs[0].kind, fleetward_core::runs::RunKind::Poll);
+    assert_eq!(runs[0].id, run.run_id);
+    assert!(
+        run.requests >= 2,
+        "the watermark and the alerts: {}",
+        run.requests
+    );
+
+    // The second poll asks only for newer activities: nothing new, nothing changes.
+    let again = poll(&w).await;
+    assert!(!again.connections[0].first_poll);
+    assert_eq!(again.connections[0].counts.received, 0);
+    assert_eq!(again.connections[0].seeded, 0);
+}
+
+#[tokio::test]
+async fn polling_groups_suppresses_resolves_and_reopens() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    let mut events = w.engine.subscribe();
+
+    append(&sim, condition(device, "series-1", "TRIGGERED"));
+    let run = poll(&w).await;
+    assert_eq!(run.connections[0].counts.opened, 1);
+    let first = incident(&w, "series-1").await.unwrap();
+    assert_eq!(first.status, IncidentStatus::Open);
+    assert_eq!(first.severity, IncidentSeverity::High, "MAJOR maps to high");
+    assert_eq!(first.device_id, Some(device));
+    let mut raised = 0;
+    while let Ok(event) = events.try_recv() {
+        if matches!(event, EngineEvent::IncidentRaised { .. }) {
+            raised += 1;
+        }
+        if let EngineEvent::IncidentsChanged { tally } = &event {
+            assert!(tally.attention, "a high incident is open");
+        }
+    }
+    assert_eq!(raised, 1);
+
+    append(&sim, condition(device, "series-1", "TRIGGERED"));
+    append(&sim, condition(device, "series-1", "TRIGGERED"));
+    let run = poll(&w).await;
+    assert_eq!(run.connections[0].counts.repeated, 2);
+    let repeated = incident(&w, "series-1").await.unwrap();
+    assert_eq!((repeated.count, repeated.id), (3, first.id));
+    while let Ok(event) = events.try_recv() {
+        assert!(
+            !matches!(event, EngineEvent::IncidentRaised { .. }),
+            "repeats notify nobody"
+        );
+    }
+
+    append(&sim, condition(device, "series-1", "RESET"));
+    assert_eq!(poll(&w).await.connections[0].counts.resolved, 1);
+    let resolved = incident(&w, "series-1").await.unwrap();
+    assert_eq!(resolved.status, IncidentStatus::Resolved);
+    assert_eq!(resolved.resolution, Some(Resolution::Reset));
+
+    append(&sim, condition(device, "series-1", "TRIGGERED"));
+    assert_eq!(poll(&w).await.connections[0].counts.reopened, 1);
+    let reopened = incident(&w, "series-1").await.unwrap();
+    assert_eq!((reopened.status, reopened.count), (IncidentStatus::Open, 4));
+    let mut reopen_raised = false;
+    while let Ok(event) = events.try_recv() {
+        if let EngineEvent::IncidentRaised { incident } = event {
+            reopen_raised |= incident.reopened && incident.id == first.id;
+        }
+    }
+    assert!(reopen_raised);
+}
+
+#[tokio::test]
+async fn events_of_unmapped_and_ignored_organizations_are_dropped_and_counted() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, b) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let other = device_of(&sim, b).id.unwrap();
+    let report = w
+        .engine
+        .ingest_webhook(
+            serde_json::to_string(&vec![Activity {
+                id: Some(900_000_001),
+                ..condition(other, "pending-org", "TRIGGERED")
+            }])
+            .unwrap()
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.counts.dropped_unmapped, 1);
+    map(&w, b, MappingChoice::Ignore).await;
+    let report = w
+        .engine
+        .ingest_webhook(
+            serde_json::to_vec(&Activity {
+                id: Some(900_000_002),
+                ..condition(other, "ignored-org", "TRIGGERED")
+            })
+            .unwrap()
+            .as_slice(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.counts.dropped_ignored, 1);
+    assert!(incident(&w, "pending-org").await.is_none());
+    assert!(incident(&w, "ignored-org").await.is_none());
+}
+
+#[tokio::test]
+async fn rules_set_severity_and_can_ignore() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let bad = w
+        .engine
+        .save_alert_rules(&[AlertRule {
+            name: "".into(),
+            enabled: true,
+            when: RuleMatch::default(),
+            severity: None,
+            actions: vec![RuleAction::Ignore, RuleAction::Ticket],
+        }])
+        .await
+        .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    assert!(
+        w.engine.alert_rules().await.unwrap().is_empty(),
+        "nothing saved"
+    );
+    w.engine
+        .save_alert_rules(&[
+            AlertRule {
+                name: "CPU is noise".into(),
+                enabled: true,
+                when: RuleMatch {
+                    source_name: Some("CPU*".into()),
+                    ..RuleMatch::default()
+                },
+                severity: None,
+                actions: vec![RuleAction::Ignore],
+            },
+            AlertRule {
+                name: "Disks are critical".into(),
+                enabled: true,
+                when: RuleMatch {
+                    source_name: Some("disk*".into()),
+                    ..RuleMatch::default()
+                },
+                severity: Some(IncidentSeverity::Critical),
+                actions: vec![RuleAction::Notify, RuleAction::Ticket],
+            },
+        ])
+        .await
+        .unwrap();
+    let device = device_of(&sim, a).id.unwrap();
+    append(&sim, condition(device, "disk", "TRIGGERED"));
+    append(
+        &sim,
+        Activity {
+            source_name: Some("CPU load".into()),
+            ..condition(device, "cpu", "TRIGGERED")
+        },
+    );
+    let run = poll(&w).await;
+    assert_eq!(run.connections[0].counts.ignored, 1);
+    assert_eq!(run.connections[0].counts.tickets, 1);
+    assert_eq!(
+        incident(&w, "disk").await.unwrap().severity,
+        IncidentSeverity::Critical
+    );
+    assert!(incident(&w, "cpu").await.is_none());
+    let preview = w.engine.preview_alert_rules(&[], 10).await.unwrap();
+    assert!(preview
+        .iter()
+        .any(|row| row.event.source_name.as_deref() == Some("CPU load")
+            && row.decision.rule.is_none()));
+}
+
+#[tokio::test]
+async fn an_incident_links_to_the_synced_asset_of_its_device() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    w.engine.sync_all(Trigger::Manual).await.unwrap();
+    poll(&w).await;
+    let assets = w.engine.assets(None, None).await.unwrap();
+    let asset = assets.first().expect("the sync brought assets");
+    let device: i64 = w.engine.asset(asset.id).await.unwrap().fields["identity.deviceId"]
+        .parse()
+        .unwrap();
+    append(&sim, condition(device, "linked", "TRIGGERED"));
+    poll(&w).await;
+    let linked = incident(&w, "linked").await.unwrap();
+    assert_eq!(linked.asset_id, Some(asset.id));
+    assert_eq!(linked.company_id, Some(asset.company_id));
+}
+
+#[tokio::test]
+async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    // A TRIGGERED NinjaOne no longer lists (its RESET never reached us).
+    let report = w
+        .engine
+        .ingest_webhook(
+            &serde_json::to_vec(&Activity {
+                id: Some(5),
+                ..condition(device, "lost-reset", "TRIGGERED")
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.counts.opened, 1);
+    poll(&w).await;
+    assert_eq!(
+        incident(&w, "lost-reset").await.unwrap().status,
+        IncidentStatus::Open,
+        "not before the reconciliation is due"
+    );
+    w.clock.advance(Duration::from_secs(11 * 60));
+    let run = poll(&w).await;
+    assert_eq!(run.connections[0].reconciled, 1);
+    let gone = incident(&w, "lost-reset").await.unwrap();
+    assert_eq!(gone.status, IncidentStatus::Resolved);
+    assert_eq!(gone.resolution, Some(Resolution::Reconciled));
+    // Alerts NinjaOne still lists stay open.
+    let seeded_open = w.engine.incidents(StatusFilter::Open).await.unwrap();
+    assert!(!seeded_open.is_empty());
+}
+
+#[tokio::test]
+async fn resolving_by_hand_sticks_until_a_new_trigger_and_acknowledging_is_kept() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    append(&sim, condition(device, "by-hand", "TRIGGERED"));
+    poll(&w).await;
+    let open = incident(&w, "by-hand").await.unwrap();
+    let acked = w.engine.acknowledge_incident(open.id).await.unwrap();
+    assert!(acked.acknowledged_at.is_some());
+    let resolved = w.engine.resolve_incident(open.id).await.unwrap();
+    assert_eq!(resolved.resolution, Some(Resolution::Manual));
+    w.clock.advance(Duration::from_secs(11 * 60));
+    poll(&w).await;
+    assert_eq!(
+        incident(&w, "by-hand").await.unwrap().status,
+        IncidentStatus::Resolved,
+        "a listed alert alone does not reopen it"
+    );
+    append(&sim, condition(device, "by-hand", "TRIGGERED"));
+    poll(&w).await;
+    let back = incident(&w, "by-hand").await.unwrap();
+    assert_eq!(back.status, IncidentStatus::Open);
+    assert!(
+        back.acknowledged_at.is_none(),
+        "a reopened incident needs a new look"
+    );
+    let missing = w
+        .engine
+        .resolve_incident(fleetward_core::incidents::IncidentId(999_999))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn the_same_stream_by_webhook_out_of_order_and_by_poll_converges() {
+    let sim = sim().await;
+    let polled = engine_on(&sim).await;
+    let mixed = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    for w in [&polled, &mixed] {
+        map(w, a, MappingChoice::CreateNew).await;
+        poll(w).await;
+    }
+    let device = device_of(&sim, a).id.unwrap();
+    let other = sim
+        .control()
+        .devices()
+        .into_iter()
+        .filter(|d| d.organization_id == Some(a))
+        .nth(1)
+        .unwrap()
+        .id
+        .unwrap();
+    let stream = [
+        append(&sim, condition(device, "conv-1", "TRIGGERED")),
+        append(&sim, condition(other, "conv-2", "TRIGGERED")),
+        append(&sim, condition(device, "conv-1", "TRIGGERED")),
+        append(&sim, condition(device, "conv-1", "RESET")),
+        append(&sim, condition(other, "conv-2", "TRIGGERED")),
+        append(&sim, condition(device, "conv-3", "RESET")),
+        append(&sim, condition(device, "conv-3", "TRIGGERED")),
+        append(&sim, condition(device, "conv-1", "TRIGGERED")),
+    ];
+    // By webhook: reversed, with duplicates, in two deliveries.
+    let mut reversed: Vec<Activity> = stream.iter().rev().cloned().collect();
+    reversed.push(stream[2].clone());
+    mixed
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&reversed[..4]).unwrap())
+        .await
+        .unwrap();
+    let second = mixed
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&reversed[3..]).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(second.counts.duplicates, 2);
+    // And then by poll, which meets them all again.
+    let run = poll(&mixed).await;
+    assert_eq!(run.connections[0].counts.duplicates, stream.len() as u32);
+    poll(&polled).await;
+
+    let shape = |list: Vec<fleetward_core::incidents::Incident>| {
+        let mut rows: Vec<_> = list
+            .into_iter()
+            .filter(|i| i.key.starts_with("conv-"))
+            .map(|i| {
+                (
+                    i.key,
+                    i.status,
+                    i.count,
+                    i.severity,
+                    i.title,
+                    i.first_seen,
+                    i.last_seen,
+                )
+            })
+            .collect();
+        rows.sort_by(|x, y| x.0.cmp(&y.0));
+        rows
+    };
+    let by_poll = shape(polled.engine.incidents(StatusFilter::All).await.unwrap());
+    let by_both = shape(mixed.engine.incidents(StatusFilter::All).await.unwrap());
+    assert_eq!(by_poll, by_both);
+    let status: Vec<_> = by_poll.iter().map(|r| (r.0.as_str(), r.1, r.2)).collect();
+    assert_eq!(
+        status,
+        vec![
+            ("conv-1", IncidentStatus::Open, 3),
+            ("conv-2", IncidentStatus::Open, 2),
+            ("conv-3", IncidentStatus::Open, 1),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn invalid_webhook_payloads_change_nothing() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    for body in [
+        &b"{not json"[..],
+        b"[]",
+        b"\"text\"",
+        b"[{\"id\": 1}, {\"statusCode\": \"RESET\"}]",
+    ] {
+        let err = w.engine.ingest_webhook(body).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("nothing changed"));
+    }
+    assert!(w.engine.activities_seen(&[1]).await.unwrap().is_empty());
+    assert!(w
+        .engine
+        .incidents(StatusFilter::All)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn polls_run_on_their_schedule_every_two_minutes_by_default() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::StartUp)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
+    w.clock.advance(Duration::from_secs(119));
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
+    w.clock.advance(Duration::from_secs(1));
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_some());
+    let mut settings = w.engine.incident_settings().await.unwrap();
+    settings.poll_every_secs = 600;
+    w.engine.save_incident_settings(&settings).await.unwrap();
+    w.clock.advance(Duration::from_secs(300));
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
+    settings.poll_every_secs = 5;
+    assert_eq!(
+        w.engine
+            .save_incident_settings(&settings)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
+    w.engine.set_schedules_paused(true);
+    w.clock.advance(Duration::from_secs(3600));
+    assert!(w
+        .engine
+        .run_due_polls(Trigger::Schedule)
+        .await
+        .unwrap()
+        .is_none());
+}
