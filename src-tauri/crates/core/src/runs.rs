@@ -109,10 +109,10 @@ impl Cancel {
 pub struct Running(std::sync::Mutex<std::collections::HashMap<RunId, Cancel>>);
 
 impl Running {
+    /// The run's cancel token, made on first call (registering twice keeps a cancel made
+    /// in between).
     pub fn register(&self, run: RunId) -> Cancel {
-        let cancel = Cancel::default();
-        self.lock().insert(run, cancel.clone());
-        cancel
+        self.lock().entry(run).or_default().clone()
     }
 
     pub fn finish(&self, run: RunId) {

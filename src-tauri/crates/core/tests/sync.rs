@@ -733,7 +733,13 @@ async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_agai
         tokio::spawn(async move { engine.sync(None, Trigger::Manual, false).await })
     };
     let run = running_run(&other).await;
-    assert_eq!(other.cancel_run(run).await.unwrap(), RunStatus::Running);
+    assert_eq!(
+        other
+            .cancel_run(run)
+            .await
+            .expect("a running sync can be cancelled"),
+        RunStatus::Running
+    );
     let cancelled = first.await.unwrap().unwrap();
     assert_eq!(cancelled.status, RunStatus::Cancelled);
     assert_eq!(cancelled.companies.len(), 2);

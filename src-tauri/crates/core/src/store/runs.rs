@@ -214,13 +214,18 @@ pub async fn held_by(tx: &mut WriteTx, run: RunId, holder: &str) -> Result<()> {
     Ok(())
 }
 
-/// Asks the process running `run` to stop at its next safe point. Returns the run's status,
-/// `None` when there is no such run.
+/// Asks the process running `run` to stop at its next safe point. Returns the run's status
+/// when asked (`Running` when the request was recorded), `None` when there is no such run.
 pub async fn request_cancel(pool: &SqlitePool, run: RunId) -> Result<Option<RunStatus>> {
-    sqlx::query("UPDATE runs SET cancel_requested = 1 WHERE id = ?1 AND status = 'running'")
-        .bind(run.0)
-        .execute(pool)
-        .await?;
+    let asked = sqlx::query(
+        "UPDATE runs SET cancel_requested = 1 WHERE id = ?1 AND status = 'running' RETURNING id",
+    )
+    .bind(run.0)
+    .fetch_optional(pool)
+    .await?;
+    if asked.is_some() {
+        return Ok(Some(RunStatus::Running));
+    }
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM runs WHERE id = ?1")
         .bind(run.0)
         .fetch_optional(pool)

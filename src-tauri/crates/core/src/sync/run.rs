@@ -90,7 +90,12 @@ async fn fly<D: Driver>(
         )
         .await?;
         store::runs::held_by(&mut tx, id, o.holder).await?;
-        tx.commit().await?;
+        // Cancellable from the moment others can see it running.
+        o.running.register(id);
+        if let Err(err) = tx.commit().await {
+            o.running.finish(id);
+            return Err(err.into());
+        }
         Some(id)
     };
     let cancel = run_id.map_or_else(Cancel::default, |id| o.running.register(id));
