@@ -296,6 +296,7 @@ async fn non_agent_devices_and_locations_follow_the_mapping_options() {
             &MappingOptions {
                 location_ids: Some(vec![fleetward_core::ids::NinjaLocationId(location)]),
                 include_non_agent: Some(true),
+                ..MappingOptions::default()
             },
         )
         .await
