@@ -221,7 +221,11 @@ fn field_note(o: &OrganizationRow) -> String {
         parts.push("software".to_string());
     }
     if !o.custom_fields.is_empty() {
-        let names: Vec<String> = o.custom_fields.iter().map(|n| shown(n).into_owned()).collect();
+        let names: Vec<String> = o
+            .custom_fields
+            .iter()
+            .map(|n| shown(n).into_owned())
+            .collect();
         parts.push(format!("custom fields: {}", names.join(", ")));
     }
     if !o.dropped_field_groups.is_empty() {

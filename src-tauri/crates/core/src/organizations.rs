@@ -19,8 +19,8 @@ use crate::audit::{AuditAction, Scope};
 use crate::companies::name_for_organization;
 use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use crate::store::organizations::OrganizationRecord;
-use crate::sync::fields::{FieldChoice, FieldGroup};
 use crate::store::{self, Store};
+use crate::sync::fields::{FieldChoice, FieldGroup};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

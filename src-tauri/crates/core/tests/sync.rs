@@ -829,9 +829,14 @@ async fn dropped_field_groups_leave_the_assets_and_come_back_as_field_changes() 
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert!(err.to_string().contains("os fields are always kept"), "{err}");
     assert!(
-        w.engine.organizations(w.connection).await.unwrap()[0].company_id.is_none(),
+        err.to_string().contains("os fields are always kept"),
+        "{err}"
+    );
+    assert!(
+        w.engine.organizations(w.connection).await.unwrap()[0]
+            .company_id
+            .is_none(),
         "a refused option maps nothing"
     );
 
@@ -860,7 +865,10 @@ async fn dropped_field_groups_leave_the_assets_and_come_back_as_field_changes() 
         let fields = w.engine.asset(asset.id).await.unwrap().fields;
         assert!(has_group(&fields, "os") && has_group(&fields, "identity"));
         for group in ["memory", "warranty", "health"] {
-            assert!(!has_group(&fields, group), "{group} was left out: {fields:?}");
+            assert!(
+                !has_group(&fields, group),
+                "{group} was left out: {fields:?}"
+            );
         }
     }
 
@@ -1055,12 +1063,18 @@ async fn custom_fields_and_software_sync_only_for_the_mappings_that_choose_them(
         sorted.sort_by_key(|t| t.to_lowercase());
         assert_eq!(titles, sorted);
         assert!(
-            titles.iter().any(|t| t.to_lowercase().starts_with("ninjarmm")),
+            titles
+                .iter()
+                .any(|t| t.to_lowercase().starts_with("ninjarmm")),
             "the agent is installed software too: {titles:?}"
         );
     }
     assert!(with_custom > 0, "some devices carry {chosen}");
-    assert_eq!(with_software, assets.len(), "every agent device has software");
+    assert_eq!(
+        with_software,
+        assets.len(),
+        "every agent device has software"
+    );
     for asset in w.engine.assets(Some(other), None).await.unwrap() {
         let fields = w.engine.asset(asset.id).await.unwrap().fields;
         assert!(

@@ -531,7 +531,10 @@ fn orgs_map_chooses_field_groups_custom_fields_and_software() {
 
     for (args, says) in [
         (vec!["--drop-fields", "identity"], "always kept"),
-        (vec!["--drop-fields", "memory,gpu"], "no field group \"gpu\""),
+        (
+            vec!["--drop-fields", "memory,gpu"],
+            "no field group \"gpu\"",
+        ),
         (vec!["--software", "--no-software"], "cannot be used with"),
         (vec!["--custom-field", " "], "custom field name is empty"),
     ] {
@@ -570,17 +573,37 @@ fn orgs_map_chooses_field_groups_custom_fields_and_software() {
     );
 
     json(&run(data, &["--json", "sync", "--company", &company]));
-    let assets = json(&run(data, &["--json", "assets", "list", "--company", &company]));
+    let assets = json(&run(
+        data,
+        &["--json", "assets", "list", "--company", &company],
+    ));
     let id = assets[0]["id"].to_string();
     let shown = json(&run(data, &["--json", "assets", "show", &id]));
     let fields = shown["fields"].as_object().unwrap();
-    assert!(fields.keys().any(|k| k.starts_with("health.")), "{fields:?}");
-    assert!(!fields.keys().any(|k| k.starts_with("memory.")), "{fields:?}");
-    assert!(!fields.keys().any(|k| k.starts_with("software.")), "{fields:?}");
+    assert!(
+        fields.keys().any(|k| k.starts_with("health.")),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.keys().any(|k| k.starts_with("memory.")),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.keys().any(|k| k.starts_with("software.")),
+        "{fields:?}"
+    );
 
     let cleared = json(&run(
         data,
-        &["--json", "orgs", "map", &org, "--company", &company, "--no-custom-fields"],
+        &[
+            "--json",
+            "orgs",
+            "map",
+            &org,
+            "--company",
+            &company,
+            "--no-custom-fields",
+        ],
     ));
     assert_eq!(cleared["customFields"], serde_json::json!([]));
 }

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use super::{MappingChoice, MappingOptions, MappingState, OrganizationRow};
 use crate::ids::NinjaLocationId;
-use crate::sync::fields::{self, FieldChoice};
 use crate::store::organizations::OrganizationRecord;
+use crate::sync::fields::{self, FieldChoice};
 use crate::{Error, Result};
 
 /// "Use existing" and "Create new" apply.

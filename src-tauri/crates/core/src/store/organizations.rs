@@ -309,8 +309,7 @@ pub async fn sync_targets(
                     .map(NinjaLocationId)
                     .collect(),
                 include_non_agent: row.get("include_non_agent"),
-                expected_devices: row.get::<i64, _>("devices").clamp(0, i64::from(u32::MAX))
-                    as u32,
+                expected_devices: row.get::<i64, _>("devices").clamp(0, i64::from(u32::MAX)) as u32,
                 fields: field_choice_from(row)?,
             })
         })

@@ -10,9 +10,7 @@ use ts_rs::TS;
 use crate::{Error, Result};
 
 /// A group of curated fields; a field's name starts with its group (`os.name`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum FieldGroup {
@@ -300,13 +298,17 @@ mod tests {
     fn required_groups_cannot_be_left_out_and_optional_ones_come_back_when_kept() {
         let none = BTreeSet::new();
         let err = dropped_after(&none, &[FieldGroup::Os, FieldGroup::Memory], &[]).unwrap_err();
-        assert!(err.to_string().contains("os fields are always kept"), "{err}");
+        assert!(
+            err.to_string().contains("os fields are always kept"),
+            "{err}"
+        );
         let dropped = dropped_after(&none, &[FieldGroup::Memory, FieldGroup::Health], &[]).unwrap();
         assert_eq!(
             dropped,
             BTreeSet::from([FieldGroup::Memory, FieldGroup::Health])
         );
-        let again = dropped_after(&dropped, &[FieldGroup::Warranty], &[FieldGroup::Memory]).unwrap();
+        let again =
+            dropped_after(&dropped, &[FieldGroup::Warranty], &[FieldGroup::Memory]).unwrap();
         assert_eq!(
             again,
             BTreeSet::from([FieldGroup::Health, FieldGroup::Warranty])
@@ -342,7 +344,12 @@ mod tests {
         let many: Vec<String> = (0..=MAX_CUSTOM_FIELDS).map(|i| format!("f{i}")).collect();
         let err = check_custom_fields(&many).unwrap_err();
         assert!(err.to_string().contains("at most 50"), "{err}");
-        assert_eq!(check_custom_fields(&many[..MAX_CUSTOM_FIELDS]).unwrap().len(), 50);
+        assert_eq!(
+            check_custom_fields(&many[..MAX_CUSTOM_FIELDS])
+                .unwrap()
+                .len(),
+            50
+        );
     }
 
     #[test]
@@ -351,7 +358,10 @@ mod tests {
             custom_value(&json!({"value": "AT-00012"})).as_deref(),
             Some("AT-00012")
         );
-        assert_eq!(custom_value(&json!({"value": true})).as_deref(), Some("yes"));
+        assert_eq!(
+            custom_value(&json!({"value": true})).as_deref(),
+            Some("yes")
+        );
         assert_eq!(custom_value(&json!(1234)).as_deref(), Some("1234"));
         assert_eq!(custom_value(&json!(["a", "b"])).as_deref(), Some("a, b"));
         assert_eq!(custom_value(&json!({"value": null})), None);
@@ -374,7 +384,10 @@ mod tests {
         let [count, titles] = software_fields(many);
         assert_eq!(count.1, (MAX_SOFTWARE_TITLES + 2).to_string());
         assert!(titles.1.ends_with("; … and 2 more"), "{}", titles.1);
-        assert_eq!(software_entry(Some("nginx"), Some(" ")).as_deref(), Some("nginx"));
+        assert_eq!(
+            software_entry(Some("nginx"), Some(" ")).as_deref(),
+            Some("nginx")
+        );
         assert_eq!(software_entry(None, Some("1.0")), None);
     }
 }

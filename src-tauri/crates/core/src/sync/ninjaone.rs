@@ -355,7 +355,12 @@ pub async fn custom_field_names(client: &Client, org: NinjaOrgId) -> Result<Vec<
     let mut names = std::collections::BTreeSet::new();
     let mut rows = Box::pin(client.custom_fields(&filter).take(sample));
     while let Some(row) = rows.try_next().await? {
-        names.extend(row.fields.unwrap_or_default().into_iter().map(|(name, _)| name));
+        names.extend(
+            row.fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, _)| name),
+        );
     }
     Ok(names.into_iter().collect())
 }
@@ -744,9 +749,13 @@ mod tests {
     #[test]
     fn dropped_groups_leave_their_fields_out_and_keep_the_rest() {
         let choice = FieldChoice {
-            dropped: [FieldGroup::Memory, FieldGroup::Volumes, FieldGroup::Warranty]
-                .into_iter()
-                .collect(),
+            dropped: [
+                FieldGroup::Memory,
+                FieldGroup::Volumes,
+                FieldGroup::Warranty,
+            ]
+            .into_iter()
+            .collect(),
             ..FieldChoice::default()
         };
         let fields = draft(&full_device(), None, &choice).fields.to_map();
