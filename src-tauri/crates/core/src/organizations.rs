@@ -327,6 +327,11 @@ pub async fn map(
             state.as_str()
         ),
     };
+    let detail = if fields == current.field_choice() {
+        detail
+    } else {
+        format!("{detail}; {}", mapping::describe_fields(&fields))
+    };
     let scope = company.map_or(Scope::Msp, Scope::Company);
     store::audit::record(
         &mut tx,

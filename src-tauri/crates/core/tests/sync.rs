@@ -852,6 +852,13 @@ async fn dropped_field_groups_leave_the_assets_and_come_back_as_field_changes() 
     .await;
     let row = &w.engine.organizations(w.connection).await.unwrap()[0];
     assert_eq!(row.dropped_field_groups, dropped.to_vec());
+    let audit = w.engine.audit_events(Some(company)).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.detail.ends_with(
+            "; leaves out memory, warranty, health, no custom fields, no installed software"
+        )),
+        "the audit trail says what the mapping keeps: {audit:?}"
+    );
     w.sim.control().reset_stats();
     sync(&w, company).await;
     assert_eq!(

@@ -92,6 +92,28 @@ pub fn apply_field_options(current: &FieldChoice, options: &MappingOptions) -> R
     })
 }
 
+/// What a mapping keeps, for its audit row: "keeps every field group, custom fields
+/// assetTag, and installed software".
+pub fn describe_fields(choice: &FieldChoice) -> String {
+    let groups = if choice.dropped.is_empty() {
+        "keeps every field group".to_string()
+    } else {
+        let names: Vec<&str> = choice.dropped.iter().map(|g| g.as_str()).collect();
+        format!("leaves out {}", names.join(", "))
+    };
+    let custom = if choice.custom.is_empty() {
+        "no custom fields".to_string()
+    } else {
+        format!("custom fields {}", choice.custom.join(", "))
+    };
+    let software = if choice.software {
+        "installed software"
+    } else {
+        "no installed software"
+    };
+    format!("{groups}, {custom}, {software}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +255,9 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(
+            describe_fields(&current),
+            "leaves out health, custom fields assetTag, installed software"
+        );
     }
 }

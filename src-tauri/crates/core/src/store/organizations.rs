@@ -185,11 +185,14 @@ fn field_choice_from(row: &sqlx::sqlite::SqliteRow) -> Result<FieldChoice> {
         );
     }
     let custom_text: String = row.get("custom_fields");
-    let custom: Vec<String> =
+    let mut custom: Vec<String> =
         serde_json::from_str(&custom_text).map_err(|_| Error::UnknownStoredValue {
             what: "custom field list",
             value: custom_text.clone(),
         })?;
+    // Sorted, as the driver looks names up by binary search.
+    custom.sort();
+    custom.dedup();
     Ok(FieldChoice {
         dropped,
         custom,

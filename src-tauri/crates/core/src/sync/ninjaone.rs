@@ -1,8 +1,10 @@
 //! The NinjaOne driver (SPEC §4): reads the devices of many organizations with one
 //! `df`-filtered paged stream per endpoint (`org in (…)`, chunked so a URL stays short), and
-//! maps each approved device of a mapping's scope to an asset draft with the curated fields
-//! and its health. It never sends one request set per organization: a full sync of N devices
-//! costs about N / page size requests per endpoint, however many organizations they span.
+//! maps each approved device of a mapping's scope to an asset draft with the curated fields the
+//! mapping keeps and its health. Custom fields and installed software come from their reports
+//! only when a mapping of the stream chose them, one report per stream. It never sends one
+//! request set per organization: a full sync of N devices costs about N / page size requests
+//! per endpoint, however many organizations they span.
 
 use std::collections::{BTreeMap, HashMap};
 
