@@ -135,6 +135,17 @@ pub async fn map_organization(
         .await?)
 }
 
+/// The custom field names in a live sample of the organization's devices (the picker).
+#[tauri::command]
+pub async fn custom_field_names(
+    state: State<'_, AppState>,
+    connection_id: ConnectionId,
+    org_id: NinjaOrgId,
+) -> Reply<Vec<String>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.custom_field_names(connection_id, org_id).await?)
+}
+
 #[tauri::command]
 pub async fn accept_suggestions(
     state: State<'_, AppState>,

@@ -81,6 +81,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::discover_organizations,
         commands::organizations,
         commands::map_organization,
+        commands::custom_field_names,
         commands::accept_suggestions,
         commands::companies,
         commands::add_company,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ConnectionDraft } from "./bindings/ConnectionDraft";
 import {
   acceptSuggestions,
+  customFieldNames,
   addCompany,
   appInfo,
   asset,
@@ -102,6 +103,7 @@ describe("commands", () => {
       discover_organizations: () => null,
       organizations: () => [],
       map_organization: () => null,
+      custom_field_names: () => [],
       accept_suggestions: () => [],
       companies: () => [],
       add_company: () => null,
@@ -124,6 +126,7 @@ describe("commands", () => {
       { action: "ignore" },
       { includeNonAgent: true, locationIds: [3] },
     );
+    await customFieldNames(1, 100);
     await acceptSuggestions(1);
     await companies();
     await addCompany("Acme");
@@ -156,6 +159,7 @@ describe("commands", () => {
           options: { includeNonAgent: true, locationIds: [3] },
         },
       },
+      { cmd: "custom_field_names", args: { connectionId: 1, orgId: 100 } },
       { cmd: "accept_suggestions", args: { connectionId: 1 } },
       { cmd: "companies", args: {} },
       { cmd: "add_company", args: { name: "Acme" } },

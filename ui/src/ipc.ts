@@ -155,6 +155,11 @@ export function mapOrganization(
   return call<OrganizationRow>("map_organization", { connectionId, orgId, choice, options });
 }
 
+/** The custom field names in a live sample of the organization's devices, sorted. */
+export function customFieldNames(connectionId: ConnectionId, orgId: NinjaOrgId): Promise<string[]> {
+  return call<string[]>("custom_field_names", { connectionId, orgId });
+}
+
 /** Maps every organization flagged `canAcceptSuggestion`; returns the rows it mapped. */
 export function acceptSuggestions(connectionId: ConnectionId): Promise<OrganizationRow[]> {
   return call<OrganizationRow[]>("accept_suggestions", { connectionId });

@@ -84,6 +84,9 @@ export function orgRow(overrides: Partial<OrganizationRow> = {}): OrganizationRo
     canMap: true,
     locationIds: [],
     includeNonAgent: false,
+    droppedFieldGroups: [],
+    customFields: [],
+    syncSoftware: false,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ use fleetward_core::companies::Company;
 use fleetward_core::connection::{Connection, ConnectionDraft, Region};
 use fleetward_core::ids::{AssetId, CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions, MappingState, OrganizationRow};
+use fleetward_core::sync::fields::{parse_groups, FieldGroup};
 use fleetward_core::sync::{RunStatus, SyncRun};
 use fleetward_core::Trigger;
 use fleetward_core::{Engine, Error};
@@ -185,7 +186,7 @@ pub async fn status(engine: &Engine, out: &Output) -> Result<()> {
     Ok(())
 }
 
-/// `orgs list` rows (SPEC §10).
+/// `orgs list` rows (SPEC §10), then the mapping's options.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct OrgListRow {
@@ -194,6 +195,11 @@ struct OrgListRow {
     state: MappingState,
     company_id: Option<CompanyId>,
     suggested_company_id: Option<CompanyId>,
+    location_ids: Vec<NinjaLocationId>,
+    include_non_agent: bool,
+    dropped_field_groups: Vec<FieldGroup>,
+    custom_fields: Vec<String>,
+    sync_software: bool,
 }
 
 impl From<&OrganizationRow> for OrgListRow {
@@ -204,7 +210,37 @@ impl From<&OrganizationRow> for OrgListRow {
             state: row.state,
             company_id: row.company_id,
             suggested_company_id: row.suggested_company_id,
+            location_ids: row.location_ids.clone(),
+            include_non_agent: row.include_non_agent,
+            dropped_field_groups: row.dropped_field_groups.clone(),
+            custom_fields: row.custom_fields.clone(),
+            sync_software: row.sync_software,
         }
+    }
+}
+
+/// What a mapping keeps beyond the default fields, when it differs: "  [software; …]".
+fn field_note(o: &OrganizationRow) -> String {
+    let mut parts = Vec::new();
+    if o.sync_software {
+        parts.push("software".to_string());
+    }
+    if !o.custom_fields.is_empty() {
+        let names: Vec<String> = o
+            .custom_fields
+            .iter()
+            .map(|n| shown(n).into_owned())
+            .collect();
+        parts.push(format!("custom fields: {}", names.join(", ")));
+    }
+    if !o.dropped_field_groups.is_empty() {
+        let groups: Vec<&str> = o.dropped_field_groups.iter().map(|g| g.as_str()).collect();
+        parts.push(format!("leaves out: {}", groups.join(", ")));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", parts.join("; "))
     }
 }
 
@@ -224,11 +260,12 @@ fn org_lines(rows: &[OrganizationRow]) -> String {
                 _ => "pending".to_string(),
             };
             format!(
-                "{:>8}  {}  {}{}",
+                "{:>8}  {}  {}{}{}",
                 o.org_id.0,
                 shown(o.name.trim()),
                 target,
-                if o.gone { "  [gone from NinjaOne]" } else { "" }
+                if o.gone { "  [gone from NinjaOne]" } else { "" },
+                field_note(o)
             )
         })
         .collect::<Vec<_>>()
@@ -296,6 +333,18 @@ async fn map(engine: &Engine, out: &Output, args: MapArgs) -> Result<()> {
                 .collect()
         }),
         include_non_agent: args.non_agent.then_some(true),
+        drop_field_groups: args.drop_fields.as_deref().map(parse_groups).transpose()?,
+        keep_field_groups: args.keep_fields.as_deref().map(parse_groups).transpose()?,
+        custom_fields: if args.no_custom_fields {
+            Some(Vec::new())
+        } else {
+            (!args.custom_fields.is_empty()).then_some(args.custom_fields)
+        },
+        sync_software: match (args.software, args.no_software) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
     };
     let row = engine
         .map_organization(connection.id, NinjaOrgId(args.org_id), &choice, &options)

@@ -307,6 +307,25 @@ struct MapArgs {
     /// Also sync network and non-agent devices.
     #[arg(long)]
     non_agent: bool,
+    /// Also sync each device's installed software.
+    #[arg(long, conflicts_with = "no_software")]
+    software: bool,
+    /// Stop syncing installed software.
+    #[arg(long)]
+    no_software: bool,
+    /// Leave out these optional field groups (comma-separated: processor, memory, volumes,
+    /// network, location, organization, policy, owner, maintenance, warranty, health).
+    #[arg(long = "drop-fields", value_name = "GROUP,…")]
+    drop_fields: Option<String>,
+    /// Keep these optional field groups again (comma-separated).
+    #[arg(long = "keep-fields", value_name = "GROUP,…")]
+    keep_fields: Option<String>,
+    /// Keep this NinjaOne custom field (repeatable; replaces the kept list).
+    #[arg(long = "custom-field", value_name = "NAME")]
+    custom_fields: Vec<String>,
+    /// Keep no NinjaOne custom fields.
+    #[arg(long, conflicts_with = "custom_fields")]
+    no_custom_fields: bool,
     #[command(flatten)]
     connection: ConnectionArg,
 }

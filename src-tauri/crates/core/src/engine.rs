@@ -1030,6 +1030,24 @@ impl Engine {
         organizations::map(&self.store, &request, self.now()).await
     }
 
+    /// The NinjaOne custom field names in a live sample of one organization's devices, sorted:
+    /// what the mapping's custom field picker offers (one small request).
+    pub async fn custom_field_names(
+        &self,
+        connection: ConnectionId,
+        org: NinjaOrgId,
+    ) -> Result<Vec<String>> {
+        organizations::one(&self.store, connection, org).await?;
+        let (client, waits) = self.saved_client(connection).await?;
+        self.within(
+            "Reading the organization's custom fields",
+            self.config.deadlines.interactive,
+            &waits,
+            sync::ninjaone::custom_field_names(&client, org),
+        )
+        .await
+    }
+
     /// Maps every organization whose suggestion can be accepted to its suggested company.
     pub async fn accept_suggestions(
         &self,

@@ -20,6 +20,7 @@ use crate::companies::name_for_organization;
 use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use crate::store::organizations::OrganizationRecord;
 use crate::store::{self, Store};
+use crate::sync::fields::{FieldChoice, FieldGroup};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -87,6 +88,23 @@ pub struct OrganizationRow {
     pub location_ids: Vec<NinjaLocationId>,
     /// Also sync network and non-agent devices (NMS, VM hosts and guests, cloud monitors).
     pub include_non_agent: bool,
+    /// Optional field groups the mapping leaves out; every other group is kept.
+    pub dropped_field_groups: Vec<FieldGroup>,
+    /// NinjaOne custom fields the mapping keeps, by name.
+    pub custom_fields: Vec<String>,
+    /// Also sync each device's installed software.
+    pub sync_software: bool,
+}
+
+impl OrganizationRow {
+    /// What the mapping keeps beyond the required fields.
+    pub fn field_choice(&self) -> FieldChoice {
+        FieldChoice {
+            dropped: self.dropped_field_groups.iter().copied().collect(),
+            custom: self.custom_fields.clone(),
+            software: self.sync_software,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -127,6 +145,19 @@ pub struct MappingOptions {
     pub location_ids: Option<Vec<NinjaLocationId>>,
     #[ts(optional)]
     pub include_non_agent: Option<bool>,
+    /// Optional field groups to leave out (required groups cannot be); `None` or empty
+    /// leaves out nothing more.
+    #[ts(optional)]
+    pub drop_field_groups: Option<Vec<FieldGroup>>,
+    /// Optional field groups to keep again.
+    #[ts(optional)]
+    pub keep_field_groups: Option<Vec<FieldGroup>>,
+    /// The NinjaOne custom fields to keep, by name: replaces the list; `None` leaves it.
+    #[ts(optional)]
+    pub custom_fields: Option<Vec<String>>,
+    /// Also sync installed software; `None` leaves it as it is.
+    #[ts(optional)]
+    pub sync_software: Option<bool>,
 }
 
 /// Lists the organizations from NinjaOne and records what is new and what has gone.
@@ -232,6 +263,7 @@ pub async fn map(
         }
         (None, _) => None,
     };
+    let fields = mapping::apply_field_options(&current.field_choice(), options)?;
     let mut tx = store.write().await?;
     let (state, company) = match choice {
         MappingChoice::UseExisting { company_id } => {
@@ -278,6 +310,9 @@ pub async fn map(
         now,
     )
     .await?;
+    if fields != current.field_choice() {
+        store::organizations::set_field_choice(&mut tx, connection, org, &fields).await?;
+    }
     if let Some(locations) = &locations {
         store::organizations::replace_locations(&mut tx, connection, org, locations).await?;
     }
@@ -291,6 +326,11 @@ pub async fn map(
             current.name,
             state.as_str()
         ),
+    };
+    let detail = if fields == current.field_choice() {
+        detail
+    } else {
+        format!("{detail}; {}", mapping::describe_fields(&fields))
     };
     let scope = company.map_or(Scope::Msp, Scope::Company);
     store::audit::record(
@@ -324,5 +364,8 @@ fn row(connection: ConnectionId, record: OrganizationRecord) -> OrganizationRow 
         can_map,
         location_ids: record.location_ids,
         include_non_agent: record.include_non_agent,
+        dropped_field_groups: record.fields.dropped.into_iter().collect(),
+        custom_fields: record.fields.custom,
+        sync_software: record.fields.software,
     }
 }

@@ -7,6 +7,7 @@
 //! is a new driver file, not a change to the orchestrator.
 
 pub mod dedup;
+pub mod fields;
 pub mod flight;
 pub mod ninjaone;
 pub mod plan;
@@ -35,6 +36,8 @@ pub struct SyncTarget {
     /// Devices NinjaOne counted for the organization at the last discovery (0: unknown),
     /// to size fetch batches.
     pub expected_devices: u32,
+    /// Which optional groups, custom fields and software the mapping keeps.
+    pub fields: fields::FieldChoice,
 }
 
 /// One device mapped to what an asset stores. `fields` holds the curated fields by name

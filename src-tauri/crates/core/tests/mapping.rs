@@ -265,6 +265,7 @@ async fn location_restriction_and_non_agent_toggle_are_kept() {
                 .collect(),
         ),
         include_non_agent: Some(true),
+        ..MappingOptions::default()
     };
     let use_fabrikam = MappingChoice::UseExisting {
         company_id: company.id,

@@ -296,6 +296,7 @@ async fn non_agent_devices_and_locations_follow_the_mapping_options() {
             &MappingOptions {
                 location_ids: Some(vec![fleetward_core::ids::NinjaLocationId(location)]),
                 include_non_agent: Some(true),
+                ..MappingOptions::default()
             },
         )
         .await
@@ -792,4 +793,306 @@ async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_agai
         .await
         .unwrap()
         .is_empty());
+}
+
+/// Requests the simulator saw to one endpoint path since its stats were last reset.
+fn requests_to(w: &World, path: &str) -> u64 {
+    w.sim
+        .control()
+        .stats()
+        .requests_by_endpoint
+        .iter()
+        .filter(|(endpoint, _)| endpoint.ends_with(path))
+        .map(|(_, n)| *n)
+        .sum()
+}
+
+fn has_group(fields: &std::collections::BTreeMap<String, String>, group: &str) -> bool {
+    fields.keys().any(|k| k.starts_with(&format!("{group}.")))
+}
+
+#[tokio::test]
+async fn dropped_field_groups_leave_the_assets_and_come_back_as_field_changes() {
+    use fleetward_core::sync::fields::FieldGroup;
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 20,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let err = w
+        .engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &MappingChoice::CreateNew,
+            &MappingOptions {
+                drop_field_groups: Some(vec![FieldGroup::Memory, FieldGroup::Os]),
+                ..MappingOptions::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains("os fields are always kept"),
+        "{err}"
+    );
+    assert!(
+        w.engine.organizations(w.connection).await.unwrap()[0]
+            .company_id
+            .is_none(),
+        "a refused option maps nothing"
+    );
+
+    let dropped = [FieldGroup::Memory, FieldGroup::Warranty, FieldGroup::Health];
+    let company = map(
+        &w,
+        org,
+        MappingOptions {
+            drop_field_groups: Some(dropped.to_vec()),
+            ..MappingOptions::default()
+        },
+    )
+    .await;
+    let row = &w.engine.organizations(w.connection).await.unwrap()[0];
+    assert_eq!(row.dropped_field_groups, dropped.to_vec());
+    let audit = w.engine.audit_events(Some(company)).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.detail.ends_with(
+            "; leaves out memory, warranty, health, no custom fields, no installed software"
+        )),
+        "the audit trail says what the mapping keeps: {audit:?}"
+    );
+    w.sim.control().reset_stats();
+    sync(&w, company).await;
+    assert_eq!(
+        requests_to(&w, "/v2/queries/device-health"),
+        0,
+        "health nobody keeps is not read"
+    );
+    let assets = w.engine.assets(Some(company), None).await.unwrap();
+    assert!(!assets.is_empty());
+    for asset in &assets {
+        let fields = w.engine.asset(asset.id).await.unwrap().fields;
+        assert!(has_group(&fields, "os") && has_group(&fields, "identity"));
+        for group in ["memory", "warranty", "health"] {
+            assert!(
+                !has_group(&fields, group),
+                "{group} was left out: {fields:?}"
+            );
+        }
+    }
+
+    w.engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &MappingChoice::UseExisting {
+                company_id: company,
+            },
+            &MappingOptions {
+                keep_field_groups: Some(dropped.to_vec()),
+                ..MappingOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let back = sync(&w, company).await;
+    assert_eq!(back.companies[0].counts.updated, assets.len() as u32);
+    let mut warranties = 0;
+    for asset in &assets {
+        let detail = w.engine.asset(asset.id).await.unwrap();
+        assert!(has_group(&detail.fields, "memory") && has_group(&detail.fields, "health"));
+        warranties += usize::from(has_group(&detail.fields, "warranty"));
+        let memory: Vec<_> = detail
+            .history
+            .iter()
+            .filter(|c| c.field == "memory.bytes")
+            .collect();
+        assert_eq!(memory.len(), 1, "one field change brings memory back");
+        assert_eq!(memory[0].old_value, None);
+        assert_eq!(
+            memory[0].new_value.as_deref(),
+            Some(detail.fields["memory.bytes"].as_str())
+        );
+        assert_eq!(memory[0].run_id, back.run_id);
+    }
+    assert!(warranties > 0, "the tenant's hardware has warranties");
+}
+
+#[tokio::test]
+async fn custom_fields_and_software_sync_only_for_the_mappings_that_choose_them() {
+    let w = world(SimConfig {
+        orgs: 3,
+        devices_per_org: 30,
+        ..SimConfig::default()
+    })
+    .await;
+    let orgs: Vec<i64> = w
+        .sim
+        .control()
+        .organizations()
+        .iter()
+        .map(|o| o.id.unwrap())
+        .collect();
+    // Two companies of their own (organizations of the demo tenant may share a name).
+    let mut companies = Vec::new();
+    for (org, name) in [(orgs[0], "Chooser"), (orgs[1], "Other"), (orgs[2], "Third")] {
+        let company = w.engine.add_company(name).await.unwrap().id;
+        w.engine
+            .map_organization(
+                w.connection,
+                NinjaOrgId(org),
+                &MappingChoice::UseExisting {
+                    company_id: company,
+                },
+                &MappingOptions::default(),
+            )
+            .await
+            .unwrap();
+        companies.push(company);
+    }
+    let (chooser, other) = (companies[0], companies[1]);
+
+    // Nobody chose custom fields or software: neither report is read.
+    w.sim.control().reset_stats();
+    w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert!(requests_to(&w, "/v2/devices-detailed") > 0);
+    assert_eq!(requests_to(&w, "/v2/queries/custom-fields"), 0);
+    assert_eq!(requests_to(&w, "/v2/queries/software"), 0);
+
+    // The picker offers the names found in a live sample, in one request.
+    w.sim.control().reset_stats();
+    let names = w
+        .engine
+        .custom_field_names(w.connection, NinjaOrgId(orgs[0]))
+        .await
+        .unwrap();
+    assert_eq!(requests_to(&w, "/v2/queries/custom-fields"), 1);
+    assert!(!names.is_empty(), "the tenant has custom fields");
+    assert!(names.windows(2).all(|p| p[0] < p[1]), "sorted, no repeats");
+    let err = w
+        .engine
+        .custom_field_names(w.connection, NinjaOrgId(424_242))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    let chosen = names[0].clone();
+    let too_long = "x".repeat(101);
+    let err = w
+        .engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(orgs[0]),
+            &MappingChoice::UseExisting {
+                company_id: chooser,
+            },
+            &MappingOptions {
+                custom_fields: Some(vec![chosen.clone(), too_long]),
+                ..MappingOptions::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let row = w
+        .engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(orgs[0]),
+            &MappingChoice::UseExisting {
+                company_id: chooser,
+            },
+            &MappingOptions {
+                custom_fields: Some(vec![format!(" {chosen} ")]),
+                sync_software: Some(true),
+                ..MappingOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.custom_fields, vec![chosen.clone()]);
+    assert!(row.sync_software);
+    let third = w
+        .engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(orgs[2]),
+            &MappingChoice::UseExisting {
+                company_id: companies[2],
+            },
+            &MappingOptions {
+                sync_software: Some(true),
+                ..MappingOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(third.sync_software && third.custom_fields.is_empty());
+
+    w.sim.control().reset_stats();
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded);
+    assert_eq!(
+        requests_to(&w, "/v2/queries/custom-fields"),
+        1,
+        "one report for the stream, not one per organization"
+    );
+    assert_eq!(
+        requests_to(&w, "/v2/queries/software"),
+        1,
+        "two organizations opted in, one report"
+    );
+    let counts = |company: CompanyId| {
+        run.companies
+            .iter()
+            .find(|c| c.company_id == company)
+            .unwrap()
+            .counts
+    };
+    let assets = w.engine.assets(Some(chooser), None).await.unwrap();
+    assert_eq!(counts(chooser).updated, assets.len() as u32);
+    assert_eq!(counts(other).updated, 0, "the other mapping is unchanged");
+
+    let (mut with_custom, mut with_software) = (0, 0);
+    for asset in &assets {
+        let fields = w.engine.asset(asset.id).await.unwrap().fields;
+        let custom: Vec<&String> = fields.keys().filter(|k| k.starts_with("custom.")).collect();
+        assert!(
+            custom.iter().all(|k| **k == format!("custom.{chosen}")),
+            "only the chosen custom field: {custom:?}"
+        );
+        with_custom += custom.len();
+        let Some(titles) = fields.get("software.titles") else {
+            continue;
+        };
+        with_software += 1;
+        let titles: Vec<&str> = titles.split("; ").collect();
+        assert_eq!(fields["software.count"], titles.len().to_string());
+        let mut sorted = titles.clone();
+        sorted.sort_by_key(|t| t.to_lowercase());
+        assert_eq!(titles, sorted);
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.to_lowercase().starts_with("ninjarmm")),
+            "the agent is installed software too: {titles:?}"
+        );
+    }
+    assert!(with_custom > 0, "some devices carry {chosen}");
+    assert_eq!(
+        with_software,
+        assets.len(),
+        "every agent device has software"
+    );
+    for asset in w.engine.assets(Some(other), None).await.unwrap() {
+        let fields = w.engine.asset(asset.id).await.unwrap().fields;
+        assert!(
+            !has_group(&fields, "custom") && !has_group(&fields, "software"),
+            "{fields:?}"
+        );
+    }
 }

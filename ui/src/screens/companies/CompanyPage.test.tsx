@@ -49,6 +49,9 @@ const ACME_EU = orgRow({
   deviceCount: 3,
   includeNonAgent: true,
   locationIds: [7, 8],
+  syncSoftware: true,
+  customFields: ["assetTag", "patchRing"],
+  droppedFieldGroups: ["memory"],
 });
 const GLOBEX_US = orgRow({
   connectionId: 1,
@@ -115,7 +118,12 @@ describe("Company page", () => {
         .map((row) => Array.from(row.children).map((cell) => cell.textContent)),
     ).toEqual([
       ["Acme Ltd", "Contoso US", "14", "Agent devices"],
-      ["Acme GmbH", "Contoso EU", "3", "Agent, network and non-agent devices, only 2 locations"],
+      [
+        "Acme GmbH",
+        "Contoso EU",
+        "3",
+        "Agent, network and non-agent devices, only 2 locations, installed software, 2 custom fields, 1 field group left out",
+      ],
     ]);
     expect(calls.filter((call) => call.cmd === "organizations").map((call) => call.args)).toEqual([
       { connectionId: 1 },

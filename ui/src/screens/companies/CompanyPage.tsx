@@ -232,6 +232,11 @@ function MappedOrganizations({
                     {row.includeNonAgent ? "Agent, network and non-agent devices" : "Agent devices"}
                     {row.locationIds.length > 0 &&
                       `, only ${countOf(row.locationIds.length, "location")}`}
+                    {row.syncSoftware && ", installed software"}
+                    {row.customFields.length > 0 &&
+                      `, ${countOf(row.customFields.length, "custom field")}`}
+                    {row.droppedFieldGroups.length > 0 &&
+                      `, ${countOf(row.droppedFieldGroups.length, "field group")} left out`}
                   </td>
                 </tr>
               ))}

@@ -8,6 +8,8 @@ import type { MappingState } from "../../bindings/MappingState";
 import type { OrganizationRow } from "../../bindings/OrganizationRow";
 import { formatCount } from "../../format";
 import { mapOrganization, toErrorReport } from "../../ipc";
+import { FieldOptions, OPTIONAL_GROUPS } from "./FieldOptions";
+import type { FieldChoice } from "./FieldOptions";
 
 export const STATE_LABELS: Record<MappingState, string> = {
   pending: "Pending review",
@@ -58,6 +60,14 @@ function optionsHint(row: OrganizationRow, keepChoice: MappingChoice | null): st
   return "Map this organization first: options apply once it is mapped.";
 }
 
+function fieldChoiceOf(row: OrganizationRow): FieldChoice {
+  return {
+    dropped: row.droppedFieldGroups,
+    customFields: row.customFields,
+    software: row.syncSoftware,
+  };
+}
+
 interface RowProps {
   row: OrganizationRow;
   companies: Company[];
@@ -77,6 +87,7 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
   const [optionsOpen, setOptionsOpen] = useState(false);
   const [includeNonAgent, setIncludeNonAgent] = useState(row.includeNonAgent);
   const [locations, setLocations] = useState(row.locationIds.join(", "));
+  const [fields, setFields] = useState<FieldChoice>(fieldChoiceOf(row));
 
   const working = busy !== null;
   // The engine decides whether a suggestion may be accepted; the id is only what it names.
@@ -118,6 +129,7 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
     if (!optionsOpen) {
       setIncludeNonAgent(row.includeNonAgent);
       setLocations(row.locationIds.join(", "));
+      setFields(fieldChoiceOf(row));
     }
     setOptionsOpen(!optionsOpen);
   }
@@ -133,7 +145,15 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
       });
       return;
     }
-    void run("options", keepChoice, { includeNonAgent, locationIds });
+    const groups = OPTIONAL_GROUPS.map(({ group }) => group);
+    void run("options", keepChoice, {
+      includeNonAgent,
+      locationIds,
+      dropFieldGroups: groups.filter((g) => fields.dropped.includes(g)),
+      keepFieldGroups: groups.filter((g) => !fields.dropped.includes(g)),
+      customFields: fields.customFields,
+      syncSoftware: fields.software,
+    });
   }
 
   let company: ReactNode = <span className="muted">—</span>;
@@ -300,6 +320,13 @@ export function OrganizationRowView({ row, companies, onRow, onCompaniesChanged 
                 <p id={ids.locationsHint} className="hint">
                   {optionsHint(row, keepChoice)}
                 </p>
+                <FieldOptions
+                  connectionId={row.connectionId}
+                  orgId={row.orgId}
+                  name={name}
+                  choice={fields}
+                  onChange={setFields}
+                />
                 <div className="action-row">
                   <button
                     type="submit"

@@ -71,6 +71,20 @@ function shownNames(): string[] {
     .map((header) => (header.textContent ?? "").replace("Gone from NinjaOne", ""));
 }
 
+const ALL_GROUPS = [
+  "processor",
+  "memory",
+  "volumes",
+  "network",
+  "location",
+  "organization",
+  "policy",
+  "owner",
+  "maintenance",
+  "warranty",
+  "health",
+];
+
 function mapCalls(calls: { cmd: string; args: Record<string, unknown> }[]) {
   return calls.filter((call) => call.cmd === "map_organization").map((call) => call.args);
 }
@@ -338,7 +352,14 @@ describe("Mapping options", () => {
         connectionId: 1,
         orgId: 102,
         choice: { action: "useExisting", companyId: 2 },
-        options: { includeNonAgent: true, locationIds: [12, 40] },
+        options: {
+          includeNonAgent: true,
+          locationIds: [12, 40],
+          dropFieldGroups: [],
+          keepFieldGroups: ALL_GROUPS,
+          customFields: [],
+          syncSoftware: false,
+        },
       },
     ]);
   });
@@ -356,7 +377,14 @@ describe("Mapping options", () => {
         connectionId: 1,
         orgId: 103,
         choice: { action: "ignore" },
-        options: { includeNonAgent: false, locationIds: [] },
+        options: {
+          includeNonAgent: false,
+          locationIds: [],
+          dropFieldGroups: [],
+          keepFieldGroups: ALL_GROUPS,
+          customFields: [],
+          syncSoftware: false,
+        },
       },
     ]);
   });
@@ -369,7 +397,12 @@ describe("Mapping options", () => {
     await user.click(screen.getByRole("button", { name: "Options for Acme Ltd" }));
 
     const options = screen.getByRole("group", { name: "Options for Acme Ltd" });
-    expect(within(options).getByRole("checkbox")).toBeDisabled();
+    for (const checkbox of within(options).getAllByRole("checkbox")) {
+      expect(checkbox).toBeDisabled();
+    }
+    expect(
+      within(options).getByRole("button", { name: "Load custom fields of Acme Ltd from NinjaOne" }),
+    ).toBeDisabled();
     expect(
       within(options).getByRole("textbox", { name: "Limit to locations" }),
     ).toHaveAccessibleDescription("Map this organization first: options apply once it is mapped.");
@@ -391,6 +424,150 @@ describe("Mapping options", () => {
       "Limit to locations takes NinjaOne location ids separated by commas",
     );
     expect(mapCalls(calls)).toEqual([]);
+  });
+});
+
+describe("Fields a mapping keeps", () => {
+  async function openGlobexOptions(handlers: Handlers = {}, row = GLOBEX) {
+    const user = userEvent.setup();
+    const calls = await openOrganizations({ map_organization: () => row, ...handlers }, [
+      ACME,
+      row,
+      INITECH,
+      UMBRELLA,
+    ]);
+    await table();
+    await user.click(screen.getByRole("button", { name: "Options for Globex" }));
+    const options = screen.getByRole("group", { name: "Options for Globex" });
+    return { user, calls, options };
+  }
+
+  it("saves the groups left out, software and custom fields picked from a live sample", async () => {
+    const { user, calls, options } = await openGlobexOptions({
+      custom_field_names: () => ["assetTag", "costCenter", "patchRing"],
+    });
+    const groups = within(options).getByRole("group", { name: "Fields to keep" });
+    expect(groups).toHaveAccessibleDescription(
+      "Identity, operating system, hardware and lifecycle are always kept.",
+    );
+    for (const checkbox of within(groups).getAllByRole("checkbox")) {
+      expect(checkbox).toBeChecked();
+    }
+    await user.click(within(groups).getByRole("checkbox", { name: "Memory" }));
+    await user.click(within(groups).getByRole("checkbox", { name: "Health & patches" }));
+    await user.click(within(options).getByRole("checkbox", { name: "Installed software" }));
+
+    const custom = within(options).getByRole("group", { name: "Custom fields" });
+    expect(within(custom).queryAllByRole("checkbox")).toEqual([]);
+    await user.click(
+      within(custom).getByRole("button", { name: "Load custom fields of Globex from NinjaOne" }),
+    );
+    await user.click(await within(custom).findByRole("checkbox", { name: "patchRing" }));
+    await user.click(within(custom).getByRole("checkbox", { name: "assetTag" }));
+    expect(within(custom).getByRole("checkbox", { name: "costCenter" })).not.toBeChecked();
+    await user.click(within(options).getByRole("button", { name: "Save options for Globex" }));
+
+    await within(options).findByRole("button", { name: "Save options for Globex" });
+    expect(calls.filter((c) => c.cmd === "custom_field_names").map((c) => c.args)).toEqual([
+      { connectionId: 1, orgId: 102 },
+    ]);
+    expect(mapCalls(calls)).toEqual([
+      {
+        connectionId: 1,
+        orgId: 102,
+        choice: { action: "useExisting", companyId: 2 },
+        options: {
+          includeNonAgent: false,
+          locationIds: [],
+          dropFieldGroups: ["memory", "health"],
+          keepFieldGroups: ALL_GROUPS.filter((g) => g !== "memory" && g !== "health"),
+          customFields: ["assetTag", "patchRing"],
+          syncSoftware: true,
+        },
+      },
+    ]);
+  });
+
+  it("shows what a mapping keeps today, chosen custom fields included before any load", async () => {
+    const kept = {
+      ...GLOBEX,
+      droppedFieldGroups: ["warranty" as const],
+      customFields: ["patchRing"],
+      syncSoftware: true,
+    };
+    const { user, calls, options } = await openGlobexOptions({}, kept);
+    expect(within(options).getByRole("checkbox", { name: "Warranty" })).not.toBeChecked();
+    expect(within(options).getByRole("checkbox", { name: "Memory" })).toBeChecked();
+    expect(within(options).getByRole("checkbox", { name: "Installed software" })).toBeChecked();
+    const patchRing = within(options).getByRole("checkbox", { name: "patchRing" });
+    expect(patchRing).toBeChecked();
+
+    await user.click(patchRing);
+    await user.click(within(options).getByRole("checkbox", { name: "Warranty" }));
+    await user.click(within(options).getByRole("button", { name: "Save options for Globex" }));
+
+    await within(options).findByRole("button", { name: "Save options for Globex" });
+    const [call] = mapCalls(calls);
+    expect(call.options).toMatchObject({
+      dropFieldGroups: [],
+      keepFieldGroups: ALL_GROUPS,
+      customFields: [],
+      syncSoftware: true,
+    });
+  });
+
+  it("says it is loading custom fields, and when none were found", async () => {
+    const answer = deferred<string[]>();
+    const { user, options } = await openGlobexOptions({
+      custom_field_names: () => answer.promise,
+    });
+    await user.click(
+      within(options).getByRole("button", { name: "Load custom fields of Globex from NinjaOne" }),
+    );
+    const loading = within(options).getByRole("button", {
+      name: "Load custom fields of Globex from NinjaOne",
+    });
+    expect(loading).toHaveTextContent("Loading custom fields…");
+    expect(loading).toBeDisabled();
+
+    answer.resolve([]);
+
+    expect(
+      await within(options).findByText(
+        "No custom fields were found on this organization's devices.",
+      ),
+    ).toBeVisible();
+    expect(
+      within(options).getByRole("button", { name: "Load custom fields of Globex from NinjaOne" }),
+    ).toHaveTextContent("Load again");
+  });
+
+  it("says why custom fields could not be loaded and loads them again on request", async () => {
+    let attempts = 0;
+    const { user, options } = await openGlobexOptions({
+      custom_field_names: () => {
+        attempts += 1;
+        return attempts === 1
+          ? rejectWith({
+              kind: "unreachable",
+              message: "NinjaOne could not be reached. Check the network and try again.",
+            })
+          : ["assetTag"];
+      },
+    });
+    const load = () =>
+      within(options).getByRole("button", { name: "Load custom fields of Globex from NinjaOne" });
+    await user.click(load());
+
+    expect(await within(options).findByRole("alert")).toHaveTextContent(
+      "Custom fields could not be loaded: NinjaOne could not be reached. Check the network and try again.",
+    );
+    expect(within(options).queryByRole("checkbox", { name: "assetTag" })).not.toBeInTheDocument();
+
+    await user.click(load());
+
+    expect(await within(options).findByRole("checkbox", { name: "assetTag" })).not.toBeChecked();
+    expect(within(options).queryByRole("alert")).not.toBeInTheDocument();
   });
 });
 

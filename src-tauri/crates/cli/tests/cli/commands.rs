@@ -184,9 +184,21 @@ fn connect_map_and_promote_end_to_end() {
             .map(String::as_str)
             .collect();
         keys.sort();
+        // SPEC §10's fields, then the mapping's options.
         assert_eq!(
             keys,
-            ["companyId", "name", "orgId", "state", "suggestedCompanyId"]
+            [
+                "companyId",
+                "customFields",
+                "droppedFieldGroups",
+                "includeNonAgent",
+                "locationIds",
+                "name",
+                "orgId",
+                "state",
+                "suggestedCompanyId",
+                "syncSoftware"
+            ]
         );
         assert_eq!(row["state"], "pending");
     }
@@ -471,4 +483,127 @@ fn sync_preview_assets_runs_and_audit_from_the_command_line() {
         .any(|e| e["action"] == "COMPANY_CREATED"));
     let out = run(&data, &["assets", "list", "--status", "bogus"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn orgs_map_chooses_field_groups_custom_fields_and_software() {
+    let s = sim(SimConfig {
+        orgs: 2,
+        devices_per_org: 8,
+        ..SimConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    json(&connect(data, &s.sim, "sim-secret"));
+    let orgs = json(&run(data, &["--json", "orgs", "list"]));
+    let org = orgs[0]["orgId"].to_string();
+    assert_eq!(orgs[0]["droppedFieldGroups"], serde_json::json!([]));
+    assert_eq!(orgs[0]["syncSoftware"], false);
+
+    let mapped = json(&run(
+        data,
+        &[
+            "--json",
+            "orgs",
+            "map",
+            &org,
+            "--create",
+            "--software",
+            "--drop-fields",
+            "memory, Health",
+            "--custom-field",
+            "patchRing",
+            "--custom-field",
+            "assetTag",
+        ],
+    ));
+    assert_eq!(mapped["state"], "mapped");
+    assert_eq!(mapped["syncSoftware"], true);
+    assert_eq!(
+        mapped["droppedFieldGroups"],
+        serde_json::json!(["memory", "health"])
+    );
+    assert_eq!(
+        mapped["customFields"],
+        serde_json::json!(["assetTag", "patchRing"])
+    );
+    let company = mapped["companyId"].to_string();
+
+    for (args, says) in [
+        (vec!["--drop-fields", "identity"], "always kept"),
+        (
+            vec!["--drop-fields", "memory,gpu"],
+            "no field group \"gpu\"",
+        ),
+        (vec!["--software", "--no-software"], "cannot be used with"),
+        (vec!["--custom-field", " "], "custom field name is empty"),
+    ] {
+        let mut all = vec!["orgs", "map", org.as_str(), "--company", company.as_str()];
+        all.extend(args.iter().copied());
+        let out = run(data, &all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+
+    let changed = json(&run(
+        data,
+        &[
+            "--json",
+            "orgs",
+            "map",
+            &org,
+            "--company",
+            &company,
+            "--keep-fields",
+            "health",
+            "--no-software",
+        ],
+    ));
+    assert_eq!(changed["droppedFieldGroups"], serde_json::json!(["memory"]));
+    assert_eq!(changed["syncSoftware"], false);
+    assert_eq!(
+        changed["customFields"],
+        serde_json::json!(["assetTag", "patchRing"]),
+        "what is not named stays"
+    );
+    let text = String::from_utf8_lossy(&run(data, &["orgs", "list"]).stdout).into_owned();
+    assert!(
+        text.contains("custom fields: assetTag, patchRing; leaves out: memory"),
+        "{text}"
+    );
+
+    json(&run(data, &["--json", "sync", "--company", &company]));
+    let assets = json(&run(
+        data,
+        &["--json", "assets", "list", "--company", &company],
+    ));
+    let id = assets[0]["id"].to_string();
+    let shown = json(&run(data, &["--json", "assets", "show", &id]));
+    let fields = shown["fields"].as_object().unwrap();
+    assert!(
+        fields.keys().any(|k| k.starts_with("health.")),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.keys().any(|k| k.starts_with("memory.")),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.keys().any(|k| k.starts_with("software.")),
+        "{fields:?}"
+    );
+
+    let cleared = json(&run(
+        data,
+        &[
+            "--json",
+            "orgs",
+            "map",
+            &org,
+            "--company",
+            &company,
+            "--no-custom-fields",
+        ],
+    ));
+    assert_eq!(cleared["customFields"], serde_json::json!([]));
 }

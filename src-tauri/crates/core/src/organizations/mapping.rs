@@ -9,9 +9,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{MappingChoice, MappingState, OrganizationRow};
+use super::{MappingChoice, MappingOptions, MappingState, OrganizationRow};
 use crate::ids::NinjaLocationId;
 use crate::store::organizations::OrganizationRecord;
+use crate::sync::fields::{self, FieldChoice};
 use crate::{Error, Result};
 
 /// "Use existing" and "Create new" apply.
@@ -72,6 +73,47 @@ pub fn check_locations(
     Ok(wanted.iter().copied().collect())
 }
 
+/// What a mapping keeps after `options`: groups left out or kept again (never a required
+/// one), the custom fields named (checked), software on or off; what is not named stays.
+pub fn apply_field_options(current: &FieldChoice, options: &MappingOptions) -> Result<FieldChoice> {
+    let dropped = fields::dropped_after(
+        &current.dropped,
+        options.drop_field_groups.as_deref().unwrap_or_default(),
+        options.keep_field_groups.as_deref().unwrap_or_default(),
+    )?;
+    let custom = match &options.custom_fields {
+        Some(names) => fields::check_custom_fields(names)?,
+        None => current.custom.clone(),
+    };
+    Ok(FieldChoice {
+        dropped,
+        custom,
+        software: options.sync_software.unwrap_or(current.software),
+    })
+}
+
+/// What a mapping keeps, for its audit row: "keeps every field group, custom fields
+/// assetTag, and installed software".
+pub fn describe_fields(choice: &FieldChoice) -> String {
+    let groups = if choice.dropped.is_empty() {
+        "keeps every field group".to_string()
+    } else {
+        let names: Vec<&str> = choice.dropped.iter().map(|g| g.as_str()).collect();
+        format!("leaves out {}", names.join(", "))
+    };
+    let custom = if choice.custom.is_empty() {
+        "no custom fields".to_string()
+    } else {
+        format!("custom fields {}", choice.custom.join(", "))
+    };
+    let software = if choice.software {
+        "installed software"
+    } else {
+        "no installed software"
+    };
+    format!("{groups}, {custom}, {software}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +131,7 @@ mod tests {
             suggested_company: suggestion.then(|| (CompanyId(1), "Acme".into())),
             include_non_agent: false,
             location_ids: vec![],
+            fields: FieldChoice::default(),
         }
     }
 
@@ -109,6 +152,9 @@ mod tests {
             can_map: can_map(&r),
             location_ids: vec![],
             include_non_agent: false,
+            dropped_field_groups: vec![],
+            custom_fields: vec![],
+            sync_software: false,
         }
     }
 
@@ -167,5 +213,51 @@ mod tests {
         let err = check_locations(&org, &[NinjaLocationId(99999)], &known).unwrap_err();
         assert!(err.to_string().contains("no location 99999"), "{err}");
         assert!(err.to_string().contains("1, 2"), "{err}");
+    }
+
+    #[test]
+    fn field_options_change_only_what_they_name() {
+        use crate::sync::fields::FieldGroup;
+        let current = FieldChoice {
+            dropped: [FieldGroup::Health].into_iter().collect(),
+            custom: vec!["assetTag".into()],
+            software: true,
+        };
+        assert_eq!(
+            apply_field_options(&current, &MappingOptions::default()).unwrap(),
+            current
+        );
+        let changed = apply_field_options(
+            &current,
+            &MappingOptions {
+                drop_field_groups: Some(vec![FieldGroup::Warranty]),
+                keep_field_groups: Some(vec![FieldGroup::Health]),
+                custom_fields: Some(vec![]),
+                sync_software: Some(false),
+                ..MappingOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            changed,
+            FieldChoice {
+                dropped: [FieldGroup::Warranty].into_iter().collect(),
+                custom: vec![],
+                software: false,
+            }
+        );
+        let err = apply_field_options(
+            &current,
+            &MappingOptions {
+                drop_field_groups: Some(vec![FieldGroup::Identity]),
+                ..MappingOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(
+            describe_fields(&current),
+            "leaves out health, custom fields assetTag, installed software"
+        );
     }
 }

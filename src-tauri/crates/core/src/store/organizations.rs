@@ -11,6 +11,7 @@ use super::WriteTx;
 use crate::companies::name_key;
 use crate::ids::{CompanyId, ConnectionId, NinjaLocationId, NinjaOrgId};
 use crate::organizations::{ListedOrganization, MappingState};
+use crate::sync::fields::{FieldChoice, FieldGroup};
 use crate::{time, Error, Result};
 
 /// One organization with its mapping and its suggested company, as stored.
@@ -27,6 +28,7 @@ pub struct OrganizationRecord {
     pub suggested_company: Option<(CompanyId, String)>,
     pub include_non_agent: bool,
     pub location_ids: Vec<NinjaLocationId>,
+    pub fields: FieldChoice,
 }
 
 pub async fn known_ids(tx: &mut WriteTx, connection: ConnectionId) -> Result<BTreeSet<NinjaOrgId>> {
@@ -99,6 +101,7 @@ pub async fn records(
 ) -> Result<Vec<OrganizationRecord>> {
     let rows = sqlx::query(
         "SELECT o.org_id, o.name, o.device_count, o.gone_at, m.state, m.company_id, m.include_non_agent, \
+                m.sync_software, m.dropped_field_groups, m.custom_fields, \
                 c.name AS company_name, s.id AS suggested_id, s.name AS suggested_name, \
                 (SELECT group_concat(l.location_id) FROM mapping_locations l \
                   WHERE l.connection_id = o.connection_id AND l.org_id = o.org_id) AS locations \
@@ -137,6 +140,64 @@ pub async fn set_mapping(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// What the mapping keeps: optional groups left out, custom fields, software.
+pub async fn set_field_choice(
+    tx: &mut WriteTx,
+    connection: ConnectionId,
+    org: NinjaOrgId,
+    choice: &FieldChoice,
+) -> Result<()> {
+    let dropped = choice
+        .dropped
+        .iter()
+        .map(|g| g.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let custom = serde_json::to_string(&choice.custom)
+        .map_err(|e| Error::Internal(format!("Custom field names could not be stored: {e}")))?;
+    sqlx::query(
+        "UPDATE mappings SET dropped_field_groups = ?1, custom_fields = ?2, sync_software = ?3 \
+         WHERE connection_id = ?4 AND org_id = ?5",
+    )
+    .bind(dropped)
+    .bind(custom)
+    .bind(choice.software)
+    .bind(connection.0)
+    .bind(org.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A stored field choice: an unknown group name or unreadable custom fields mean a store this
+/// version cannot read, which is an error rather than a silent change of what syncs.
+fn field_choice_from(row: &sqlx::sqlite::SqliteRow) -> Result<FieldChoice> {
+    let dropped_text: String = row.get("dropped_field_groups");
+    let mut dropped = BTreeSet::new();
+    for name in dropped_text.split(',').filter(|n| !n.is_empty()) {
+        dropped.insert(
+            FieldGroup::parse(name).ok_or_else(|| Error::UnknownStoredValue {
+                what: "field group",
+                value: name.to_string(),
+            })?,
+        );
+    }
+    let custom_text: String = row.get("custom_fields");
+    let mut custom: Vec<String> =
+        serde_json::from_str(&custom_text).map_err(|_| Error::UnknownStoredValue {
+            what: "custom field list",
+            value: custom_text.clone(),
+        })?;
+    // Sorted, as the driver looks names up by binary search.
+    custom.sort();
+    custom.dedup();
+    Ok(FieldChoice {
+        dropped,
+        custom,
+        software: row.get("sync_software"),
+    })
 }
 
 pub async fn replace_locations(
@@ -213,6 +274,7 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OrganizationRecord> 
         suggested_company: suggested_id.map(CompanyId).zip(suggested_name),
         include_non_agent: row.get("include_non_agent"),
         location_ids,
+        fields: field_choice_from(row)?,
     })
 }
 
@@ -224,6 +286,7 @@ pub async fn sync_targets(
 ) -> Result<Vec<crate::sync::SyncTarget>> {
     let rows = sqlx::query(
         "SELECT m.connection_id, m.org_id, m.company_id, m.include_non_agent, \
+                m.sync_software, m.dropped_field_groups, m.custom_fields, \
                 (SELECT coalesce(o.device_count, 0) FROM organizations o \
                   WHERE o.connection_id = m.connection_id AND o.org_id = m.org_id) AS devices, \
                 (SELECT group_concat(l.location_id) FROM mapping_locations l \
@@ -235,23 +298,25 @@ pub async fn sync_targets(
     .bind(company.map(|c| c.0))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|row| crate::sync::SyncTarget {
-            connection: ConnectionId(row.get("connection_id")),
-            org: NinjaOrgId(row.get("org_id")),
-            company: CompanyId(row.get("company_id")),
-            locations: row
-                .get::<Option<String>, _>("locations")
-                .unwrap_or_default()
-                .split(',')
-                .filter_map(|id| id.trim().parse().ok())
-                .map(NinjaLocationId)
-                .collect(),
-            include_non_agent: row.get("include_non_agent"),
-            expected_devices: row.get::<i64, _>("devices").clamp(0, i64::from(u32::MAX)) as u32,
+    rows.iter()
+        .map(|row| {
+            Ok(crate::sync::SyncTarget {
+                connection: ConnectionId(row.get("connection_id")),
+                org: NinjaOrgId(row.get("org_id")),
+                company: CompanyId(row.get("company_id")),
+                locations: row
+                    .get::<Option<String>, _>("locations")
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|id| id.trim().parse().ok())
+                    .map(NinjaLocationId)
+                    .collect(),
+                include_non_agent: row.get("include_non_agent"),
+                expected_devices: row.get::<i64, _>("devices").clamp(0, i64::from(u32::MAX)) as u32,
+                fields: field_choice_from(row)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Devices of the connection's whole tenant at the last discovery (organizations still

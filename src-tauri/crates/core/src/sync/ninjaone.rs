@@ -1,16 +1,19 @@
 //! The NinjaOne driver (SPEC §4): reads the devices of many organizations with one
 //! `df`-filtered paged stream per endpoint (`org in (…)`, chunked so a URL stays short), and
-//! maps each approved device of a mapping's scope to an asset draft with the curated fields
-//! and its health. It never sends one request set per organization: a full sync of N devices
-//! costs about N / page size requests per endpoint, however many organizations they span.
+//! maps each approved device of a mapping's scope to an asset draft with the curated fields the
+//! mapping keeps and its health. Custom fields and installed software come from their reports
+//! only when a mapping of the stream chose them, one report per stream. It never sends one
+//! request set per organization: a full sync of N devices costs about N / page size requests
+//! per endpoint, however many organizations they span.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::DateTime;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use ninjaone::models::{ApprovalStatus, Device, DeviceHealth, NodeClass};
 use ninjaone::{Client, DeviceFilter};
 
+use super::fields::{self, FieldChoice, FieldGroup};
 use super::{AssetDraft, Driver, Fields, SyncTarget, TargetFetch};
 use crate::assets::AssetSource;
 use crate::ids::{ConnectionId, NinjaOrgId};
@@ -126,21 +129,29 @@ impl Driver for NinjaOneDriver {
             .iter()
             .map(|t| ((t.connection, t.org), TargetFetch::default()))
             .collect();
-        let filters: Vec<DeviceFilter> =
-            match reading(targets, self.tenant_devices, self.client.page_size()) {
-                Reading::Everything => vec![DeviceFilter::new()],
-                Reading::Chunks(chunks) => chunks
-                    .iter()
-                    .map(|chunk| DeviceFilter::new().org_in(chunk.iter().map(|o| o.0)))
-                    .collect(),
-            };
         let mut read = 0u64;
         let mut kept_per_org: HashMap<NinjaOrgId, usize> = HashMap::new();
-        for filter in &filters {
-            // The health report is small (a few numbers per device): read it first, then
-            // stream the devices and keep each approved one as a compact draft.
-            let health = self.health(filter).await?;
-            let mut devices = Box::pin(self.client.devices_detailed(filter));
+        for stream in streams(targets, self.tenant_devices, self.client.page_size()) {
+            let covered: Vec<&SyncTarget> = stream
+                .orgs
+                .iter()
+                .filter_map(|o| by_org.get(o).copied())
+                .collect();
+            // The health report is small (a few numbers per device): read it first, when a
+            // mapping keeps health, then stream the devices and keep each approved one as a
+            // compact draft.
+            let health = if covered
+                .iter()
+                .any(|t| t.fields.keeps_group(FieldGroup::Health))
+            {
+                self.health(&stream.filter).await?
+            } else {
+                HashMap::new()
+            };
+            // Drafts that custom fields or software complete after the devices, by device
+            // id: only this stream's, so no more than the batch is ever held.
+            let mut completing: HashMap<i64, (&SyncTarget, usize)> = HashMap::new();
+            let mut devices = Box::pin(self.client.devices_detailed(&stream.filter));
             while let Some(device) = devices.try_next().await? {
                 read += 1;
                 if read.is_multiple_of(500) {
@@ -149,7 +160,7 @@ impl Driver for NinjaOneDriver {
                 let Some(target) = device
                     .organization_id
                     .map(NinjaOrgId)
-                    .and_then(|o| by_org.get(&o))
+                    .and_then(|o| by_org.get(&o).copied())
                 else {
                     continue;
                 };
@@ -168,9 +179,34 @@ impl Driver for NinjaOneDriver {
                         }
                         *kept += 1;
                         let device_health = device.id.and_then(|id| health.get(&id));
-                        slot.drafts.push(draft(&device, device_health));
+                        slot.drafts
+                            .push(draft(&device, device_health, &target.fields));
+                        if let Some(id) = device.id.filter(|_| wants_more(target)) {
+                            completing.insert(id, (target, slot.drafts.len() - 1));
+                        }
                     }
                 }
+            }
+            drop(devices);
+            if completing.is_empty() {
+                continue;
+            }
+            let mut extra: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
+            if let Some(filter) = stream.narrowed(&covered, |t| !t.fields.custom.is_empty()) {
+                self.custom_fields(&filter, &completing, &mut extra).await?;
+            }
+            if let Some(filter) = stream.narrowed(&covered, |t| t.fields.software) {
+                self.software(&filter, &completing, &mut extra).await?;
+            }
+            for (id, fields) in extra {
+                let (target, index) = completing[&id];
+                let draft = &mut fetched
+                    .get_mut(&(target.connection, target.org))
+                    .expect("every target has a slot")
+                    .drafts[index];
+                let mut all = draft.fields.to_map();
+                all.extend(fields);
+                draft.fields = Fields::from_map(&all);
             }
         }
         progress(read);
@@ -195,6 +231,140 @@ impl NinjaOneDriver {
             .filter_map(|row| row.device_id.map(|id| (id, row)))
             .collect())
     }
+
+    /// The chosen custom fields of the devices being completed, as `custom.<name>` fields.
+    async fn custom_fields(
+        &self,
+        filter: &DeviceFilter,
+        completing: &HashMap<i64, (&SyncTarget, usize)>,
+        extra: &mut HashMap<i64, BTreeMap<String, String>>,
+    ) -> Result<()> {
+        let mut rows = Box::pin(self.client.custom_fields(filter));
+        while let Some(row) = rows.try_next().await? {
+            let (Some(id), Some(values)) = (row.device_id, row.fields) else {
+                continue;
+            };
+            let Some((target, _)) = completing.get(&id) else {
+                continue;
+            };
+            for (name, value) in values {
+                if target.fields.custom.binary_search(&name).is_err() {
+                    continue;
+                }
+                if let Some(text) = fields::custom_value(&value) {
+                    extra
+                        .entry(id)
+                        .or_default()
+                        .insert(format!("custom.{name}"), text);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The installed software of the devices of opted-in mappings, as `software.count` and
+    /// `software.titles`.
+    async fn software(
+        &self,
+        filter: &DeviceFilter,
+        completing: &HashMap<i64, (&SyncTarget, usize)>,
+        extra: &mut HashMap<i64, BTreeMap<String, String>>,
+    ) -> Result<()> {
+        let mut titles: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut rows = Box::pin(self.client.software(filter));
+        while let Some(row) = rows.try_next().await? {
+            let Some(id) = row.device_id else { continue };
+            if !completing.get(&id).is_some_and(|(t, _)| t.fields.software) {
+                continue;
+            }
+            if let Some(entry) = fields::software_entry(row.name.as_deref(), row.version.as_deref())
+            {
+                titles.entry(id).or_default().push(entry);
+            }
+        }
+        for (id, entries) in titles {
+            extra
+                .entry(id)
+                .or_default()
+                .extend(fields::software_fields(entries));
+        }
+        Ok(())
+    }
+}
+
+/// A mapping whose drafts need a report beyond devices and health.
+fn wants_more(target: &SyncTarget) -> bool {
+    !target.fields.custom.is_empty() || target.fields.software
+}
+
+/// One paged stream of devices: its filter and the organizations it covers.
+struct Stream {
+    filter: DeviceFilter,
+    orgs: Vec<NinjaOrgId>,
+    /// Unfiltered: the whole tenant.
+    everything: bool,
+}
+
+impl Stream {
+    /// The filter of a report only some of the stream's mappings need (custom fields,
+    /// software): their organizations only, so the report brings no rows nobody keeps, and
+    /// still one report per stream, never one per organization. `None` when none needs it.
+    fn narrowed(
+        &self,
+        covered: &[&SyncTarget],
+        needs: impl Fn(&SyncTarget) -> bool,
+    ) -> Option<DeviceFilter> {
+        let orgs: Vec<i64> = covered
+            .iter()
+            .filter(|t| needs(t))
+            .map(|t| t.org.0)
+            .collect();
+        if orgs.is_empty() {
+            return None;
+        }
+        let chars: usize = orgs.iter().map(|o| o.to_string().len() + 1).sum();
+        if self.everything && (orgs.len() == covered.len() || chars > FILTER_ID_CHARS) {
+            return Some(self.filter.clone());
+        }
+        Some(DeviceFilter::new().org_in(orgs))
+    }
+}
+
+/// The device streams of a batch.
+fn streams(targets: &[SyncTarget], tenant_devices: Option<u64>, page_size: usize) -> Vec<Stream> {
+    match reading(targets, tenant_devices, page_size) {
+        Reading::Everything => vec![Stream {
+            filter: DeviceFilter::new(),
+            orgs: targets.iter().map(|t| t.org).collect(),
+            everything: true,
+        }],
+        Reading::Chunks(chunks) => chunks
+            .into_iter()
+            .map(|chunk| Stream {
+                filter: DeviceFilter::new().org_in(chunk.iter().map(|o| o.0)),
+                orgs: chunk,
+                everything: false,
+            })
+            .collect(),
+    }
+}
+
+/// The custom field names in a live sample of one organization's devices (one page of
+/// `/v2/queries/custom-fields`), sorted without repeats: what the user may choose to keep.
+pub async fn custom_field_names(client: &Client, org: NinjaOrgId) -> Result<Vec<String>> {
+    let filter = DeviceFilter::new().org_in([org.0]);
+    let sample = client.page_size().max(1);
+    let mut names = std::collections::BTreeSet::new();
+    let mut rows = Box::pin(client.custom_fields(&filter).take(sample));
+    while let Some(row) = rows.try_next().await? {
+        names.extend(
+            row.fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, _)| name),
+        );
+    }
+    Ok(names.into_iter().collect())
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -227,8 +397,9 @@ pub(crate) fn admit(target: &SyncTarget, device: &Device) -> Admission {
     }
 }
 
-/// The curated fields of one device (SPEC §4), by name; absent values are left out.
-fn draft(device: &Device, health: Option<&DeviceHealth>) -> AssetDraft {
+/// The curated fields of one device (SPEC §4) that the mapping keeps, by name; absent values
+/// are left out.
+fn draft(device: &Device, health: Option<&DeviceHealth>, choice: &FieldChoice) -> AssetDraft {
     let mut fields = BTreeMap::new();
     let mut put = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
@@ -343,6 +514,14 @@ fn draft(device: &Device, health: Option<&DeviceHealth>) -> AssetDraft {
             .and_then(|m| m.status.as_ref())
             .map(|s| s.as_str().to_string()),
     );
+    if let Some(warranty) = device.references.as_ref().and_then(|r| r.warranty.as_ref()) {
+        put("warranty.startDate", when(warranty.start_date));
+        put("warranty.endDate", when(warranty.end_date));
+        put(
+            "warranty.fulfillmentDate",
+            when(warranty.manufacturer_fulfillment_date),
+        );
+    }
     put("lifecycle.created", when(device.created));
     put("lifecycle.lastContact", when(device.last_contact));
     put("lifecycle.lastUpdate", when(device.last_update));
@@ -357,6 +536,7 @@ fn draft(device: &Device, health: Option<&DeviceHealth>) -> AssetDraft {
     if let Some(health) = health {
         add_health(&mut fields, health);
     }
+    fields.retain(|name, _| choice.keeps(name));
 
     let serial = device.system.as_ref().and_then(|s| {
         s.serial_number
@@ -432,6 +612,7 @@ mod tests {
             locations: locations.iter().copied().map(NinjaLocationId).collect(),
             include_non_agent: non_agent,
             expected_devices: 0,
+            fields: FieldChoice::default(),
         }
     }
 
@@ -526,7 +707,7 @@ mod tests {
 
     #[test]
     fn a_device_is_matched_by_uid_and_falls_back_to_its_id() {
-        let with_uid = draft(&device("MAC", "APPROVED", 1), None);
+        let with_uid = draft(&device("MAC", "APPROVED", 1), None, &FieldChoice::default());
         assert_eq!(with_uid.external_id, "u-5");
         assert_eq!(
             with_uid.serial_number.as_deref(),
@@ -536,6 +717,92 @@ mod tests {
         assert_eq!(with_uid.fields.to_map()["identity.systemName"], "PC-5");
         let mut no_uid = device("MAC", "APPROVED", 1);
         no_uid.uid = None;
-        assert_eq!(draft(&no_uid, None).external_id, "5");
+        assert_eq!(
+            draft(&no_uid, None, &FieldChoice::default()).external_id,
+            "5"
+        );
+    }
+
+    fn full_device() -> Device {
+        serde_json::from_value(serde_json::json!({
+            "id": 9, "uid": "u-9", "organizationId": 7, "locationId": 1,
+            "nodeClass": "WINDOWS_WORKSTATION", "approvalStatus": "APPROVED",
+            "systemName": "PC-9", "created": 1_700_000_000.0,
+            "os": {"name": "Windows 11 Pro"},
+            "system": {"manufacturer": "Dell Inc.", "serialNumber": "SN-9"},
+            "memory": {"capacity": 17_179_869_184_i64},
+            "volumes": [{"driveLetter": "C:", "capacity": 274_877_906_944_i64}],
+            "references": {"warranty": {"startDate": 1_600_000_000.0, "endDate": 1_694_608_000.0,
+                         "manufacturerFulfillmentDate": 1_599_000_000.0}},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn warranty_dates_are_curated_fields() {
+        let fields = draft(&full_device(), None, &FieldChoice::default())
+            .fields
+            .to_map();
+        assert_eq!(fields["warranty.startDate"], "2020-09-13T12:26:40Z");
+        assert_eq!(fields["warranty.endDate"], "2023-09-13T12:26:40Z");
+        assert!(fields.contains_key("warranty.fulfillmentDate"));
+    }
+
+    #[test]
+    fn dropped_groups_leave_their_fields_out_and_keep_the_rest() {
+        let choice = FieldChoice {
+            dropped: [
+                FieldGroup::Memory,
+                FieldGroup::Volumes,
+                FieldGroup::Warranty,
+            ]
+            .into_iter()
+            .collect(),
+            ..FieldChoice::default()
+        };
+        let fields = draft(&full_device(), None, &choice).fields.to_map();
+        assert!(fields.keys().all(|name| !name.starts_with("memory.")
+            && !name.starts_with("volumes.")
+            && !name.starts_with("warranty.")));
+        assert_eq!(fields["os.name"], "Windows 11 Pro");
+        assert_eq!(fields["hardware.serialNumber"], "SN-9");
+        assert_eq!(fields["identity.systemName"], "PC-9");
+        let kept = draft(&full_device(), None, &FieldChoice::default())
+            .fields
+            .to_map();
+        assert_eq!(kept["memory.bytes"], "17179869184");
+        assert_eq!(kept["volumes.summary"], "C: 256 GiB");
+    }
+
+    #[test]
+    fn extra_reports_are_read_only_for_the_organizations_that_need_them() {
+        let mut targets = mapped(1..4, 10);
+        targets[1].fields.software = true;
+        let read = streams(&targets, Some(1_000_000), 1_000);
+        assert_eq!(read.len(), 1);
+        let covered: Vec<&SyncTarget> = targets.iter().collect();
+        assert_eq!(
+            read[0].narrowed(&covered, |t| t.fields.software),
+            Some(DeviceFilter::new().org_in([2]))
+        );
+        assert_eq!(
+            read[0].narrowed(&covered, |t| !t.fields.custom.is_empty()),
+            None
+        );
+        // A walk of the whole tenant whose mappings all opt in reads the report unfiltered.
+        let all: Vec<SyncTarget> = mapped(100_000..105_000, 10)
+            .into_iter()
+            .map(|mut t| {
+                t.fields.software = true;
+                t
+            })
+            .collect();
+        let walk = streams(&all, Some(50_000), 1_000);
+        let covered: Vec<&SyncTarget> = all.iter().collect();
+        assert!(walk[0].everything);
+        assert_eq!(
+            walk[0].narrowed(&covered, |t| t.fields.software),
+            Some(DeviceFilter::new())
+        );
     }
 }

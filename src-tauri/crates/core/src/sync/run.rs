@@ -557,6 +557,7 @@ mod tests {
             locations: vec![],
             include_non_agent: false,
             expected_devices: devices,
+            fields: crate::sync::fields::FieldChoice::default(),
         }
     }
 
