@@ -20,5 +20,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Screens render thousands of rows under jsdom; on a busy 2-core CI machine a test can
+    // take several seconds without anything being wrong.
+    testTimeout: 20_000,
   },
 });

@@ -175,6 +175,7 @@ export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
     endedAt: "2025-11-21T08:15:09Z",
     requests: 4,
     truncatedAny: false,
+    sweep: null,
     counts: {
       created: 0,
       updated: 0,
