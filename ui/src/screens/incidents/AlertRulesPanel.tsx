@@ -75,7 +75,9 @@ function RulesEditor({ saved }: { saved: AlertRule[] }) {
       )}
       {drafts.length === 0 ? (
         <div className="panel empty-state">
-          <p>No alert rules: every alert keeps NinjaOne&apos;s severity. Add a rule to change that.</p>
+          <p>
+            No alert rules: every alert keeps NinjaOne&apos;s severity. Add a rule to change that.
+          </p>
         </div>
       ) : (
         <ol className="card-list rule-list">
@@ -196,8 +198,8 @@ function RuleCard({
             />
             {field === "orgIds" && badIds.length > 0 && (
               <p className="inline-error">
-                {badIds.join(", ")} {badIds.length === 1 ? "is" : "are"} not an organization id
-                (a number) and will be left out.
+                {badIds.join(", ")} {badIds.length === 1 ? "is" : "are"} not an organization id (a
+                number) and will be left out.
               </p>
             )}
           </div>

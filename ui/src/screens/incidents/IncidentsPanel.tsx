@@ -73,7 +73,9 @@ export function IncidentsPanel() {
           <select
             id={severityId}
             value={severity ?? ""}
-            onChange={(e) => setSeverity((e.currentTarget.value || null) as IncidentSeverity | null)}
+            onChange={(e) =>
+              setSeverity((e.currentTarget.value || null) as IncidentSeverity | null)
+            }
           >
             <option value="">Any severity</option>
             {SEVERITIES.map((s) => (
@@ -153,8 +155,9 @@ function IncidentList({
     return (
       <EmptyState>
         <p>
-          No {status === "all" ? "" : `${status} `}incidents are {SEVERITY[severity ?? "info"].label}
-          . Choose “Any severity” to see the other {countOf(all.length, "incident")}.
+          No {status === "all" ? "" : `${status} `}incidents are{" "}
+          {SEVERITY[severity ?? "info"].label}. Choose “Any severity” to see the other{" "}
+          {countOf(all.length, "incident")}.
         </p>
       </EmptyState>
     );
@@ -206,7 +209,10 @@ function NoIncidents({ status }: { status: StatusFilter }) {
   return (
     <EmptyState>
       {status === "resolved" ? (
-        <p>No resolved incidents yet. Incidents appear here when NinjaOne resets them or you resolve them.</p>
+        <p>
+          No resolved incidents yet. Incidents appear here when NinjaOne resets them or you resolve
+          them.
+        </p>
       ) : (
         <>
           <p>
@@ -248,7 +254,9 @@ function IncidentRow({
     setBusy(what);
     setError(null);
     try {
-      onChanged(await (what === "acknowledge" ? acknowledgeIncident : resolveIncident)(incident.id));
+      onChanged(
+        await (what === "acknowledge" ? acknowledgeIncident : resolveIncident)(incident.id),
+      );
     } catch (e) {
       setError(toErrorReport(e).message);
     } finally {

@@ -5,7 +5,13 @@ import type { RuleAction } from "../../bindings/RuleAction";
 import type { Tone } from "../../labels";
 
 /** Most severe first, as lists and pickers show them. */
-export const SEVERITIES: readonly IncidentSeverity[] = ["critical", "high", "medium", "low", "info"];
+export const SEVERITIES: readonly IncidentSeverity[] = [
+  "critical",
+  "high",
+  "medium",
+  "low",
+  "info",
+];
 
 export const SEVERITY: Record<IncidentSeverity, { label: string; tone: Tone }> = {
   critical: { label: "Critical", tone: "danger" },

@@ -98,7 +98,10 @@ export function toRule(draft: RuleDraft): AlertRule {
  * The engine's validation message names each problem "Rule N …"; this puts each sentence
  * next to the rule it names (the rest stays above the list). Display only.
  */
-export function problemsByRule(message: string): { general: string[]; byRule: Map<number, string[]> } {
+export function problemsByRule(message: string): {
+  general: string[];
+  byRule: Map<number, string[]>;
+} {
   const byRule = new Map<number, string[]>();
   const general: string[] = [];
   for (const part of message.split(/(?=\bRule \d+[ :(])/)) {
