@@ -94,8 +94,13 @@ impl TrayLook {
     /// The new icon state when `event` changes it.
     fn follow(&mut self, event: &EngineEvent) -> Option<TrayState> {
         match event {
-            EngineEvent::Notice { severity: NoticeSeverity::Error, .. } => self.failed = true,
-            EngineEvent::SyncProgress { run_id: Some(_), .. } => self.syncing = true,
+            EngineEvent::Notice {
+                severity: NoticeSeverity::Error,
+                ..
+            } => self.failed = true,
+            EngineEvent::SyncProgress {
+                run_id: Some(_), ..
+            } => self.syncing = true,
             EngineEvent::SyncFinished { status, .. } => {
                 self.syncing = false;
                 self.failed = *status != RunStatus::Succeeded;
