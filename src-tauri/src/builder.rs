@@ -52,6 +52,12 @@ pub fn run() {
             let schedules = engine
                 .as_ref()
                 .map(|engine| tauri::async_runtime::block_on(async { engine.start_schedules() }));
+            // The webhook receiver starts when Settings turned it on (SPEC §7).
+            let receiver = engine.as_ref().map(|engine| {
+                let receiver = Arc::new(crate::receiver::InAppReceiver::new(engine.clone()));
+                tauri::async_runtime::block_on(receiver.apply());
+                receiver
+            });
             app.manage(AppState {
                 engine,
                 start_error,
@@ -60,6 +66,7 @@ pub fn run() {
                 _demo: demo,
                 _forwarder: forwarder,
                 _schedules: schedules,
+                receiver,
             });
             Ok(())
         })
@@ -80,10 +87,14 @@ pub fn run() {
         Ok(app) => app.run(|app, event| {
             // Close the store before the process ends (see `Engine::close`).
             if let tauri::RunEvent::Exit = event {
-                if let Some(engine) = app
-                    .try_state::<AppState>()
-                    .and_then(|s| s.engine().ok().cloned())
-                {
+                let Some(state) = app.try_state::<AppState>() else {
+                    return;
+                };
+                // Stop receiving before the store closes, so no delivery is cut halfway.
+                if let Ok(receiver) = state.receiver() {
+                    tauri::async_runtime::block_on(receiver.stop());
+                }
+                if let Ok(engine) = state.engine() {
                     tauri::async_runtime::block_on(engine.close());
                 }
             }

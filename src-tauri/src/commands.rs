@@ -271,3 +271,148 @@ pub async fn disconnect(
     let engine = state.engine()?.clone();
     Ok(engine.disconnect(connection_id).await?)
 }
+
+// ---------- Incidents (SPEC §7) ----------
+
+use fleetward_core::incidents::{
+    AlertRule, Incident, IncidentId, IncidentSettings, PollRun, RulePreviewRow, StatusFilter,
+    WebhookSecretShown, WebhookSettings,
+};
+
+use crate::models::WebhookPanel;
+use crate::receiver::WebhookTest;
+
+/// Recent events the rule preview and "last events received" look at.
+const RECENT_EVENTS: u32 = 50;
+/// Events Settings lists under "last events received".
+const LAST_RECEIVED: usize = 10;
+
+#[tauri::command]
+pub async fn incidents(state: State<'_, AppState>, status: StatusFilter) -> Reply<Vec<Incident>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.incidents(status).await?)
+}
+
+#[tauri::command]
+pub async fn acknowledge_incident(
+    state: State<'_, AppState>,
+    incident_id: IncidentId,
+) -> Reply<Incident> {
+    let engine = state.engine()?.clone();
+    Ok(engine.acknowledge_incident(incident_id).await?)
+}
+
+#[tauri::command]
+pub async fn resolve_incident(
+    state: State<'_, AppState>,
+    incident_id: IncidentId,
+) -> Reply<Incident> {
+    let engine = state.engine()?.clone();
+    Ok(engine.resolve_incident(incident_id).await?)
+}
+
+/// Polls NinjaOne's activities now ("Poll now").
+#[tauri::command]
+pub async fn poll_now(state: State<'_, AppState>) -> Reply<PollRun> {
+    let engine = state.engine()?.clone();
+    Ok(engine.poll_activities(Trigger::Manual).await?)
+}
+
+#[tauri::command]
+pub async fn alert_rules(state: State<'_, AppState>) -> Reply<Vec<AlertRule>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.alert_rules().await?)
+}
+
+#[tauri::command]
+pub async fn save_alert_rules(
+    state: State<'_, AppState>,
+    rules: Input<Vec<AlertRule>>,
+) -> Reply<Vec<AlertRule>> {
+    let rules = rules.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.save_alert_rules(&rules).await?)
+}
+
+/// What the rules being edited would do with the most recent events (nothing is saved).
+#[tauri::command]
+pub async fn preview_alert_rules(
+    state: State<'_, AppState>,
+    rules: Input<Vec<AlertRule>>,
+) -> Reply<Vec<RulePreviewRow>> {
+    let rules = rules.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.preview_alert_rules(&rules, RECENT_EVENTS).await?)
+}
+
+#[tauri::command]
+pub async fn incident_settings(state: State<'_, AppState>) -> Reply<IncidentSettings> {
+    let engine = state.engine()?.clone();
+    Ok(engine.incident_settings().await?)
+}
+
+#[tauri::command]
+pub async fn save_incident_settings(
+    state: State<'_, AppState>,
+    settings: Input<IncidentSettings>,
+) -> Reply<IncidentSettings> {
+    let settings = settings.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.save_incident_settings(&settings).await?)
+}
+
+/// Settings → webhook receiver: its settings, whether it listens, the last events received.
+#[tauri::command]
+pub async fn webhook_panel(state: State<'_, AppState>) -> Reply<WebhookPanel> {
+    let engine = state.engine()?.clone();
+    let receiver = state.receiver()?.state().await;
+    webhook_panel_of(&engine, receiver).await
+}
+
+/// Saves the receiver's settings and starts, restarts or stops it to match.
+#[tauri::command]
+pub async fn save_webhook_settings(
+    state: State<'_, AppState>,
+    settings: Input<WebhookSettings>,
+) -> Reply<WebhookPanel> {
+    let settings = settings.get()?;
+    let engine = state.engine()?.clone();
+    engine.save_webhook_settings(&settings).await?;
+    let receiver = state.receiver()?.apply().await;
+    webhook_panel_of(&engine, receiver).await
+}
+
+/// A new secret, shown this once; a running receiver restarts with it.
+#[tauri::command]
+pub async fn regenerate_webhook_secret(state: State<'_, AppState>) -> Reply<WebhookSecretShown> {
+    let engine = state.engine()?.clone();
+    let shown = engine.regenerate_webhook_secret().await?;
+    state.receiver()?.apply().await;
+    Ok(shown)
+}
+
+#[tauri::command]
+pub async fn send_test_webhook(state: State<'_, AppState>) -> Reply<WebhookTest> {
+    state.receiver()?.send_test().await
+}
+
+async fn webhook_panel_of(
+    engine: &fleetward_core::Engine,
+    receiver: crate::receiver::ReceiverState,
+) -> Reply<WebhookPanel> {
+    let settings = engine.webhook_settings().await?;
+    // The preview with the saved rules lists the newest events with what became of them.
+    let rules = engine.alert_rules().await?;
+    let mut recent: Vec<_> = engine
+        .preview_alert_rules(&rules, RECENT_EVENTS)
+        .await?
+        .into_iter()
+        .map(|row| row.event)
+        .collect();
+    recent.truncate(LAST_RECEIVED);
+    Ok(WebhookPanel {
+        settings,
+        receiver,
+        recent,
+    })
+}

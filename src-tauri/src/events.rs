@@ -32,8 +32,17 @@ impl Drop for EventForwarder {
 pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
     let mut events = engine.subscribe();
     let clock = engine.clock();
+    let engine = engine.clone();
     let task = tauri::async_runtime::spawn(async move {
         let mut gate = NotificationGate::default();
+        let mut look = TrayLook::default();
+        // Incidents left open by the last session put the tray into attention at once.
+        if let Ok(tally) = engine.incident_tally().await {
+            if let Some(state) = look.follow(&EngineEvent::IncidentsChanged { tally }) {
+                tray::set_state(&app, state);
+            }
+        }
+        drop(engine);
         let mut flush = tokio::time::interval(FLUSH_EVERY);
         loop {
             tokio::select! {
@@ -42,19 +51,11 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
                         if let Err(err) = app.emit(EventChannel::EngineEvent.name(), &event) {
                             tracing::warn!(error = %err, "could not forward an engine event to the window");
                         }
-                        match &event {
-                            EngineEvent::Notice { severity: NoticeSeverity::Error, .. } => {
-                                tray::set_state(&app, TrayState::Attention);
-                            }
-                            EngineEvent::SchedulesChanged { paused } => tray::show_paused(&app, *paused),
-                            EngineEvent::SyncProgress { run_id: Some(_), .. } => {
-                                tray::set_state(&app, TrayState::Syncing);
-                            }
-                            EngineEvent::SyncFinished { status, .. } => tray::set_state(
-                                &app,
-                                if *status == RunStatus::Succeeded { TrayState::Ok } else { TrayState::Attention },
-                            ),
-                            _ => {}
+                        if let EngineEvent::SchedulesChanged { paused } = &event {
+                            tray::show_paused(&app, *paused);
+                        }
+                        if let Some(state) = look.follow(&event) {
+                            tray::set_state(&app, state);
                         }
                         let now = clock.now();
                         if let Some(summary) = gate.flush(now) {
@@ -77,6 +78,50 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
         }
     });
     EventForwarder { task }
+}
+
+/// What the tray icon shows, from the events seen so far: attention while a high or critical
+/// incident is open (from `IncidentsChanged`'s tally) or after a failed sync or an error
+/// notice, syncing while a sync runs, ok otherwise.
+#[derive(Debug, Default)]
+struct TrayLook {
+    syncing: bool,
+    failed: bool,
+    incidents: bool,
+}
+
+impl TrayLook {
+    /// The new icon state when `event` changes it.
+    fn follow(&mut self, event: &EngineEvent) -> Option<TrayState> {
+        match event {
+            EngineEvent::Notice {
+                severity: NoticeSeverity::Error,
+                ..
+            } => self.failed = true,
+            EngineEvent::SyncProgress {
+                run_id: Some(_), ..
+            } => self.syncing = true,
+            EngineEvent::SyncFinished { status, .. } => {
+                self.syncing = false;
+                self.failed = *status != RunStatus::Succeeded;
+            }
+            EngineEvent::IncidentsChanged { tally } => self.incidents = tally.attention,
+            _ => return None,
+        }
+        Some(self.state())
+    }
+
+    fn state(&self) -> TrayState {
+        if self.incidents {
+            TrayState::Attention
+        } else if self.syncing {
+            TrayState::Syncing
+        } else if self.failed {
+            TrayState::Attention
+        } else {
+            TrayState::Ok
+        }
+    }
 }
 
 pub fn notify(app: &AppHandle, notification: &Notification) {

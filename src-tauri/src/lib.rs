@@ -9,6 +9,7 @@ mod demo;
 mod events;
 mod input;
 mod models;
+mod receiver;
 mod tray;
 mod updater;
 
@@ -19,7 +20,8 @@ use tauri::Manager;
 
 pub use builder::run;
 pub use demo::DemoTenant;
-pub use models::{AppInfo, ConnectionSetup, UpdateCheck, UpdatesStatus};
+pub use models::{AppInfo, ConnectionSetup, UpdateCheck, UpdatesStatus, WebhookPanel};
+pub use receiver::{InAppReceiver, ReceiverState, WebhookTest};
 
 /// Label of the one main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
@@ -38,12 +40,15 @@ pub struct AppState {
     _forwarder: Option<events::EventForwarder>,
     /// The running schedules (asset sync every 4 h); stopped with the app.
     _schedules: Option<fleetward_core::engine::ScheduleHandle>,
+    /// The webhook receiver when Settings turn it on (SPEC §7); stopped on exit.
+    receiver: Option<Arc<receiver::InAppReceiver>>,
 }
 
 impl AppState {
     /// The state of a running engine (used by `run` and by the shell's tests).
     pub fn new(engine: Arc<Engine>, updates: UpdatesStatus, demo: Option<DemoTenant>) -> AppState {
         AppState {
+            receiver: Some(Arc::new(receiver::InAppReceiver::new(engine.clone()))),
             engine: Some(engine),
             start_error: None,
             updates,
@@ -52,6 +57,16 @@ impl AppState {
             _forwarder: None,
             _schedules: None,
         }
+    }
+
+    pub fn receiver(&self) -> Result<&Arc<receiver::InAppReceiver>, ErrorReport> {
+        self.engine()?;
+        self.receiver.as_ref().ok_or_else(|| {
+            ErrorReport::new(
+                fleetward_core::ErrorKind::Internal,
+                "The webhook receiver is not available. Restart Fleetward.",
+            )
+        })
     }
 
     pub fn engine(&self) -> Result<&Arc<Engine>, ErrorReport> {
@@ -96,6 +111,20 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::audit_events,
         commands::import_assets,
         commands::open_in_ninjaone,
+        // Incidents (SPEC §7)
+        commands::incidents,
+        commands::acknowledge_incident,
+        commands::resolve_incident,
+        commands::poll_now,
+        commands::alert_rules,
+        commands::save_alert_rules,
+        commands::preview_alert_rules,
+        commands::incident_settings,
+        commands::save_incident_settings,
+        commands::webhook_panel,
+        commands::save_webhook_settings,
+        commands::regenerate_webhook_secret,
+        commands::send_test_webhook,
     ]
 }
 

@@ -58,3 +58,14 @@ pub struct ConnectionSetup {
     /// Present in demo mode: the built-in simulator's ready-made tenant.
     pub demo: Option<DemoTenant>,
 }
+
+/// Settings → webhook receiver: what is saved, whether it listens, the last events received.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WebhookPanel {
+    pub settings: fleetward_core::incidents::WebhookSettings,
+    pub receiver: crate::receiver::ReceiverState,
+    /// The newest events received, by webhook or by poll, newest first.
+    pub recent: Vec<fleetward_core::incidents::EventSummary>,
+}

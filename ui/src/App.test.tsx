@@ -75,10 +75,10 @@ describe("App frame", () => {
   });
 
   it("says a screen whose engine side is not in this build is not yet available", async () => {
-    startAt("/incidents");
+    startAt("/tickets");
     mockEngine();
     await renderReadyApp();
-    expect(await screen.findByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+    expect(await screen.findByRole("heading", { level: 1, name: "Tickets" })).toBeVisible();
     expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
   });
 

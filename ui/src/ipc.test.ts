@@ -28,6 +28,23 @@ import {
   testConnection,
   toErrorReport,
 } from "./ipc";
+// Incidents
+import {
+  acknowledgeIncident,
+  alertRules,
+  incidents,
+  incidentSettings,
+  pollNow,
+  previewAlertRules,
+  regenerateWebhookSecret,
+  resolveIncident,
+  saveAlertRules,
+  saveIncidentSettings,
+  saveWebhookSettings,
+  sendTestWebhook,
+  webhookPanel,
+} from "./ipc";
+import { alertRuleWith } from "./test/fixtures";
 import { appInfoWith, ENGINE, mockEngine, rejectWith } from "./test/engine";
 
 describe("toErrorReport", () => {
@@ -204,6 +221,67 @@ describe("commands", () => {
       { cmd: "runs", args: {} },
       { cmd: "audit_events", args: { companyId: null } },
       { cmd: "audit_events", args: { companyId: 7 } },
+    ]);
+  });
+});
+
+describe("incident commands", () => {
+  it("send the incident, rule and receiver commands with camelCase argument keys", async () => {
+    const calls = mockEngine({
+      incidents: () => [],
+      acknowledge_incident: () => null,
+      resolve_incident: () => null,
+      poll_now: () => null,
+      alert_rules: () => [],
+      save_alert_rules: () => [],
+      preview_alert_rules: () => [],
+      incident_settings: () => null,
+      save_incident_settings: () => null,
+      webhook_panel: () => null,
+      save_webhook_settings: () => null,
+      regenerate_webhook_secret: () => null,
+      send_test_webhook: () => null,
+    });
+    const rule = alertRuleWith();
+    const receiver = {
+      enabled: true,
+      bind: "127.0.0.1",
+      port: 9000,
+      requireSignature: true,
+      secretSet: true,
+    };
+
+    await incidents("open");
+    await acknowledgeIncident(3);
+    await resolveIncident(3);
+    await pollNow();
+    await alertRules();
+    await saveAlertRules([rule]);
+    await previewAlertRules([rule]);
+    await incidentSettings();
+    await saveIncidentSettings({ pollEverySecs: 300, notifyAt: "critical" });
+    await webhookPanel();
+    await saveWebhookSettings(receiver);
+    await regenerateWebhookSecret();
+    await sendTestWebhook();
+
+    expect(calls).toEqual([
+      { cmd: "incidents", args: { status: "open" } },
+      { cmd: "acknowledge_incident", args: { incidentId: 3 } },
+      { cmd: "resolve_incident", args: { incidentId: 3 } },
+      { cmd: "poll_now", args: {} },
+      { cmd: "alert_rules", args: {} },
+      { cmd: "save_alert_rules", args: { rules: [rule] } },
+      { cmd: "preview_alert_rules", args: { rules: [rule] } },
+      { cmd: "incident_settings", args: {} },
+      {
+        cmd: "save_incident_settings",
+        args: { settings: { pollEverySecs: 300, notifyAt: "critical" } },
+      },
+      { cmd: "webhook_panel", args: {} },
+      { cmd: "save_webhook_settings", args: { settings: receiver } },
+      { cmd: "regenerate_webhook_secret", args: {} },
+      { cmd: "send_test_webhook", args: {} },
     ]);
   });
 });

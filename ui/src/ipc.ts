@@ -34,6 +34,18 @@ import type { RunStatus } from "./bindings/RunStatus";
 import type { SavedConnection } from "./bindings/SavedConnection";
 import type { SyncRun } from "./bindings/SyncRun";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
+// Incidents
+import type { AlertRule } from "./bindings/AlertRule";
+import type { Incident } from "./bindings/Incident";
+import type { IncidentId } from "./bindings/IncidentId";
+import type { IncidentSettings } from "./bindings/IncidentSettings";
+import type { PollRun } from "./bindings/PollRun";
+import type { RulePreviewRow } from "./bindings/RulePreviewRow";
+import type { StatusFilter } from "./bindings/StatusFilter";
+import type { WebhookPanel } from "./bindings/WebhookPanel";
+import type { WebhookSecretShown } from "./bindings/WebhookSecretShown";
+import type { WebhookSettings } from "./bindings/WebhookSettings";
+import type { WebhookTest } from "./bindings/WebhookTest";
 
 export type { UnlistenFn };
 
@@ -231,6 +243,69 @@ export function cancelRun(runId: RunId): Promise<RunStatus> {
 /** The audit trail, newest first; of one company when `companyId` is given. */
 export function auditEvents(companyId: CompanyId | null = null): Promise<AuditEvent[]> {
   return call<AuditEvent[]>("audit_events", { companyId });
+}
+
+// ---------- Incidents (SPEC §7) ----------
+
+/** Incidents, open or resolved or all, newest activity first. */
+export function incidents(status: StatusFilter): Promise<Incident[]> {
+  return call<Incident[]>("incidents", { status });
+}
+
+export function acknowledgeIncident(incidentId: IncidentId): Promise<Incident> {
+  return call<Incident>("acknowledge_incident", { incidentId });
+}
+
+/** Resolves by hand; only a newer TRIGGERED from NinjaOne reopens it. */
+export function resolveIncident(incidentId: IncidentId): Promise<Incident> {
+  return call<Incident>("resolve_incident", { incidentId });
+}
+
+/** Polls NinjaOne's activities now; rejects `invalidInput` when nothing is mapped. */
+export function pollNow(): Promise<PollRun> {
+  return call<PollRun>("poll_now");
+}
+
+export function alertRules(): Promise<AlertRule[]> {
+  return call<AlertRule[]>("alert_rules");
+}
+
+/** Validates and saves the ordered list; rejects `invalidInput` naming each bad rule. */
+export function saveAlertRules(rules: AlertRule[]): Promise<AlertRule[]> {
+  return call<AlertRule[]>("save_alert_rules", { rules });
+}
+
+/** What `rules` (not yet saved) would do with the most recent events. */
+export function previewAlertRules(rules: AlertRule[]): Promise<RulePreviewRow[]> {
+  return call<RulePreviewRow[]>("preview_alert_rules", { rules });
+}
+
+export function incidentSettings(): Promise<IncidentSettings> {
+  return call<IncidentSettings>("incident_settings");
+}
+
+export function saveIncidentSettings(settings: IncidentSettings): Promise<IncidentSettings> {
+  return call<IncidentSettings>("save_incident_settings", { settings });
+}
+
+/** The receiver's settings, whether it listens (or why not), the last events received. */
+export function webhookPanel(): Promise<WebhookPanel> {
+  return call<WebhookPanel>("webhook_panel");
+}
+
+/** Saves and starts, restarts or stops the receiver to match. */
+export function saveWebhookSettings(settings: WebhookSettings): Promise<WebhookPanel> {
+  return call<WebhookPanel>("save_webhook_settings", { settings });
+}
+
+/** A new secret, shown this once; the old one stops working. */
+export function regenerateWebhookSecret(): Promise<WebhookSecretShown> {
+  return call<WebhookSecretShown>("regenerate_webhook_secret");
+}
+
+/** Sends a signed test event to the running receiver and returns its answer. */
+export function sendTestWebhook(): Promise<WebhookTest> {
+  return call<WebhookTest>("send_test_webhook");
 }
 
 // ---------- Events ----------

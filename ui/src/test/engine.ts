@@ -10,6 +10,9 @@ import type { EngineStatus } from "../bindings/EngineStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { EventChannel } from "../bindings/EventChannel";
 import { ENGINE_EVENT, NAVIGATE_EVENT } from "../ipc";
+// Incidents
+import type { IncidentSettings } from "../bindings/IncidentSettings";
+import { webhookPanelWith } from "./fixtures";
 
 export const ENGINE: EngineStatus = {
   version: "0.1.0",
@@ -49,7 +52,11 @@ export function rejectWith(report: ErrorReport): Promise<never> {
  */
 export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
   const calls: IpcCall[] = [];
-  const all: Record<string, Handler> = { app_info: () => appInfoWith(), ...handlers };
+  const all: Record<string, Handler> = {
+    app_info: () => appInfoWith(),
+    ...INCIDENT_SETTINGS_HANDLERS,
+    ...handlers,
+  };
   mockIPC(
     (cmd: string, payload?: InvokeArgs) => {
       const args = (payload ?? {}) as Record<string, unknown>;
@@ -101,3 +108,16 @@ export function deferred<T>(): {
   });
   return { promise, resolve, reject };
 }
+
+// ---------- Incidents ----------
+
+export const INCIDENT_SETTINGS: IncidentSettings = { pollEverySecs: 120, notifyAt: "high" };
+
+/**
+ * What Settings asks about incidents when it opens, answered with the defaults (receiver off,
+ * no secret, nothing received), so tests of other Settings sections need not mock them.
+ */
+export const INCIDENT_SETTINGS_HANDLERS: Record<string, Handler> = {
+  incident_settings: () => INCIDENT_SETTINGS,
+  webhook_panel: () => webhookPanelWith(),
+};

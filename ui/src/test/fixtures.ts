@@ -13,6 +13,14 @@ import type { OrganizationRow } from "../bindings/OrganizationRow";
 import type { RegionOption } from "../bindings/RegionOption";
 import type { RunRow } from "../bindings/RunRow";
 import type { SyncRun } from "../bindings/SyncRun";
+// Incidents
+import type { AlertRule } from "../bindings/AlertRule";
+import type { EventSummary } from "../bindings/EventSummary";
+import type { Incident } from "../bindings/Incident";
+import type { PollRun } from "../bindings/PollRun";
+import type { RulePreviewRow } from "../bindings/RulePreviewRow";
+import type { WebhookPanel } from "../bindings/WebhookPanel";
+import type { WebhookSecretShown } from "../bindings/WebhookSecretShown";
 
 export const REGIONS: RegionOption[] = [
   { code: "us", label: "US", host: "app.ninjarmm.com" },
@@ -208,6 +216,113 @@ export function importReportWith(overrides: Partial<ImportReport> = {}): ImportR
     updated: 0,
     retiredDuplicates: 0,
     errors: [],
+    ...overrides,
+  };
+}
+
+// ---------- Incidents ----------
+
+export function incidentWith(overrides: Partial<Incident> = {}): Incident {
+  return {
+    id: 1,
+    key: "series:4f1c",
+    connectionId: 1,
+    status: "open",
+    severity: "high",
+    count: 3,
+    title: "Disk C: is 95% full",
+    firstSeen: "2025-11-21T08:00:00Z",
+    lastSeen: "2025-11-21T09:30:00Z",
+    resolvedAt: null,
+    resolution: null,
+    acknowledgedAt: null,
+    companyId: 7,
+    companyName: "Northwind Traders",
+    orgId: 101,
+    deviceId: 5001n,
+    deviceName: "NW-FS01",
+    deviceClass: "WINDOWS_SERVER",
+    assetId: 42,
+    activityType: "CONDITION",
+    statusCode: "TRIGGERED",
+    sourceName: "Disk space",
+    ninjaSeverity: "MAJOR",
+    ninjaPriority: "HIGH",
+    actions: ["notify"],
+    ...overrides,
+  };
+}
+
+export function alertRuleWith(overrides: Partial<AlertRule> = {}): AlertRule {
+  return {
+    name: "Servers are critical",
+    enabled: true,
+    when: {
+      activityTypes: [],
+      statusCodes: [],
+      severities: [],
+      priorities: [],
+      sourceName: null,
+      orgIds: [],
+      deviceClasses: ["WINDOWS_SERVER"],
+    },
+    severity: "critical",
+    actions: ["notify"],
+    ...overrides,
+  };
+}
+
+export function eventSummaryWith(overrides: Partial<EventSummary> = {}): EventSummary {
+  return {
+    activityId: 9001,
+    connectionId: 1,
+    receivedAt: "2025-11-21T09:30:00Z",
+    activityType: "CONDITION",
+    statusCode: "TRIGGERED",
+    severity: "MAJOR",
+    priority: "HIGH",
+    sourceName: "Disk space",
+    orgId: 101,
+    deviceClass: "WINDOWS_SERVER",
+    title: "Disk C: is 95% full",
+    outcome: "applied",
+    ...overrides,
+  };
+}
+
+export function previewRowWith(overrides: Partial<RulePreviewRow> = {}): RulePreviewRow {
+  return {
+    event: eventSummaryWith(),
+    decision: { rule: 0, severity: "critical", actions: ["notify"] },
+    ...overrides,
+  };
+}
+
+export function pollRunWith(overrides: Partial<PollRun> = {}): PollRun {
+  return { runId: 12, status: "succeeded", requests: 2, connections: [], ...overrides };
+}
+
+export function webhookPanelWith(overrides: Partial<WebhookPanel> = {}): WebhookPanel {
+  return {
+    settings: {
+      enabled: false,
+      bind: "127.0.0.1",
+      port: 8787,
+      requireSignature: false,
+      secretSet: false,
+    },
+    receiver: { listening: false, url: null, error: null },
+    recent: [],
+    ...overrides,
+  };
+}
+
+export function secretShownWith(overrides: Partial<WebhookSecretShown> = {}): WebhookSecretShown {
+  return {
+    secret: "s3cr3t-shown-once",
+    url: "http://127.0.0.1:8787/ninjaone/webhook",
+    headerName: "X-Fleetward-Secret",
+    headerValue: "s3cr3t-shown-once",
     ...overrides,
   };
 }

@@ -8,6 +8,9 @@ import { AboutSection } from "./AboutSection";
 import { AppearanceSection } from "./AppearanceSection";
 import { SchedulesSection } from "./SchedulesSection";
 import { UpdatesSection } from "./UpdatesSection";
+// Incidents (SPEC §7)
+import { IncidentAlertsSection } from "./IncidentAlertsSection";
+import { WebhookSection } from "./WebhookSection";
 
 type LoadState =
   | { status: "loading" }
@@ -59,6 +62,12 @@ export default function SettingsScreen() {
         <div className="settings-grid">
           <AboutSection info={state.info} />
           <SchedulesSection engine={state.info.engine} />
+          {state.info.engine && (
+            <>
+              <IncidentAlertsSection />
+              <WebhookSection />
+            </>
+          )}
           <UpdatesSection updates={state.info.updates} />
           <AppearanceSection />
         </div>
