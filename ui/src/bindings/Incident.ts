@@ -16,7 +16,7 @@ export type Incident = { id: IncidentId, key: string, connectionId: ConnectionId
 /**
  * TRIGGERED activities seen (repeats included).
  */
-count: number, title: string, firstSeen: string, lastSeen: string, resolvedAt: string | null, resolution: Resolution | null, acknowledgedAt: string | null, companyId: CompanyId | null, companyName: string | null, orgId: NinjaOrgId | null, deviceId: bigint | null, deviceName: string | null, deviceClass: string | null, 
+count: number, title: string, firstSeen: string, lastSeen: string, resolvedAt: string | null, resolution: Resolution | null, acknowledgedAt: string | null, companyId: CompanyId | null, companyName: string | null, orgId: NinjaOrgId | null, deviceId: number | null, deviceName: string | null, deviceClass: string | null, 
 /**
  * The synced asset of the device, when there is one.
  */

@@ -182,6 +182,7 @@ pub struct Incident {
     pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     pub org_id: Option<NinjaOrgId>,
+    #[ts(type = "number | null")]
     pub device_id: Option<i64>,
     pub device_name: Option<String>,
     pub device_class: Option<String>,
