@@ -6,12 +6,16 @@
 //!   runs the headless demo instead.
 //! - `test`: every check CI runs, in order, with the test runners' counts summed at the end.
 //! - `bench`: the benchmarks, printing their figures.
+//! - `bundle`: the release app and its installers, `fleetward-cli` inside.
+//! - `latest-json`: the updater's manifest for a release, from its signed installers.
 //!
 //! std only, so that `cargo xtask` compiles in seconds on a fresh machine before any system
 //! package is installed.
 
 mod bench;
+mod bundle;
 mod process;
+mod release;
 mod setup;
 mod test;
 
@@ -26,6 +30,9 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("bundle") => bundle::run(&root, &args[1..]),
+        Some("install-test") => install_test(&root),
+        Some("latest-json") => release::latest_json(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             Ok(())
@@ -41,13 +48,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The test command's .deb install test on its own (after `cargo build -p fleetward -p
+/// fleetward-cli`).
+fn install_test(root: &std::path::Path) -> Result<(), String> {
+    setup::run(root)?;
+    let checks = bundle::install_test(root);
+    let failed = checks.iter().filter(|c| c.outcome.is_err()).count();
+    println!("tests: {} passed, {failed} failed", checks.len() - failed);
+    if failed == 0 && !checks.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{failed} install check(s) failed"))
+    }
+}
+
 fn print_help() {
     println!(
         "cargo xtask <task>\n\n\
          setup              install system packages and npm dependencies (idempotent)\n\
          demo [-- ARGS]     build the UI and launch the app (headless demo without a display)\n\
          test [--no-e2e]    everything: fmt, clippy, cargo test, bindings, UI checks, e2e\n\
-         bench [NAME]       run benchmarks and print their figures"
+         bench [NAME]       run benchmarks and print their figures\n\
+         bundle [--debug] [--bundles deb,rpm]\n\
+                            build the release app and its installers (with fleetward-cli inside)\n\
+         install-test       the .deb install test alone (needs the debug app and CLI built)\n\
+         latest-json --version V --notes-file F --base-url URL --out FILE DIR\n\
+                            write the updater's latest.json from the signed installers in DIR"
     );
 }
 

@@ -30,6 +30,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "imagemagick",
     "x11-utils",
     "fonts-dejavu-core",
+    // The .deb install test validates the installed .desktop entry.
+    "desktop-file-utils",
 ];
 
 /// Folders with a package.json whose dependencies are installed with `npm ci`.
