@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bundle") => bundle::run(&root, &args[1..]),
         Some("install-test") => install_test(&root),
+        Some("lint-workflows") => counted_checks(release::lint_workflows(&root)),
         Some("latest-json") => release::latest_json(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
@@ -52,13 +53,21 @@ fn main() -> ExitCode {
 /// fleetward-cli`).
 fn install_test(root: &std::path::Path) -> Result<(), String> {
     setup::run(root)?;
-    let checks = bundle::install_test(root);
+    counted_checks(bundle::install_test(root))
+}
+
+fn counted_checks(checks: Vec<bundle::Check>) -> Result<(), String> {
+    for check in &checks {
+        if let Err(e) = &check.outcome {
+            eprintln!("✗ {}: {e}", check.name);
+        }
+    }
     let failed = checks.iter().filter(|c| c.outcome.is_err()).count();
     println!("tests: {} passed, {failed} failed", checks.len() - failed);
     if failed == 0 && !checks.is_empty() {
         Ok(())
     } else {
-        Err(format!("{failed} install check(s) failed"))
+        Err(format!("{failed} check(s) failed"))
     }
 }
 
@@ -69,11 +78,10 @@ fn print_help() {
          demo [-- ARGS]     build the UI and launch the app (headless demo without a display)\n\
          test [--no-e2e]    everything: fmt, clippy, cargo test, bindings, UI checks, e2e\n\
          bench [NAME]       run benchmarks and print their figures\n\
-         bundle [--debug] [--bundles deb,rpm]\n\
-                            build the release app and its installers (with fleetward-cli inside)\n\
-         install-test       the .deb install test alone (needs the debug app and CLI built)\n\
-         latest-json --version V --notes-file F --base-url URL --out FILE DIR\n\
-                            write the updater's latest.json from the signed installers in DIR"
+         bundle [--debug]   build the app and its installers, fleetward-cli inside (--bundles deb,rpm)\n\
+         install-test       the .deb install test alone (after building the debug app and CLI)\n\
+         lint-workflows     actionlint over .github/workflows\n\
+         latest-json        the updater's latest.json from signed installers (see release.rs)"
     );
 }
 

