@@ -19,7 +19,10 @@ use tauri::Manager;
 
 pub use builder::run;
 pub use demo::DemoTenant;
-pub use models::{AppInfo, ConnectionSetup, UpdateCheck, UpdatesStatus};
+pub use models::{
+    AppInfo, ConnectionSetup, DownloadedUpdate, UpdateCheck, UpdateProgress, UpdatesStatus,
+};
+pub use updater::register as register_updater;
 
 /// Label of the one main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
@@ -74,6 +77,8 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::set_schedules_paused,
         commands::sync_all_now,
         commands::check_for_updates,
+        commands::download_update,
+        commands::install_update,
         commands::connection_setup,
         commands::test_connection,
         commands::save_connection,

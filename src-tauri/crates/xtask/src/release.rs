@@ -242,7 +242,11 @@ pub fn lint_workflows(root: &Path) -> Vec<Check> {
         .iter()
         .map(|file| {
             let path = file.to_string_lossy().into_owned();
-            let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
+            let shown = file
+                .strip_prefix(root)
+                .unwrap_or(file)
+                .display()
+                .to_string();
             let cmd = process::command(&tool, "node", &["lint.mjs", &path]);
             let outcome = process::run_captured(cmd).and_then(|(ok, lines)| {
                 if ok {
