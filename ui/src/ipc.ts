@@ -2,6 +2,7 @@
 // "@tauri-apps/api" directly, so the command names and payload shapes live in one file.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { relaunch as relaunchProcess } from "@tauri-apps/plugin-process";
 
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Asset } from "./bindings/Asset";
@@ -31,7 +32,9 @@ import type { OrganizationRow } from "./bindings/OrganizationRow";
 import type { RunRow } from "./bindings/RunRow";
 import type { SavedConnection } from "./bindings/SavedConnection";
 import type { SyncRun } from "./bindings/SyncRun";
+import type { DownloadedUpdate } from "./bindings/DownloadedUpdate";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdateProgress } from "./bindings/UpdateProgress";
 
 export type { UnlistenFn };
 
@@ -107,6 +110,32 @@ export function syncAllNow(): Promise<SyncRun> {
 
 export function checkForUpdates(): Promise<UpdateCheck> {
   return call<UpdateCheck>("check_for_updates");
+}
+
+/** Downloads the update the last check found; resolves once its signature verified. */
+export function downloadUpdate(): Promise<DownloadedUpdate> {
+  return call<DownloadedUpdate>("download_update");
+}
+
+export function installUpdate(): Promise<void> {
+  return call<void>("install_update");
+}
+
+/** Restarts Fleetward (tauri-plugin-process), after an update is installed. */
+export async function relaunch(): Promise<void> {
+  try {
+    await relaunchProcess();
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw toErrorReport(e);
+  }
+}
+
+/** The shell's download progress channel (`updater::PROGRESS_EVENT`). */
+export const UPDATE_PROGRESS_EVENT = "update-progress";
+
+export function onUpdateProgress(cb: (progress: UpdateProgress) => void): Promise<UnlistenFn> {
+  return listen<UpdateProgress>(UPDATE_PROGRESS_EVENT, (event) => cb(event.payload));
 }
 
 // ---------- Connection ----------

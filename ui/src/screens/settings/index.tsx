@@ -59,7 +59,7 @@ export default function SettingsScreen() {
         <div className="settings-grid">
           <AboutSection info={state.info} />
           <SchedulesSection engine={state.info.engine} />
-          <UpdatesSection updates={state.info.updates} />
+          <UpdatesSection version={state.info.version} updates={state.info.updates} />
           <AppearanceSection />
         </div>
       )}
