@@ -161,7 +161,7 @@ fn installers(folder: &Path) -> Vec<PathBuf> {
                 files
                     .flatten()
                     .map(|f| f.path())
-                    .filter(|p| p.is_file() && !p.extension().is_some_and(|e| e == "sig")),
+                    .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "sig")),
             );
         }
     }
