@@ -44,6 +44,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         cli.extend(["-p", "fleetward"]);
     }
     process::run(root, "cargo", &cli)?;
+    // The UI build (tauri's beforeBuildCommand) copies the licence list into the app.
+    crate::release::third_party_licences(root)?;
     let overlay = stage_cli(root, profile)?;
     let overlay = overlay.to_string_lossy().into_owned();
     let mut build = vec!["build", "--ci", "--bundles", bundles, "--config", &overlay];

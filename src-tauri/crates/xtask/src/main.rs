@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bundle") => bundle::run(&root, &args[1..]),
         Some("install-test") => install_test(&root),
+        Some("licenses") => release::third_party_licences(&root),
         Some("lint-workflows") => counted_checks(release::lint_workflows(&root)),
         Some("latest-json") => release::latest_json(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -81,6 +82,7 @@ fn print_help() {
          bundle [--debug]   build the app and its installers, fleetward-cli inside (--bundles deb,rpm)\n\
          install-test       the .deb install test alone (after building the debug app and CLI)\n\
          lint-workflows     actionlint over .github/workflows\n\
+         licenses           generate the third-party licence list About shows\n\
          latest-json        the updater's latest.json from signed installers (see release.rs)"
     );
 }

@@ -60,6 +60,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         t,
     );
 
+    // The UI ships the generated licence list (Settings → About), so it comes first.
+    let t = Instant::now();
+    let licences = crate::release::licence_checks(root);
+    tally.checks("third-party licences", licences, t);
+
     // The shell embeds ui/dist, so the UI is built before anything compiles the shell.
     let t = Instant::now();
     tally.step("UI build", process::run(&ui, npm(), &["run", "build"]), t);
