@@ -74,6 +74,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::app_info,
+        commands::first_screen_shown,
         commands::set_schedules_paused,
         commands::sync_all_now,
         commands::check_for_updates,

@@ -99,6 +99,11 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }
 
+/** Tells the shell the first screen has painted (the start-up benchmark times it). */
+export function firstScreenShown(): Promise<void> {
+  return call<void>("first_screen_shown");
+}
+
 export function setSchedulesPaused(paused: boolean): Promise<EngineStatus> {
   return call<EngineStatus>("set_schedules_paused", { paused });
 }

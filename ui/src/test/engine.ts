@@ -48,7 +48,11 @@ export function rejectWith(report: ErrorReport): Promise<never> {
  */
 export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
   const calls: IpcCall[] = [];
-  const all: Record<string, Handler> = { app_info: () => appInfoWith(), ...handlers };
+  const all: Record<string, Handler> = {
+    app_info: () => appInfoWith(),
+    first_screen_shown: () => null,
+    ...handlers,
+  };
   mockIPC(
     (cmd: string, payload?: InvokeArgs) => {
       const args = (payload ?? {}) as Record<string, unknown>;

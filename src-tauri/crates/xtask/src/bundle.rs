@@ -152,7 +152,7 @@ fn host_triple() -> Result<String, String> {
         .ok_or_else(|| "rustc -vV did not name the host triple".into())
 }
 
-fn installers(folder: &Path) -> Vec<PathBuf> {
+pub fn installers(folder: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(kinds) = std::fs::read_dir(folder) else {
         return found;
@@ -416,7 +416,7 @@ fn desktop_entry() -> Result<(), String> {
 }
 
 /// Kills and reaps a child when dropped, so nothing started here outlives the check.
-struct Reaped(Child);
+pub struct Reaped(pub Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
@@ -524,7 +524,7 @@ fn screen_varies(display: u32, shot: &Path) -> Result<bool, String> {
     Ok(deviation.trim().parse::<f64>().unwrap_or(0.0) > 0.02)
 }
 
-fn free_display() -> u32 {
+pub fn free_display() -> u32 {
     (120..400)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
@@ -561,7 +561,7 @@ fn window_size(line: &str) -> Option<(u32, u32)> {
     })
 }
 
-fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> Result<(), ()> {
+pub fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> Result<(), ()> {
     let until = Instant::now() + limit;
     while Instant::now() < until {
         if done() {

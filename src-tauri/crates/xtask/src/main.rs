@@ -17,6 +17,7 @@ mod bundle;
 mod process;
 mod release;
 mod setup;
+mod startup;
 mod test;
 
 use std::path::PathBuf;
