@@ -30,6 +30,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_process::init())
         .invoke_handler(crate::invoke_handler())
         .setup(move |app| {
             let updates = updater::register(app.handle());

@@ -18,7 +18,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::input::Input;
 use crate::models::{ConnectionSetup, RegionOption};
-use crate::{updater, AppInfo, AppState, UpdateCheck};
+use crate::{updater, AppInfo, AppState, DownloadedUpdate, UpdateCheck};
 
 type Reply<T> = Result<T, ErrorReport>;
 
@@ -30,6 +30,13 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         start_error: state.start_error.clone(),
         updates: state.updates.clone(),
     }
+}
+
+/// The UI reports that its first screen has painted. The start-up benchmark
+/// (`cargo xtask bench startup`) times the process from launch to this line.
+#[tauri::command]
+pub fn first_screen_shown() {
+    tracing::info!("first screen shown");
 }
 
 #[tauri::command]
@@ -51,13 +58,40 @@ pub async fn check_for_updates<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Reply<UpdateCheck> {
-    if !state.updates.enabled {
-        return Err(ErrorReport::new(
+    updates_on(&state)?;
+    updater::check(&app).await
+}
+
+/// Downloads the update the last check found and verifies its signature (progress as
+/// `update-progress` events).
+#[tauri::command]
+pub async fn download_update<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<DownloadedUpdate> {
+    updates_on(&state)?;
+    updater::download(&app).await
+}
+
+/// Installs the downloaded update; the UI then relaunches the app.
+#[tauri::command]
+pub async fn install_update<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<()> {
+    updates_on(&state)?;
+    updater::install(&app)
+}
+
+fn updates_on(state: &AppState) -> Reply<()> {
+    if state.updates.enabled {
+        Ok(())
+    } else {
+        Err(ErrorReport::new(
             ErrorKind::NotConfigured,
             format!("Updates are off. {}", state.updates.detail),
-        ));
+        ))
     }
-    updater::check(&app).await
 }
 
 #[tauri::command]

@@ -20,8 +20,12 @@ use tauri::Manager;
 
 pub use builder::run;
 pub use demo::DemoTenant;
-pub use models::{AppInfo, ConnectionSetup, UpdateCheck, UpdatesStatus, WebhookPanel};
+pub use models::{
+    AppInfo, ConnectionSetup, DownloadedUpdate, UpdateCheck, UpdateProgress, UpdatesStatus,
+    WebhookPanel,
+};
 pub use receiver::{InAppReceiver, ReceiverState, WebhookTest};
+pub use updater::register as register_updater;
 
 /// Label of the one main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
@@ -86,9 +90,12 @@ pub fn invoke_handler<R: tauri::Runtime>(
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::app_info,
+        commands::first_screen_shown,
         commands::set_schedules_paused,
         commands::sync_all_now,
         commands::check_for_updates,
+        commands::download_update,
+        commands::install_update,
         commands::connection_setup,
         commands::test_connection,
         commands::save_connection,

@@ -34,8 +34,34 @@ pub struct AppInfo {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct UpdateCheck {
+    /// The running version.
+    pub current_version: String,
     /// The newer version on offer, or absent when this one is current.
     pub available_version: Option<String>,
+    /// What's new in the offered version (release notes), when the server gives them.
+    pub notes: Option<String>,
+    /// The offered version's publication date (YYYY-MM-DD), when given.
+    pub date: Option<String>,
+}
+
+/// Download progress of an update (event `update-progress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UpdateProgress {
+    #[ts(type = "number")]
+    pub downloaded: u64,
+    /// Absent when the server does not say the size.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+}
+
+/// An update downloaded and verified, ready to install.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DownloadedUpdate {
+    pub version: String,
 }
 
 /// A region of the picker, with the host it talks to.

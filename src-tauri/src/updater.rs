@@ -3,13 +3,39 @@
 //! (tauri-facts.md §3.3), and a development build has no signing key, so the plugin is
 //! registered only when the configuration is complete and Settings says otherwise.
 
+use std::sync::Mutex;
+
 use fleetward_core::{ErrorKind, ErrorReport};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_updater::UpdaterExt;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_updater::{Update, UpdaterExt};
 
-use crate::{UpdateCheck, UpdatesStatus};
+use crate::{DownloadedUpdate, UpdateCheck, UpdateProgress, UpdatesStatus};
 
-pub fn register(app: &AppHandle) -> UpdatesStatus {
+/// Event the shell emits while an update downloads (payload [`UpdateProgress`]).
+pub const PROGRESS_EVENT: &str = "update-progress";
+
+/// The update the last check found, and its bytes once downloaded and verified. Only
+/// verified bytes are ever kept, so install can only install what the key signed.
+#[derive(Default)]
+pub struct Pending(Mutex<PendingState>);
+
+#[derive(Default)]
+struct PendingState {
+    update: Option<Update>,
+    verified: Option<Vec<u8>>,
+}
+
+impl Pending {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PendingState> {
+        // A panic while holding the lock leaves plain data behind: keep using it.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub fn register<R: Runtime>(app: &AppHandle<R>) -> UpdatesStatus {
+    app.manage(Pending::default());
     let config = app.config().plugins.0.get("updater").cloned();
     let status = match configured_endpoints(config.as_ref()) {
         Err(reason) => off(reason),
@@ -45,24 +71,125 @@ fn configured_endpoints(config: Option<&serde_json::Value>) -> Result<usize, Str
     }
 }
 
+/// Asks the update server for a newer version; remembers it for download.
 pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, ErrorReport> {
-    let unreachable = |err: tauri_plugin_updater::Error| {
+    let couldnt_check = |err: tauri_plugin_updater::Error| {
+        tracing::warn!(error = %err, "update check failed");
         ErrorReport::new(
             ErrorKind::Unreachable,
             format!(
-                "Could not check for updates: {err}. Check your internet connection and try again."
+                "Couldn't check for updates: {}. Fleetward carries on with this version; check your internet connection and try again later.",
+                plain(&err)
             ),
         )
     };
     let update = app
         .updater()
-        .map_err(unreachable)?
+        .map_err(couldnt_check)?
         .check()
         .await
-        .map_err(unreachable)?;
-    Ok(UpdateCheck {
-        available_version: update.map(|u| u.version),
+        .map_err(couldnt_check)?;
+    let current_version = app.package_info().version.to_string();
+    let answer = UpdateCheck {
+        current_version,
+        available_version: update.as_ref().map(|u| u.version.clone()),
+        notes: update.as_ref().and_then(|u| u.body.clone()),
+        date: update
+            .as_ref()
+            .and_then(|u| u.date)
+            .map(|d| d.date().to_string()),
+    };
+    let pending = app.state::<Pending>();
+    let mut pending = pending.lock();
+    pending.update = update;
+    pending.verified = None;
+    Ok(answer)
+}
+
+/// Downloads the update the last check found, reporting progress, and verifies its
+/// signature against the build's update key. Bytes that fail verification are dropped.
+pub async fn download<R: Runtime>(app: &AppHandle<R>) -> Result<DownloadedUpdate, ErrorReport> {
+    let update = app
+        .state::<Pending>()
+        .lock()
+        .update
+        .clone()
+        .ok_or_else(|| {
+            ErrorReport::new(
+                ErrorKind::InvalidInput,
+                "There is no update to download. Check for updates first.",
+            )
+        })?;
+    let mut downloaded: u64 = 0;
+    let progress = app.clone();
+    let bytes = update
+        .download(
+            |chunk, total| {
+                downloaded += chunk as u64;
+                let _ = progress.emit(PROGRESS_EVENT, UpdateProgress { downloaded, total });
+            },
+            || {},
+        )
+        .await
+        .map_err(|err| refused(&update.version, err))?;
+    app.state::<Pending>().lock().verified = Some(bytes);
+    Ok(DownloadedUpdate {
+        version: update.version,
     })
+}
+
+/// Installs the downloaded, verified update. The UI relaunches afterwards
+/// (`tauri-plugin-process`).
+pub fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), ErrorReport> {
+    let (update, bytes) = {
+        let pending = app.state::<Pending>();
+        let mut pending = pending.lock();
+        match (pending.update.clone(), pending.verified.take()) {
+            (Some(update), Some(bytes)) => (update, bytes),
+            _ => return Err(ErrorReport::new(
+                ErrorKind::InvalidInput,
+                "There is no verified update to install. Check for updates and download it first.",
+            )),
+        }
+    };
+    update.install(bytes).map_err(|err| {
+        tracing::error!(error = %err, "update install failed");
+        ErrorReport::new(
+            ErrorKind::Internal,
+            format!(
+                "Version {} could not be installed: {}. This version keeps running; install the new version the way your organisation distributes software, or ask your IT team.",
+                update.version,
+                plain(&err)
+            ),
+        )
+    })
+}
+
+/// What a failed download tells the person: a signature that does not verify is a refusal,
+/// anything else a failed download. Either way nothing is kept or installed.
+fn refused(version: &str, err: tauri_plugin_updater::Error) -> ErrorReport {
+    use tauri_plugin_updater::Error as E;
+    tracing::warn!(error = %err, "update download refused");
+    match err {
+        E::Minisign(_) | E::SignatureUtf8(_) | E::Base64(_) => ErrorReport::new(
+            ErrorKind::Internal,
+            format!(
+                "Version {version} was refused: its signature does not match Fleetward's update key, so it may have been altered. Nothing was installed; this version keeps running. Try again later, and tell your IT team if it happens again."
+            ),
+        ),
+        other => ErrorReport::new(
+            ErrorKind::Unreachable,
+            format!(
+                "Version {version} could not be downloaded: {}. Nothing was installed; check your internet connection and try again.",
+                plain(&other)
+            ),
+        ),
+    }
+}
+
+/// The plugin's message without the backticks some of its errors wrap around themselves.
+fn plain(err: &tauri_plugin_updater::Error) -> String {
+    err.to_string().trim_matches('`').to_string()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { App } from "./App";
 import {
@@ -37,6 +37,17 @@ async function renderReadyApp() {
 }
 
 describe("App frame", () => {
+  it("tells the shell once that the first screen has painted", async () => {
+    const calls = mockEngine();
+    await renderReadyApp();
+
+    await vi.waitFor(() =>
+      expect(calls.filter((call) => call.cmd === "first_screen_shown")).toHaveLength(1),
+    );
+    await screen.findByRole("heading", { level: 1, name: "Connection" });
+    expect(calls.filter((call) => call.cmd === "first_screen_shown")).toHaveLength(1);
+  });
+
   it("shows a loading indicator while the engine has not answered yet", () => {
     mockEngine({ app_info: () => new Promise(() => undefined) });
     render(<App />);

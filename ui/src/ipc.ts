@@ -2,6 +2,7 @@
 // "@tauri-apps/api" directly, so the command names and payload shapes live in one file.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { relaunch as relaunchProcess } from "@tauri-apps/plugin-process";
 
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Asset } from "./bindings/Asset";
@@ -33,7 +34,9 @@ import type { RunId } from "./bindings/RunId";
 import type { RunStatus } from "./bindings/RunStatus";
 import type { SavedConnection } from "./bindings/SavedConnection";
 import type { SyncRun } from "./bindings/SyncRun";
+import type { DownloadedUpdate } from "./bindings/DownloadedUpdate";
 import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdateProgress } from "./bindings/UpdateProgress";
 // Incidents
 import type { AlertRule } from "./bindings/AlertRule";
 import type { Incident } from "./bindings/Incident";
@@ -110,6 +113,11 @@ export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>("app_info");
 }
 
+/** Tells the shell the first screen has painted (the start-up benchmark times it). */
+export function firstScreenShown(): Promise<void> {
+  return call<void>("first_screen_shown");
+}
+
 export function setSchedulesPaused(paused: boolean): Promise<EngineStatus> {
   return call<EngineStatus>("set_schedules_paused", { paused });
 }
@@ -121,6 +129,32 @@ export function syncAllNow(): Promise<SyncRun> {
 
 export function checkForUpdates(): Promise<UpdateCheck> {
   return call<UpdateCheck>("check_for_updates");
+}
+
+/** Downloads the update the last check found; resolves once its signature verified. */
+export function downloadUpdate(): Promise<DownloadedUpdate> {
+  return call<DownloadedUpdate>("download_update");
+}
+
+export function installUpdate(): Promise<void> {
+  return call<void>("install_update");
+}
+
+/** Restarts Fleetward (tauri-plugin-process), after an update is installed. */
+export async function relaunch(): Promise<void> {
+  try {
+    await relaunchProcess();
+  } catch (e) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw toErrorReport(e);
+  }
+}
+
+/** The shell's download progress channel (`updater::PROGRESS_EVENT`). */
+export const UPDATE_PROGRESS_EVENT = "update-progress";
+
+export function onUpdateProgress(cb: (progress: UpdateProgress) => void): Promise<UnlistenFn> {
+  return listen<UpdateProgress>(UPDATE_PROGRESS_EVENT, (event) => cb(event.payload));
 }
 
 // ---------- Connection ----------

@@ -2,6 +2,18 @@
 
 export type UpdateCheck = { 
 /**
+ * The running version.
+ */
+currentVersion: string, 
+/**
  * The newer version on offer, or absent when this one is current.
  */
-availableVersion: string | null, };
+availableVersion: string | null, 
+/**
+ * What's new in the offered version (release notes), when the server gives them.
+ */
+notes: string | null, 
+/**
+ * The offered version's publication date (YYYY-MM-DD), when given.
+ */
+date: string | null, };

@@ -8,7 +8,6 @@ import type { AppInfo } from "../bindings/AppInfo";
 import type { EngineEvent } from "../bindings/EngineEvent";
 import type { EngineStatus } from "../bindings/EngineStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
-import type { EventChannel } from "../bindings/EventChannel";
 import { ENGINE_EVENT, NAVIGATE_EVENT } from "../ipc";
 // Incidents
 import type { IncidentSettings } from "../bindings/IncidentSettings";
@@ -55,6 +54,7 @@ export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
   const all: Record<string, Handler> = {
     app_info: () => appInfoWith(),
     ...INCIDENT_SETTINGS_HANDLERS,
+    first_screen_shown: () => null,
     ...handlers,
   };
   mockIPC(
@@ -74,7 +74,7 @@ export function mockEngine(handlers: Record<string, Handler> = {}): IpcCall[] {
  * Emits an event as the Rust side would. A first act() flushes pending effects, so listeners the
  * last render subscribed are registered before the event goes out.
  */
-async function emitEvent(event: EventChannel, payload: unknown): Promise<void> {
+export async function emitEvent(event: string, payload: unknown): Promise<void> {
   await act(async () => {});
   await act(async () => {
     await emit(event, payload);

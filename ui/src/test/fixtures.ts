@@ -239,7 +239,7 @@ export function incidentWith(overrides: Partial<Incident> = {}): Incident {
     companyId: 7,
     companyName: "Northwind Traders",
     orgId: 101,
-    deviceId: 5001n,
+    deviceId: 5001,
     deviceName: "NW-FS01",
     deviceClass: "WINDOWS_SERVER",
     assetId: 42,

@@ -23,6 +23,11 @@ const BENCHMARKS: &[Benchmark] = &[
         what: "asset sync of 100 orgs × 500 devices (first, unchanged, 1 % changed) and 5,000 orgs × 10: time, devices/s, requests by endpoint, rows, peak RSS",
         run: sync,
     },
+    Benchmark {
+        name: "startup",
+        what: "release app under Xvfb: launch to first painted screen (cold, warm), idle RSS of the Rust process, .deb size",
+        run: crate::startup::run,
+    },
 ];
 
 /// Every benchmark at a tiny size in the debug profile, so that CI proves they still run

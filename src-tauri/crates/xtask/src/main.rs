@@ -6,13 +6,18 @@
 //!   runs the headless demo instead.
 //! - `test`: every check CI runs, in order, with the test runners' counts summed at the end.
 //! - `bench`: the benchmarks, printing their figures.
+//! - `bundle`: the release app and its installers, `fleetward-cli` inside.
+//! - `latest-json`: the updater's manifest for a release, from its signed installers.
 //!
 //! std only, so that `cargo xtask` compiles in seconds on a fresh machine before any system
 //! package is installed.
 
 mod bench;
+mod bundle;
 mod process;
+mod release;
 mod setup;
+mod startup;
 mod test;
 
 use std::path::PathBuf;
@@ -26,6 +31,11 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root, &args[1..]),
         Some("test") => test::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("bundle") => bundle::run(&root, &args[1..]),
+        Some("install-test") => install_test(&root),
+        Some("licenses") => release::third_party_licences(&root),
+        Some("lint-workflows") => counted_checks(release::lint_workflows(&root)),
+        Some("latest-json") => release::latest_json(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             Ok(())
@@ -41,13 +51,40 @@ fn main() -> ExitCode {
     }
 }
 
+/// The test command's .deb install test on its own (after `cargo build -p fleetward -p
+/// fleetward-cli`).
+fn install_test(root: &std::path::Path) -> Result<(), String> {
+    setup::run(root)?;
+    counted_checks(bundle::install_test(root))
+}
+
+fn counted_checks(checks: Vec<bundle::Check>) -> Result<(), String> {
+    for check in &checks {
+        if let Err(e) = &check.outcome {
+            eprintln!("✗ {}: {e}", check.name);
+        }
+    }
+    let failed = checks.iter().filter(|c| c.outcome.is_err()).count();
+    println!("tests: {} passed, {failed} failed", checks.len() - failed);
+    if failed == 0 && !checks.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{failed} check(s) failed"))
+    }
+}
+
 fn print_help() {
     println!(
         "cargo xtask <task>\n\n\
          setup              install system packages and npm dependencies (idempotent)\n\
          demo [-- ARGS]     build the UI and launch the app (headless demo without a display)\n\
          test [--no-e2e]    everything: fmt, clippy, cargo test, bindings, UI checks, e2e\n\
-         bench [NAME]       run benchmarks and print their figures"
+         bench [NAME]       run benchmarks and print their figures\n\
+         bundle [--debug]   build the app and its installers, fleetward-cli inside (--bundles deb,rpm)\n\
+         install-test       the .deb install test alone (after building the debug app and CLI)\n\
+         lint-workflows     actionlint over .github/workflows\n\
+         licenses           generate the third-party licence list About shows\n\
+         latest-json        the updater's latest.json from signed installers (see release.rs)"
     );
 }
 

@@ -30,10 +30,12 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "imagemagick",
     "x11-utils",
     "fonts-dejavu-core",
+    // The .deb install test validates the installed .desktop entry.
+    "desktop-file-utils",
 ];
 
 /// Folders with a package.json whose dependencies are installed with `npm ci`.
-pub const NPM_PROJECTS: &[&str] = &["ui", "tests/e2e"];
+pub const NPM_PROJECTS: &[&str] = &["ui", "tests/e2e", "tools/workflow-lint"];
 
 pub fn run(root: &Path) -> Result<(), String> {
     if cfg!(target_os = "linux") {

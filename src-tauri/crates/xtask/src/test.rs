@@ -17,6 +17,24 @@ struct Tally {
 }
 
 impl Tally {
+    /// A step made of named checks, each counted as one test.
+    fn checks(&mut self, name: &str, checks: Vec<crate::bundle::Check>, started: Instant) {
+        let failed: Vec<String> = checks
+            .iter()
+            .filter_map(|c| c.outcome.as_ref().err().map(|e| format!("{}: {e}", c.name)))
+            .collect();
+        self.passed += (checks.len() - failed.len()) as u64;
+        self.failed += failed.len() as u64;
+        let outcome = if checks.is_empty() {
+            Err("no check ran".to_string())
+        } else if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(failed.join("\n  "))
+        };
+        self.step(name, outcome, started);
+    }
+
     fn step(&mut self, name: &str, outcome: Result<(), String>, started: Instant) {
         self.timings
             .push((name.to_string(), started.elapsed().as_secs_f64()));
@@ -41,6 +59,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         process::run(root, "cargo", &["fmt", "--all", "--check"]),
         t,
     );
+
+    // The UI ships the generated licence list (Settings → About), so it comes first.
+    let t = Instant::now();
+    let licences = crate::release::licence_checks(root);
+    tally.checks("third-party licences", licences, t);
 
     // The shell embeds ui/dist, so the UI is built before anything compiles the shell.
     let t = Instant::now();
@@ -90,12 +113,27 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let vitest = counted(&mut tally, vitest, count_vitest);
     tally.step("UI tests (Vitest)", vitest, t);
 
+    let t = Instant::now();
+    let lint = crate::release::lint_workflows(root);
+    tally.checks("workflows (actionlint)", lint, t);
+
     if with_e2e {
         let t = Instant::now();
         let e2e = e2e(root, &mut tally);
         tally.step("e2e (WebDriver)", e2e, t);
+        // After the e2e: it reuses the debug app and CLI built for it (no second compile).
+        let t = Instant::now();
+        let install = if cfg!(target_os = "linux") {
+            crate::bundle::install_test(root)
+        } else {
+            vec![crate::bundle::Check {
+                name: "the .deb install test".into(),
+                outcome: Err("the .deb install test runs on Debian-based Linux only; run it on Linux or in CI".into()),
+            }]
+        };
+        tally.checks(".deb install (dpkg, Xvfb)", install, t);
     } else {
-        println!("\n! e2e skipped on request (--no-e2e)\n");
+        println!("\n! e2e and the .deb install test skipped on request (--no-e2e)\n");
     }
 
     println!("Step timings:");
@@ -118,6 +156,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("{} step(s) failed", tally.failures.len().max(1)))
     }
+}
+
+/// The version every package of the workspace carries (tauri.conf.json says the same).
+pub fn app_version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
 }
 
 pub fn npm() -> &'static str {
@@ -242,7 +285,19 @@ fn e2e(root: &Path, tally: &mut Tally) -> Result<(), String> {
     if !cfg!(target_os = "linux") {
         return Err("the WebDriver suite runs on Linux only (there is no macOS WebKit driver); run it on Linux or in CI".into());
     }
-    process::run(root, "cargo", &["build", "-p", "fleetward", "--locked"])?;
+    // The CLI too: the .deb install test ships this build of both.
+    process::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "fleetward",
+            "-p",
+            "fleetward-cli",
+            "--locked",
+        ],
+    )?;
     let mut cmd = process::command(
         root,
         "dbus-run-session",

@@ -55,12 +55,20 @@ function keyOf(values: Values): string {
 interface ConnectionFormProps {
   regions: RegionOption[];
   demo: DemoTenant | null;
+  /** Start filled with the demo tenant (first run's "Try the demo tenant"). */
+  startWithDemo?: boolean;
   onSaved: (saved: SavedConnection) => void;
   /** A save failed part-way (for example during discovery): the saved list may have changed. */
   onSaveFailed: () => void;
 }
 
-export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: ConnectionFormProps) {
+export function ConnectionForm({
+  regions,
+  demo,
+  startWithDemo = false,
+  onSaved,
+  onSaveFailed,
+}: ConnectionFormProps) {
   const ids = {
     heading: useId(),
     region: useId(),
@@ -73,13 +81,23 @@ export function ConnectionForm({ regions, demo, onSaved, onSaveFailed }: Connect
     nameHint: useId(),
     saveHint: useId(),
   };
-  const [values, setValues] = useState<Values>(() => ({
-    target: regions[0]?.code ?? CUSTOM,
-    baseUrl: "",
-    clientId: "",
-    clientSecret: "",
-    name: "",
-  }));
+  const [values, setValues] = useState<Values>(() =>
+    startWithDemo && demo
+      ? {
+          target: CUSTOM,
+          baseUrl: demo.baseUrl,
+          clientId: demo.clientId,
+          clientSecret: demo.clientSecret,
+          name: demo.name,
+        }
+      : {
+          target: regions[0]?.code ?? CUSTOM,
+          baseUrl: "",
+          clientId: "",
+          clientSecret: "",
+          name: "",
+        },
+  );
   const [test, setTest] = useState<Outcome<ConnectionTest>>({ status: "idle" });
   /** The values the last successful test used; Save needs the form to still match them. */
   const [testedKey, setTestedKey] = useState<string | null>(null);

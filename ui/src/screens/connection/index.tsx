@@ -1,3 +1,5 @@
+import { useState } from "react";
+
 import type { Connection } from "../../bindings/Connection";
 import type { SavedConnection } from "../../bindings/SavedConnection";
 import { LoadFailed } from "../../components/LoadFailed";
@@ -6,6 +8,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useLoaded } from "../../hooks/useLoaded";
 import { connectionSetup, connections } from "../../ipc";
 import { ConnectionForm } from "./ConnectionForm";
+import { FirstRun } from "./FirstRun";
 import { SavedConnections } from "./SavedConnections";
 
 function withConnection(list: Connection[], connection: Connection): Connection[] {
@@ -16,6 +19,8 @@ function withConnection(list: Connection[], connection: Connection): Connection[
 
 export default function ConnectionScreen() {
   const { state, retry, update } = useLoaded(connectionSetup);
+  /** First run: the welcome shows until the person picks a way to start. */
+  const [start, setStart] = useState<"welcome" | "connect" | "demo">("welcome");
 
   function replace(connection: Connection) {
     update((setup) => ({ ...setup, connections: withConnection(setup.connections, connection) }));
@@ -44,11 +49,20 @@ export default function ConnectionScreen() {
       />
       {state.status === "loading" && <Loading label="Loading connections" />}
       {state.status === "failed" && <LoadFailed message={state.message} onRetry={retry} />}
+      {state.status === "ready" && state.data.connections.length === 0 && start === "welcome" && (
+        <FirstRun
+          demo={state.data.demo}
+          onConnect={() => setStart("connect")}
+          onTryDemo={() => setStart("demo")}
+        />
+      )}
       {state.status === "ready" && (
         <>
           <ConnectionForm
+            key={start === "demo" ? "demo" : "form"}
             regions={state.data.regions}
             demo={state.data.demo}
+            startWithDemo={start === "demo"}
             onSaved={saved}
             onSaveFailed={() => void refreshConnections()}
           />

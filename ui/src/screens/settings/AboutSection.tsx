@@ -1,5 +1,6 @@
 import type { AppInfo } from "../../bindings/AppInfo";
 import { SettingsSection } from "./SettingsSection";
+import { ThirdPartyLicences } from "./ThirdPartyLicences";
 
 export function AboutSection({ info }: { info: AppInfo }) {
   const engine = info.engine;
@@ -26,6 +27,8 @@ export function AboutSection({ info }: { info: AppInfo }) {
           </div>
         )}
       </dl>
+      <h3>Third-party software</h3>
+      <ThirdPartyLicences />
     </SettingsSection>
   );
 }

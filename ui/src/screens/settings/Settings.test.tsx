@@ -1,19 +1,37 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { App } from "../../App";
 import type { AppInfo } from "../../bindings/AppInfo";
+import type { DownloadedUpdate } from "../../bindings/DownloadedUpdate";
 import type { UpdateCheck } from "../../bindings/UpdateCheck";
+import { UPDATE_PROGRESS_EVENT } from "../../ipc";
 import {
   appInfoWith,
+  deferred,
   ENGINE,
   emitEngine,
+  emitEvent,
   mockEngine,
   rejectWith,
   startAt,
 } from "../../test/engine";
 import { THEME_STORAGE_KEY } from "../../theme";
+
+const noUpdate: UpdateCheck = {
+  currentVersion: "0.1.0",
+  availableVersion: null,
+  notes: null,
+  date: null,
+};
+
+const offer: UpdateCheck = {
+  currentVersion: "0.1.0",
+  availableVersion: "0.2.0",
+  notes: "Faster sync. A new About page.",
+  date: "2026-11-27",
+};
 
 const UPDATES_ON: Partial<AppInfo> = {
   updates: { enabled: true, detail: "Updates come from the Fleetward release feed." },
@@ -72,7 +90,7 @@ describe("Settings", () => {
     expect(button).toBeDisabled();
     expect(calls.map((call) => call.cmd)).toContain("check_for_updates");
 
-    answer({ availableVersion: null });
+    answer(noUpdate);
     expect(await screen.findByText("You are on the latest version.")).toBeVisible();
     expect(button).toBeEnabled();
   });
@@ -81,13 +99,82 @@ describe("Settings", () => {
     const user = userEvent.setup();
     mockEngine({
       app_info: () => appInfoWith(UPDATES_ON),
-      check_for_updates: () => ({ availableVersion: "0.2.0" }),
+      check_for_updates: () => offer,
     });
     await openSettings();
 
     await user.click(screen.getByRole("button", { name: "Check for updates" }));
 
     expect(await screen.findByText("Version 0.2.0 is available.")).toBeVisible();
+    expect(screen.getByRole("heading", { name: "What's new" })).toBeVisible();
+    expect(screen.getByText(/Faster sync\./)).toBeVisible();
+  });
+
+  it("downloads with progress, then installs and restarts through the process plugin", async () => {
+    const user = userEvent.setup();
+    const download = deferred<DownloadedUpdate>();
+    const calls = mockEngine({
+      app_info: () => appInfoWith(UPDATES_ON),
+      check_for_updates: () => offer,
+      download_update: () => download.promise,
+      install_update: () => null,
+      "plugin:process|restart": () => null,
+    });
+    await openSettings();
+    await user.click(screen.getByRole("button", { name: "Check for updates" }));
+    await user.click(await screen.findByRole("button", { name: "Download update" }));
+
+    expect(await screen.findByText("Downloading…")).toBeVisible();
+    await emitEvent(UPDATE_PROGRESS_EVENT, { downloaded: 250, total: 1000 });
+    expect(screen.getByText("Downloading… 25%")).toBeVisible();
+    expect(screen.getByRole("progressbar", { name: "Download progress" })).toHaveAttribute(
+      "value",
+      "25",
+    );
+    expect(screen.getByRole("button", { name: "Check for updates" })).toBeDisabled();
+
+    act(() => download.resolve({ version: "0.2.0" }));
+    expect(await screen.findByText("Downloaded and verified.")).toBeVisible();
+    await user.click(screen.getByRole("button", { name: "Install and restart" }));
+
+    await vi.waitFor(() =>
+      expect(calls.map((call) => call.cmd)).toEqual(
+        expect.arrayContaining(["download_update", "install_update", "plugin:process|restart"]),
+      ),
+    );
+    const order = calls.map((call) => call.cmd);
+    expect(order.indexOf("install_update")).toBeLessThan(order.indexOf("plugin:process|restart"));
+  });
+
+  it("shows why a download was refused and installs nothing", async () => {
+    const user = userEvent.setup();
+    const calls = mockEngine({
+      app_info: () => appInfoWith(UPDATES_ON),
+      check_for_updates: () => offer,
+      download_update: () =>
+        rejectWith({
+          kind: "internal",
+          message:
+            "Version 0.2.0 was refused: its signature does not match Fleetward's update key.",
+        }),
+    });
+    await openSettings();
+    await user.click(screen.getByRole("button", { name: "Check for updates" }));
+    await user.click(await screen.findByRole("button", { name: "Download update" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("was refused");
+    expect(screen.queryByRole("button", { name: "Install and restart" })).not.toBeInTheDocument();
+    expect(calls.map((call) => call.cmd)).not.toContain("install_update");
+    expect(screen.getByRole("button", { name: "Download update" })).toBeEnabled();
+  });
+
+  it("shows the current version in Updates even when updates are off", async () => {
+    mockEngine({
+      app_info: () =>
+        appInfoWith({ version: "0.3.1", updates: { enabled: false, detail: "No feed." } }),
+    });
+    await openSettings();
+    expect(section("Updates")).toHaveTextContent("Current version 0.3.1");
   });
 
   it("shows the error message when the update check fails", async () => {

@@ -1,20 +1,38 @@
 import { useState } from "react";
 
+import type { UpdateCheck } from "../../bindings/UpdateCheck";
+import type { UpdateProgress } from "../../bindings/UpdateProgress";
 import type { UpdatesStatus } from "../../bindings/UpdatesStatus";
-import { checkForUpdates, toErrorReport } from "../../ipc";
+import { useSubscription } from "../../hooks/useSubscription";
+import {
+  checkForUpdates,
+  downloadUpdate,
+  installUpdate,
+  onUpdateProgress,
+  relaunch,
+  toErrorReport,
+} from "../../ipc";
 import { SettingsSection } from "./SettingsSection";
 
-type CheckState =
+// One update at a time moves through these steps; a failure keeps the last check so the
+// person can try the download again.
+type Step =
   | { status: "idle" }
   | { status: "checking" }
-  | { status: "done"; availableVersion: string | null }
-  | { status: "failed"; message: string };
+  | { status: "checked"; check: UpdateCheck }
+  | { status: "downloading"; check: UpdateCheck; progress: UpdateProgress | null }
+  | { status: "ready"; check: UpdateCheck }
+  | { status: "installing"; check: UpdateCheck }
+  | { status: "failed"; message: string; check: UpdateCheck | null };
 
-export function UpdatesSection({ updates }: { updates: UpdatesStatus }) {
+export function UpdatesSection({ version, updates }: { version: string; updates: UpdatesStatus }) {
   return (
     <SettingsSection title="Updates">
+      <p>
+        Current version <strong>{version}</strong>
+      </p>
       {updates.enabled ? (
-        <UpdateChecker detail={updates.detail} />
+        <Updater detail={updates.detail} />
       ) : (
         <>
           <p className="updates-off">Updates are off</p>
@@ -25,20 +43,52 @@ export function UpdatesSection({ updates }: { updates: UpdatesStatus }) {
   );
 }
 
-function UpdateChecker({ detail }: { detail: string }) {
-  const [check, setCheck] = useState<CheckState>({ status: "idle" });
+function percent(progress: UpdateProgress | null): number | null {
+  if (!progress?.total) return null;
+  return Math.min(100, Math.round((progress.downloaded / progress.total) * 100));
+}
 
-  async function run() {
-    setCheck({ status: "checking" });
+function Updater({ detail }: { detail: string }) {
+  const [step, setStep] = useState<Step>({ status: "idle" });
+
+  useSubscription(onUpdateProgress, (progress) => {
+    setStep((current) => (current.status === "downloading" ? { ...current, progress } : current));
+  });
+
+  async function check() {
+    setStep({ status: "checking" });
     try {
-      const result = await checkForUpdates();
-      setCheck({ status: "done", availableVersion: result.availableVersion });
+      setStep({ status: "checked", check: await checkForUpdates() });
     } catch (e) {
-      setCheck({ status: "failed", message: toErrorReport(e).message });
+      setStep({ status: "failed", message: toErrorReport(e).message, check: null });
     }
   }
 
-  const checking = check.status === "checking";
+  async function download(found: UpdateCheck) {
+    setStep({ status: "downloading", check: found, progress: null });
+    try {
+      await downloadUpdate();
+      setStep({ status: "ready", check: found });
+    } catch (e) {
+      setStep({ status: "failed", message: toErrorReport(e).message, check: found });
+    }
+  }
+
+  async function installAndRestart(found: UpdateCheck) {
+    setStep({ status: "installing", check: found });
+    try {
+      await installUpdate();
+      await relaunch();
+    } catch (e) {
+      setStep({ status: "failed", message: toErrorReport(e).message, check: found });
+    }
+  }
+
+  const busy =
+    step.status === "checking" || step.status === "downloading" || step.status === "installing";
+  const found = "check" in step && step.check?.availableVersion ? step.check : null;
+  const shown = percent(step.status === "downloading" ? step.progress : null);
+
   return (
     <>
       {detail && <p className="hint">{detail}</p>}
@@ -46,30 +96,71 @@ function UpdateChecker({ detail }: { detail: string }) {
         <button
           type="button"
           className="button"
-          onClick={() => void run()}
-          disabled={checking}
-          aria-busy={checking}
+          onClick={() => void check()}
+          disabled={busy}
+          aria-busy={step.status === "checking"}
         >
           Check for updates
         </button>
-        {checking && (
+        {step.status === "checking" && (
           <span className="muted" role="status">
             Checking…
           </span>
         )}
-        {check.status === "done" && (
+        {step.status === "checked" && !found && (
           <span className="check-result" role="status">
-            {check.availableVersion
-              ? `Version ${check.availableVersion} is available.`
-              : "You are on the latest version."}
-          </span>
-        )}
-        {check.status === "failed" && (
-          <span className="inline-error" role="alert">
-            {check.message}
+            You are on the latest version.
           </span>
         )}
       </div>
+      {found && (
+        <div className="update-offer">
+          <p className="check-result" role="status">
+            {`Version ${found.availableVersion} is available.`}
+            {found.date && <span className="muted"> Published {found.date}.</span>}
+          </p>
+          {found.notes && (
+            <>
+              <h3>What&apos;s new</h3>
+              <p className="update-notes">{found.notes}</p>
+            </>
+          )}
+          {step.status === "downloading" && (
+            <div className="update-progress">
+              <progress aria-label="Download progress" max={100} value={shown ?? undefined} />
+              <span className="muted" role="status">
+                {shown === null ? "Downloading…" : `Downloading… ${shown}%`}
+              </span>
+            </div>
+          )}
+          <div className="action-row">
+            {(step.status === "checked" || step.status === "failed") && (
+              <button type="button" className="button" onClick={() => void download(found)}>
+                Download update
+              </button>
+            )}
+            {(step.status === "ready" || step.status === "installing") && (
+              <>
+                <span className="muted">Downloaded and verified.</span>
+                <button
+                  type="button"
+                  className="button primary"
+                  onClick={() => void installAndRestart(found)}
+                  disabled={step.status === "installing"}
+                  aria-busy={step.status === "installing"}
+                >
+                  Install and restart
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+      {step.status === "failed" && (
+        <p className="inline-error" role="alert">
+          {step.message}
+        </p>
+      )}
     </>
   );
 }

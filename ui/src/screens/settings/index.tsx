@@ -68,7 +68,7 @@ export default function SettingsScreen() {
               <WebhookSection />
             </>
           )}
-          <UpdatesSection updates={state.info.updates} />
+          <UpdatesSection version={state.info.version} updates={state.info.updates} />
           <AppearanceSection />
         </div>
       )}
