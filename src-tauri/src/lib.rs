@@ -96,6 +96,14 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::audit_events,
         commands::import_assets,
         commands::open_in_ninjaone,
+        // Compliance (SPEC §5)
+        commands::sweep,
+        commands::signals,
+        commands::signal_history,
+        commands::evidence,
+        commands::tickets,
+        commands::export_tickets,
+        commands::export_evidence,
     ]
 }
 
