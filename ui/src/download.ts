@@ -25,7 +25,11 @@ export function forget(file: SavedFile): void {
 }
 
 /** "fleetward-tickets-open-2025-11-21.csv": what, which, when. */
-export function exportFileName(parts: string[], format: keyof typeof TYPES, now = new Date()): string {
+export function exportFileName(
+  parts: string[],
+  format: keyof typeof TYPES,
+  now = new Date(),
+): string {
   const day = now.toISOString().slice(0, 10);
   return `${["fleetward", ...parts, day].join("-")}.${format}`;
 }

@@ -272,7 +272,10 @@ export function tickets(status: TicketStatus | null = null): Promise<Ticket[]> {
 }
 
 /** The tickets as CSV or JSON text for a PSA. */
-export function exportTickets(format: ExportFormat, status: TicketStatus | null = null): Promise<string> {
+export function exportTickets(
+  format: ExportFormat,
+  status: TicketStatus | null = null,
+): Promise<string> {
   return call<string>("export_tickets", { status, format });
 }
 

@@ -65,8 +65,11 @@ export function ExportButtons({ subject, fileParts, load }: ExportButtonsProps) 
       <div aria-live="polite">
         {saved && (
           <p className="hint">
-            Saved as <a href={saved.url} download={saved.name}>{saved.name}</a> (in your downloads
-            folder; click the name to save it again).
+            Saved as{" "}
+            <a href={saved.url} download={saved.name}>
+              {saved.name}
+            </a>{" "}
+            (in your downloads folder; click the name to save it again).
           </p>
         )}
       </div>

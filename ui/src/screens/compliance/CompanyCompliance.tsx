@@ -87,8 +87,8 @@ export function CompanyCompliance({
       </div>
       {signals.length === 0 ? (
         <p className="callout">
-          {company.name} has not been swept yet. Run sweep now collects its five signals; the
-          first sweep is a dry run that opens no tickets.
+          {company.name} has not been swept yet. Run sweep now collects its five signals; the first
+          sweep is a dry run that opens no tickets.
         </p>
       ) : (
         <ul className="signal-cards" aria-label={`Signals of ${company.name}`}>
@@ -189,7 +189,9 @@ function ControlsView({ company, rows }: { company: Company; rows: EvidenceRow[]
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <caption className="visually-hidden">Controls of {company.name} and their evidence</caption>
+            <caption className="visually-hidden">
+              Controls of {company.name} and their evidence
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Control</th>

@@ -51,11 +51,15 @@ export function ComplianceSummary({ companyId }: { companyId: CompanyId }) {
                 return (
                   <tr key={kind}>
                     <th scope="row">{SIGNAL_LABELS[kind]}</th>
-                    <td>{row ? <SignalBadge row={row} /> : <span className="muted">Not swept</span>}</td>
+                    <td>
+                      {row ? <SignalBadge row={row} /> : <span className="muted">Not swept</span>}
+                    </td>
                     <td>{row ? describeSignal(row)[0] : "—"}</td>
                     <td className="nowrap">
                       {row ? (
-                        <time dateTime={row.collectedAt}>{formatShortTimestamp(row.collectedAt)}</time>
+                        <time dateTime={row.collectedAt}>
+                          {formatShortTimestamp(row.collectedAt)}
+                        </time>
                       ) : (
                         "—"
                       )}

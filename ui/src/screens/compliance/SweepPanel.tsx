@@ -14,9 +14,7 @@ import { SIGNAL_LABELS, SIGNAL_STATUS } from "./labels";
 type Progress = Extract<EngineEvent, { type: "sweepProgress" }>;
 
 type Outcome =
-  | { kind: "run"; run: SweepRun }
-  | { kind: "alreadyRunning" }
-  | { kind: "failed"; message: string };
+  { kind: "run"; run: SweepRun } | { kind: "alreadyRunning" } | { kind: "failed"; message: string };
 
 interface SweepButtonProps {
   /** One company's tenant, or every compliance tenant when null. */
@@ -73,12 +71,18 @@ export function SweepPanel({
           disabled={running}
           aria-busy={running}
           aria-describedby={firstSweep ? noteId : undefined}
-          aria-label={companyName === null ? "Run sweep now for all" : `Run sweep now for ${companyName}`}
+          aria-label={
+            companyName === null ? "Run sweep now for all" : `Run sweep now for ${companyName}`
+          }
           onClick={() => void start()}
         >
           <Icon name="sync" className={running ? "icon-spin" : undefined} />
           <span>
-            {running ? "Sweeping…" : companyName === null ? "Run sweep now for all" : "Run sweep now"}
+            {running
+              ? "Sweeping…"
+              : companyName === null
+                ? "Run sweep now for all"
+                : "Run sweep now"}
           </span>
         </button>
         {firstSweep && (
@@ -90,11 +94,13 @@ export function SweepPanel({
       </div>
       {running && <SweepProgress progress={progress} subject={subject} />}
       <div className="sync-outcome" aria-live="polite">
-        {outcome?.kind === "run" && <SweepSummary run={outcome.run} companyNameOf={companyNameOf} />}
+        {outcome?.kind === "run" && (
+          <SweepSummary run={outcome.run} companyNameOf={companyNameOf} />
+        )}
         {outcome?.kind === "alreadyRunning" && (
           <p className="callout callout-info">
-            A sweep of {subject} is already running (started by the schedule, another window or
-            the CLI). Its signals appear here when it finishes; see{" "}
+            A sweep of {subject} is already running (started by the schedule, another window or the
+            CLI). Its signals appear here when it finishes; see{" "}
             <Link to="/history">Sync history</Link>.
           </p>
         )}

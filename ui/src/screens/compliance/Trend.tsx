@@ -25,9 +25,7 @@ export function Trend({ signal, history }: { signal: SignalKind; history: Signal
   if (rows.length < 2) {
     return (
       <p className="hint trend-empty">
-        {rows.length === 0
-          ? "No sweep yet."
-          : "A trend appears after the next sweep."}
+        {rows.length === 0 ? "No sweep yet." : "A trend appears after the next sweep."}
       </p>
     );
   }

@@ -194,7 +194,11 @@ function FleetGrid({
   function header(key: SortKey, label: string) {
     const active = sort === key;
     return (
-      <th key={key} scope="col" aria-sort={active ? (key === "name" ? "ascending" : "other") : undefined}>
+      <th
+        key={key}
+        scope="col"
+        aria-sort={active ? (key === "name" ? "ascending" : "other") : undefined}
+      >
         <button type="button" className="sort-button" onClick={() => setSort(key)}>
           {label}
           {active && (
@@ -223,7 +227,11 @@ function FleetGrid({
         <table className="table fleet-grid">
           <caption className="visually-hidden">
             Compliance tenants and their five signals, sorted{" "}
-            {sort === "worst" ? "worst first" : sort === "name" ? "by name" : `by ${SIGNAL_LABELS[sort]}`}
+            {sort === "worst"
+              ? "worst first"
+              : sort === "name"
+                ? "by name"
+                : `by ${SIGNAL_LABELS[sort]}`}
           </caption>
           <thead>
             <tr>
@@ -234,7 +242,10 @@ function FleetGrid({
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.company.id} aria-current={row.company.id === selected ? "true" : undefined}>
+              <tr
+                key={row.company.id}
+                aria-current={row.company.id === selected ? "true" : undefined}
+              >
                 <th scope="row">
                   <button
                     type="button"
@@ -249,7 +260,11 @@ function FleetGrid({
                   const signal = row.signals[kind];
                   return (
                     <td key={kind}>
-                      {signal ? <SignalBadge row={signal} /> : <span className="muted">Not swept</span>}
+                      {signal ? (
+                        <SignalBadge row={signal} />
+                      ) : (
+                        <span className="muted">Not swept</span>
+                      )}
                     </td>
                   );
                 })}

@@ -53,7 +53,9 @@ export const TICKET_STATUS: Record<TicketStatus, { label: string; tone: Tone }> 
 };
 
 function percent(value: number | null): string {
-  return value === null ? "—" : `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} %`;
+  return value === null
+    ? "—"
+    : `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} %`;
 }
 
 function distribution(values: { [key in string]?: number }, readable = false): string | null {
@@ -65,7 +67,10 @@ function distribution(values: { [key in string]?: number }, readable = false): s
 }
 
 const METHODS: Record<string, string> = { bitLocker: "BitLocker", fileVault: "FileVault" };
-const PRODUCTS: Record<string, string> = { ninjaBackup: "NinjaOne Backup", cloudberry: "CloudBerry" };
+const PRODUCTS: Record<string, string> = {
+  ninjaBackup: "NinjaOne Backup",
+  cloudberry: "CloudBerry",
+};
 
 function renamed(values: { [key in string]?: number }, names: Record<string, string>) {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [names[k] ?? k, v]));
@@ -89,7 +94,9 @@ export function describeSignal(row: SignalRow): string[] {
       if (unknown > 0) {
         lines.push(
           `Not counted: ${[
-            m.unknownMac > 0 ? countOf(m.unknownMac, "Mac") + " without a FileVault event in 30 days" : null,
+            m.unknownMac > 0
+              ? countOf(m.unknownMac, "Mac") + " without a FileVault event in 30 days"
+              : null,
             m.unknownLinux > 0 ? countOf(m.unknownLinux, "Linux disk") : null,
           ]
             .filter(Boolean)
@@ -103,11 +110,16 @@ export function describeSignal(row: SignalRow): string[] {
     case "antivirus_posture": {
       const m = row.metadata as AntivirusMetadata;
       if (m.devices === 0) return ["No Windows or macOS device in scope."];
-      const lines = [`${formatCount(m.current)} of ${countOf(m.devices, "device")} protected and current.`];
+      const lines = [
+        `${formatCount(m.current)} of ${countOf(m.devices, "device")} protected and current.`,
+      ];
       if (m.stale > 0) lines.push(`${countOf(m.stale, "device")} with stale signatures.`);
-      if (m.expired > 0) lines.push(`${countOf(m.expired, "device")} not reported for over 30 days.`);
-      if (m.protectionOff > 0) lines.push(`${countOf(m.protectionOff, "device")} with real-time protection off.`);
-      if (m.notReported > 0) lines.push(`${countOf(m.notReported, "device")} with no antivirus reported.`);
+      if (m.expired > 0)
+        lines.push(`${countOf(m.expired, "device")} not reported for over 30 days.`);
+      if (m.protectionOff > 0)
+        lines.push(`${countOf(m.protectionOff, "device")} with real-time protection off.`);
+      if (m.notReported > 0)
+        lines.push(`${countOf(m.notReported, "device")} with no antivirus reported.`);
       const vendors = distribution(m.vendors);
       if (vendors) lines.push(`Products: ${vendors}.`);
       return lines;
@@ -137,7 +149,9 @@ export function describeSignal(row: SignalRow): string[] {
         `${formatCount(m.withSuccess)} of ${countOf(m.devices, "device")} with backup activity had a successful job in the last 7 days.`,
       ];
       if (m.onlyFailed > 0) {
-        lines.push(`${countOf(m.onlyFailed, "device")} only failed (${percent(m.percentOnlyFailed)}).`);
+        lines.push(
+          `${countOf(m.onlyFailed, "device")} only failed (${percent(m.percentOnlyFailed)}).`,
+        );
       }
       if (m.noResult > 0) lines.push(`${countOf(m.noResult, "device")} without a result yet.`);
       const products = distribution(renamed(m.byProduct, PRODUCTS));

@@ -82,9 +82,9 @@ function TicketList({ status }: { status: TicketStatus | null }) {
               : "No ticket yet."}
         </p>
         <p>
-          Sweeps open a ticket when a signal of a compliance tenant warns (normal priority) or
-          fails (high priority); the first sweep of a connection is a dry run that opens none.
-          Run a sweep from the <Link to="/compliance">Compliance</Link> dashboard.
+          Sweeps open a ticket when a signal of a compliance tenant warns (normal priority) or fails
+          (high priority); the first sweep of a connection is a dry run that opens none. Run a sweep
+          from the <Link to="/compliance">Compliance</Link> dashboard.
         </p>
       </EmptyState>
     );
@@ -137,7 +137,9 @@ function TicketTable({ rows }: { rows: Ticket[] }) {
                   {ticket.closedAt !== null && (
                     <span className="hint">
                       {" "}
-                      <time dateTime={ticket.closedAt}>{formatShortTimestamp(ticket.closedAt)}</time>
+                      <time dateTime={ticket.closedAt}>
+                        {formatShortTimestamp(ticket.closedAt)}
+                      </time>
                     </span>
                   )}
                 </td>
