@@ -32,7 +32,8 @@ export function ComplianceSummary({ companyId }: { companyId: CompanyId }) {
       {state.status === "ready" &&
         (state.data.length === 0 ? (
           <p className="muted">
-            No sweep yet. <Link to={dashboard}>Run a sweep</Link> to collect its five signals.
+            No sweep yet: its five signals appear here after a sweep from the{" "}
+            <Link to={dashboard}>Compliance dashboard</Link>.
           </p>
         ) : (
           <table className="table">
