@@ -95,7 +95,7 @@ describe("App frame", () => {
 
     await user.click(screen.getByRole("link", { name: "Tickets" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Tickets" })).toBeVisible();
-    expect(screen.getByRole("status")).toHaveTextContent("Not yet available in this build.");
+    expect(screen.getByRole("combobox", { name: "Status" })).toHaveValue("open");
 
     await user.click(screen.getByRole("link", { name: "Sync history & audit" }));
     expect(
