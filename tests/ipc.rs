@@ -188,3 +188,77 @@ async fn a_draft_is_tested_saved_and_mapped_without_the_secret_coming_back() {
     assert_eq!(bad["kind"], "invalidInput");
     sim.shutdown().await;
 }
+
+// Compliance (SPEC §5)
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_promoted_company_is_swept_and_its_signals_evidence_and_exports_cross_ipc() {
+    let sim = Simulator::start(SimConfig {
+        orgs: 2,
+        devices_per_org: 4,
+        client_secret: "ipc-sweep-secret".into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let shell = shell().await;
+    let nothing = invoke(&shell, "sweep", json!({})).unwrap_err();
+    assert_eq!(nothing["kind"], "invalidInput");
+    assert!(nothing["message"]
+        .as_str()
+        .unwrap()
+        .contains("Promote a company"));
+
+    let draft = json!({"baseUrl": sim.base_url(), "clientId": "sim-client", "clientSecret": "ipc-sweep-secret"});
+    let saved = invoke(&shell, "save_connection", json!({ "draft": draft })).unwrap();
+    let id = saved["connection"]["id"].clone();
+    let rows = invoke(&shell, "organizations", json!({ "connectionId": id })).unwrap();
+    let mapped = invoke(
+        &shell,
+        "map_organization",
+        json!({ "connectionId": id, "orgId": rows[0]["orgId"], "choice": {"action": "createNew"} }),
+    )
+    .unwrap();
+    let company = mapped["companyId"].clone();
+    invoke(&shell, "promote_company", json!({ "companyId": company })).unwrap();
+
+    let run = invoke(&shell, "sweep", json!({ "companyId": company })).unwrap();
+    assert_eq!(run["status"], "succeeded");
+    assert_eq!(run["companies"][0]["dryRun"], true);
+    let signals = invoke(&shell, "signals", json!({ "companyId": company })).unwrap();
+    assert_eq!(signals.as_array().unwrap().len(), 5);
+    assert_eq!(signals[0]["expired"], false);
+    let history = invoke(&shell, "signal_history", json!({ "companyId": company })).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 5);
+    let evidence = invoke(&shell, "evidence", json!({ "companyId": company })).unwrap();
+    assert_eq!(
+        evidence.as_array().unwrap().len(),
+        10,
+        "two controls per signal"
+    );
+    let csv = invoke(
+        &shell,
+        "export_evidence",
+        json!({ "companyId": company, "format": "csv" }),
+    )
+    .unwrap();
+    assert_eq!(
+        csv.as_str().unwrap().lines().count(),
+        11,
+        "header + 10 rows"
+    );
+
+    // The first sweep is a dry run: no ticket yet.
+    let tickets = invoke(&shell, "tickets", json!({ "status": "open" })).unwrap();
+    assert_eq!(tickets, json!([]));
+    let json_export = invoke(&shell, "export_tickets", json!({ "format": "json" })).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(json_export.as_str().unwrap()).unwrap(),
+        json!([])
+    );
+    let bad_format = invoke(&shell, "export_tickets", json!({ "format": "xml" })).unwrap_err();
+    assert_eq!(bad_format["kind"], "invalidInput");
+    let bad_status = invoke(&shell, "tickets", json!({ "status": "pending" })).unwrap_err();
+    assert_eq!(bad_status["kind"], "invalidInput");
+    sim.shutdown().await;
+}

@@ -450,3 +450,79 @@ async fn webhook_panel_of(
         recent,
     })
 }
+
+// Compliance (SPEC §5): sweeps, signals, evidence, tickets and their exports. Exports return
+// the text; the UI offers it as a download, which works the same in the WebDriver e2e.
+
+use fleetward_core::compliance::evidence::{EvidenceRow, SignalRow};
+use fleetward_core::compliance::export::ExportFormat;
+use fleetward_core::compliance::sweep::SweepRun;
+use fleetward_core::compliance::tickets::{Ticket, TicketStatus};
+
+/// Run sweep now: one company's compliance tenant, or every tenant when `company_id` is absent.
+#[tauri::command]
+pub async fn sweep(state: State<'_, AppState>, company_id: Option<CompanyId>) -> Reply<SweepRun> {
+    let engine = state.engine()?.clone();
+    Ok(engine.sweep(company_id, Trigger::Manual).await?)
+}
+
+#[tauri::command]
+pub async fn signals(
+    state: State<'_, AppState>,
+    company_id: Option<CompanyId>,
+) -> Reply<Vec<SignalRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.signals(company_id).await?)
+}
+
+#[tauri::command]
+pub async fn signal_history(
+    state: State<'_, AppState>,
+    company_id: CompanyId,
+) -> Reply<Vec<SignalRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.signal_history(company_id).await?)
+}
+
+#[tauri::command]
+pub async fn evidence(
+    state: State<'_, AppState>,
+    company_id: Option<CompanyId>,
+) -> Reply<Vec<EvidenceRow>> {
+    let engine = state.engine()?.clone();
+    Ok(engine.evidence(company_id).await?)
+}
+
+/// Tickets; every status when `status` is absent.
+#[tauri::command]
+pub async fn tickets(
+    state: State<'_, AppState>,
+    status: Option<Input<TicketStatus>>,
+) -> Reply<Vec<Ticket>> {
+    let status = status.map(Input::get).transpose()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.tickets(status).await?)
+}
+
+#[tauri::command]
+pub async fn export_tickets(
+    state: State<'_, AppState>,
+    status: Option<Input<TicketStatus>>,
+    format: Input<ExportFormat>,
+) -> Reply<String> {
+    let status = status.map(Input::get).transpose()?;
+    let format = format.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.export_tickets(status, format).await?)
+}
+
+#[tauri::command]
+pub async fn export_evidence(
+    state: State<'_, AppState>,
+    company_id: Option<CompanyId>,
+    format: Input<ExportFormat>,
+) -> Reply<String> {
+    let format = format.get()?;
+    let engine = state.engine()?.clone();
+    Ok(engine.export_evidence(company_id, format).await?)
+}

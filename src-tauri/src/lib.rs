@@ -132,6 +132,14 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::save_webhook_settings,
         commands::regenerate_webhook_secret,
         commands::send_test_webhook,
+        // Compliance (SPEC §5)
+        commands::sweep,
+        commands::signals,
+        commands::signal_history,
+        commands::evidence,
+        commands::tickets,
+        commands::export_tickets,
+        commands::export_evidence,
     ]
 }
 

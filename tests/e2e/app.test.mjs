@@ -24,8 +24,16 @@ test("Settings shows the engine's encryption, data folder and that updates are o
   await screenshot(session.driver, "settings");
 });
 
-test("a screen that is not built yet says so", async () => {
+test("Incidents and Compliance open on a fresh store and say what to do first", async () => {
   await openScreen(session.driver, "Incidents");
-  const status = await session.driver.findElement(By.css("main [role=status]"));
-  assert.match(await status.getText(), /Not yet available/);
+  const main = await session.driver.findElement(By.css("main"));
+  await session.driver.wait(async () => (await main.getText()).includes("Poll now"), WAIT_MS);
+  await openScreen(session.driver, "Compliance");
+  await session.driver.wait(
+    async () =>
+      (await session.driver.findElement(By.css("main")).getText()).includes(
+        "No company is a compliance tenant yet",
+      ),
+    WAIT_MS,
+  );
 });

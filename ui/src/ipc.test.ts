@@ -27,6 +27,14 @@ import {
   syncCompany,
   testConnection,
   toErrorReport,
+  // Compliance
+  evidence,
+  exportEvidence,
+  exportTickets,
+  signalHistory,
+  signals,
+  sweep,
+  tickets,
 } from "./ipc";
 // Incidents
 import {
@@ -221,6 +229,44 @@ describe("commands", () => {
       { cmd: "runs", args: {} },
       { cmd: "audit_events", args: { companyId: null } },
       { cmd: "audit_events", args: { companyId: 7 } },
+    ]);
+  });
+
+  it("send the compliance commands with camelCase argument keys", async () => {
+    const calls = mockEngine({
+      sweep: () => null,
+      signals: () => [],
+      signal_history: () => [],
+      evidence: () => [],
+      tickets: () => [],
+      export_tickets: () => "id,companyId\n",
+      export_evidence: () => "[]",
+    });
+
+    await sweep();
+    await sweep(7);
+    await signals();
+    await signals(7);
+    await signalHistory(7);
+    await evidence(7);
+    await tickets();
+    await tickets("open");
+    await expect(exportTickets("csv", "closed")).resolves.toBe("id,companyId\n");
+    await expect(exportEvidence("json")).resolves.toBe("[]");
+    await exportEvidence("csv", 7);
+
+    expect(calls).toEqual([
+      { cmd: "sweep", args: { companyId: null } },
+      { cmd: "sweep", args: { companyId: 7 } },
+      { cmd: "signals", args: { companyId: null } },
+      { cmd: "signals", args: { companyId: 7 } },
+      { cmd: "signal_history", args: { companyId: 7 } },
+      { cmd: "evidence", args: { companyId: 7 } },
+      { cmd: "tickets", args: { status: null } },
+      { cmd: "tickets", args: { status: "open" } },
+      { cmd: "export_tickets", args: { status: "closed", format: "csv" } },
+      { cmd: "export_evidence", args: { companyId: null, format: "json" } },
+      { cmd: "export_evidence", args: { companyId: 7, format: "csv" } },
     ]);
   });
 });

@@ -49,6 +49,13 @@ import type { WebhookPanel } from "./bindings/WebhookPanel";
 import type { WebhookSecretShown } from "./bindings/WebhookSecretShown";
 import type { WebhookSettings } from "./bindings/WebhookSettings";
 import type { WebhookTest } from "./bindings/WebhookTest";
+// Compliance
+import type { EvidenceRow } from "./bindings/EvidenceRow";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { SignalRow } from "./bindings/SignalRow";
+import type { SweepRun } from "./bindings/SweepRun";
+import type { Ticket } from "./bindings/Ticket";
+import type { TicketStatus } from "./bindings/TicketStatus";
 
 export type { UnlistenFn };
 
@@ -340,6 +347,53 @@ export function regenerateWebhookSecret(): Promise<WebhookSecretShown> {
 /** Sends a signed test event to the running receiver and returns its answer. */
 export function sendTestWebhook(): Promise<WebhookTest> {
   return call<WebhookTest>("send_test_webhook");
+}
+
+// ---------- Compliance ----------
+
+/**
+ * Run sweep now: one company's compliance tenant, or every tenant when `companyId` is null.
+ * Rejects `alreadyRunning` while a sweep of that tenant runs elsewhere, and `invalidInput`
+ * when there is no compliance tenant to sweep.
+ */
+export function sweep(companyId: CompanyId | null = null): Promise<SweepRun> {
+  return call<SweepRun>("sweep", { companyId });
+}
+
+/** The latest signal of each compliance tenant and signal; of one company when given. */
+export function signals(companyId: CompanyId | null = null): Promise<SignalRow[]> {
+  return call<SignalRow[]>("signals", { companyId });
+}
+
+/** Every signal a company's tenant has had, oldest first (the trends). */
+export function signalHistory(companyId: CompanyId): Promise<SignalRow[]> {
+  return call<SignalRow[]>("signal_history", { companyId });
+}
+
+/** Evidence rows, newest first; of one company when given. */
+export function evidence(companyId: CompanyId | null = null): Promise<EvidenceRow[]> {
+  return call<EvidenceRow[]>("evidence", { companyId });
+}
+
+/** Tickets from sweeps; `status` null means open and closed. */
+export function tickets(status: TicketStatus | null = null): Promise<Ticket[]> {
+  return call<Ticket[]>("tickets", { status });
+}
+
+/** The tickets as CSV or JSON text for a PSA. */
+export function exportTickets(
+  format: ExportFormat,
+  status: TicketStatus | null = null,
+): Promise<string> {
+  return call<string>("export_tickets", { status, format });
+}
+
+/** The evidence as CSV or JSON text, of one company or of all. */
+export function exportEvidence(
+  format: ExportFormat,
+  companyId: CompanyId | null = null,
+): Promise<string> {
+  return call<string>("export_evidence", { companyId, format });
 }
 
 // ---------- Events ----------

@@ -121,3 +121,33 @@ export const INCIDENT_SETTINGS_HANDLERS: Record<string, Handler> = {
   incident_settings: () => INCIDENT_SETTINGS,
   webhook_panel: () => webhookPanelWith(),
 };
+
+// ---------- Compliance: exports ----------
+
+export interface CapturedDownload {
+  name: string;
+  blob: Blob;
+}
+
+/**
+ * Catches the files an export saves (see download.ts): jsdom has no object URLs and cannot
+ * follow a download link, so both are stubbed and each saved file is recorded.
+ */
+export function captureDownloads(): CapturedDownload[] {
+  const saved: CapturedDownload[] = [];
+  const blobs = new Map<string, Blob>();
+  let next = 0;
+  URL.createObjectURL = (object: Blob | MediaSource) => {
+    const url = `blob:fleetward/${++next}`;
+    blobs.set(url, object as Blob);
+    return url;
+  };
+  URL.revokeObjectURL = (url: string) => {
+    blobs.delete(url);
+  };
+  HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
+    const blob = blobs.get(this.href);
+    if (blob && this.download) saved.push({ name: this.download, blob });
+  };
+  return saved;
+}

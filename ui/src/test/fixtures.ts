@@ -253,6 +253,131 @@ export function incidentWith(overrides: Partial<Incident> = {}): Incident {
   };
 }
 
+// ---------- Compliance ----------
+
+import type { EvidenceRow } from "../bindings/EvidenceRow";
+import type { SignalKind } from "../bindings/SignalKind";
+import type { SignalMetadata } from "../bindings/SignalMetadata";
+import type { SignalRow } from "../bindings/SignalRow";
+import type { SweepRun } from "../bindings/SweepRun";
+import type { Ticket } from "../bindings/Ticket";
+
+export const SIGNAL_CONTROLS: Record<SignalKind, string[]> = {
+  disk_encryption: ["IC-024", "IC-052"],
+  antivirus_posture: ["IC-013", "IC-051"],
+  patch_sla: ["IC-038", "IC-053"],
+  backup_activity: ["IC-060", "IC-061"],
+  device_inventory: ["IC-031", "IC-032"],
+};
+
+/** Typical aggregates of each signal, as a sweep of a 20-device customer writes them. */
+export const SIGNAL_METADATA: Record<SignalKind, SignalMetadata> = {
+  disk_encryption: {
+    volumesMeasured: 20,
+    encrypted: 15,
+    notEncrypted: 5,
+    percentEncrypted: 75,
+    unknownMac: 1,
+    unknownLinux: 2,
+    byMethod: { bitLocker: 18, fileVault: 2 },
+  },
+  antivirus_posture: {
+    devices: 20,
+    current: 18,
+    stale: 2,
+    expired: 0,
+    protectionOff: 0,
+    notReported: 0,
+    vendors: { "Windows Defender": 20 },
+  },
+  patch_sla: {
+    devices: 20,
+    outstanding: 0,
+    outstandingOs: 0,
+    outstandingSoftware: 0,
+    devicesWithOutstanding: 0,
+    failedPending: 0,
+    failedInstalls: 0,
+    bySeverity: {},
+  },
+  backup_activity: {
+    devices: 0,
+    withSuccess: 0,
+    onlyFailed: 0,
+    noResult: 0,
+    percentOnlyFailed: null,
+    byProduct: {},
+  },
+  device_inventory: {
+    devices: 20,
+    online: 19,
+    offline: 1,
+    percentOffline: 5,
+    byClass: { WINDOWS_WORKSTATION: 20 },
+  },
+};
+
+export function signalWith(overrides: Partial<SignalRow> = {}): SignalRow {
+  const signal = overrides.signal ?? "disk_encryption";
+  return {
+    companyId: 1,
+    complianceTenantId: "ct_41c07e",
+    signal,
+    status: "pass",
+    collectedAt: "2025-11-21T06:30:00Z",
+    expiresAt: "2025-11-28T06:30:00Z",
+    expired: false,
+    controls: SIGNAL_CONTROLS[signal],
+    metadata: SIGNAL_METADATA[signal],
+    ...overrides,
+  };
+}
+
+/** A company's five signals; `statuses` gives each its status (default pass). */
+export function fiveSignals(
+  overrides: Partial<SignalRow> = {},
+  statuses: Partial<Record<SignalKind, SignalRow["status"]>> = {},
+): SignalRow[] {
+  return (Object.keys(SIGNAL_CONTROLS) as SignalKind[]).map((signal) =>
+    signalWith({ ...overrides, signal, status: statuses[signal] ?? "pass" }),
+  );
+}
+
+export function evidenceWith(overrides: Partial<EvidenceRow> = {}): EvidenceRow {
+  return {
+    id: 1,
+    companyId: 1,
+    companyName: "Acme",
+    complianceTenantId: "ct_41c07e",
+    control: "IC-024",
+    signal: "disk_encryption",
+    status: "fail",
+    collectedAt: "2025-11-21T06:30:00Z",
+    expiresAt: "2025-11-28T06:30:00Z",
+    expired: false,
+    summary: "15 of 20 volumes encrypted (75.0 %)",
+    ...overrides,
+  };
+}
+
+export function ticketWith(overrides: Partial<Ticket> = {}): Ticket {
+  return {
+    id: 1,
+    companyId: 1,
+    companyName: "Acme",
+    signal: "disk_encryption",
+    priority: "high",
+    status: "open",
+    signalStatus: "fail",
+    title: "Acme: disk encryption fails",
+    detail: "15 of 20 volumes encrypted (75.0 %)",
+    openedAt: "2025-11-21T06:30:00Z",
+    updatedAt: "2025-11-21T12:30:00Z",
+    closedAt: null,
+    ...overrides,
+  };
+}
+
 export function alertRuleWith(overrides: Partial<AlertRule> = {}): AlertRule {
   return {
     name: "Servers are critical",
@@ -323,6 +448,25 @@ export function secretShownWith(overrides: Partial<WebhookSecretShown> = {}): We
     url: "http://127.0.0.1:8787/ninjaone/webhook",
     headerName: "X-Fleetward-Secret",
     headerValue: "s3cr3t-shown-once",
+    ...overrides,
+  };
+}
+
+export function sweepRunWith(overrides: Partial<SweepRun> = {}): SweepRun {
+  return {
+    runId: 31,
+    status: "succeeded",
+    requests: 9,
+    requestsByReport: { "queries/volumes": 2, activities: 3 },
+    companies: [
+      {
+        companyId: 1,
+        complianceTenantId: "ct_41c07e",
+        dryRun: false,
+        signals: [],
+        error: null,
+      },
+    ],
     ...overrides,
   };
 }

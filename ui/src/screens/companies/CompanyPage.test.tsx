@@ -8,6 +8,7 @@ import { formatTimestamp } from "../../format";
 import { deferred, emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
 import {
   assetWith,
+  fiveSignals,
   companySyncWith,
   companyWith,
   connectionWith,
@@ -72,6 +73,7 @@ function openCompany(handlers: Handlers = {}, id = 1) {
     connections: () => [US, EU, OLD],
     organizations: (args) => (args.connectionId === 1 ? [ACME_US, GLOBEX_US] : [ACME_EU]),
     assets: () => [PC, OLD_PC],
+    signals: () => [],
     ...handlers,
   });
   startAt(`/companies/${id}`);
@@ -440,5 +442,47 @@ describe("Company page", () => {
       "href",
       "#/companies",
     );
+  });
+
+  it("shows a compliance tenant's five signals with a link to the dashboard", async () => {
+    const signals = fiveSignals({}, { disk_encryption: "fail", patch_sla: "warn" }).map((row) =>
+      row.signal === "device_inventory" ? { ...row, expired: true } : row,
+    );
+    const calls = openCompany({ signals: () => signals });
+    const table = await screen.findByRole("table", {
+      name: "Latest compliance signals of this company",
+    });
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map((row) => row.children[0]?.textContent)).toEqual([
+      "Disk encryption",
+      "Antivirus posture",
+      "Patch SLA",
+      "Backup activity",
+      "Device inventory",
+    ]);
+    expect(rows[0]).toHaveTextContent("Fail15 of 20 volumes encrypted (75 %).");
+    expect(rows[2]).toHaveTextContent("Warn");
+    expect(rows[4]).toHaveTextContent("Expired");
+    expect(screen.getByRole("link", { name: "Open in the Compliance dashboard" })).toHaveAttribute(
+      "href",
+      "#/compliance?company=1",
+    );
+    expect(calls).toContainEqual({ cmd: "signals", args: { companyId: 1 } });
+  });
+
+  it("says a compliance tenant has not been swept yet", async () => {
+    openCompany();
+    expect(await screen.findByText(/No sweep yet/)).toBeVisible();
+    expect(screen.getByRole("link", { name: "Compliance dashboard" })).toHaveAttribute(
+      "href",
+      "#/compliance?company=1",
+    );
+  });
+
+  it("leaves the compliance section out for a company that is no compliance tenant", async () => {
+    const calls = openCompany({}, 2);
+    await screen.findByRole("heading", { level: 1, name: "Globex" });
+    expect(screen.queryByRole("region", { name: "Compliance signals" })).not.toBeInTheDocument();
+    expect(calls.some((call) => call.cmd === "signals")).toBe(false);
   });
 });

@@ -27,6 +27,7 @@ import {
   organizations as loadOrganizations,
 } from "../../ipc";
 import { ASSET_STATUS, ASSET_STATUSES } from "../../labels";
+import { ComplianceSummary } from "../compliance/ComplianceSummary";
 import { LastSyncState } from "./LastSync";
 import { SyncPanel } from "./SyncPanel";
 
@@ -127,6 +128,7 @@ function CompanyPage({ id }: { id: CompanyId }) {
         description="Its NinjaOne organizations, its assets, and syncing them now."
       />
       <Overview company={company} />
+      {company.complianceTenantId !== null && <ComplianceSummary companyId={company.id} />}
       <SyncPanel
         companyId={company.id}
         companyName={company.name}

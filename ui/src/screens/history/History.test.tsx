@@ -183,6 +183,39 @@ describe("Sync history", () => {
     expect(document.getElementById(toggle.getAttribute("aria-controls")!)).toBeNull();
   });
 
+  it("shows a compliance sweep's tenants, tickets and requests per report", async () => {
+    const user = userEvent.setup();
+    const SWEEP = runRowWith({
+      id: 13,
+      kind: "sweep",
+      startedAt: "2025-11-21T09:30:00Z",
+      endedAt: "2025-11-21T09:30:04Z",
+      requests: 9,
+      counts: null,
+      sweep: {
+        companies: 3,
+        signals: 15,
+        evidence: 30,
+        dryRunCompanies: 1,
+        ticketsOpened: 2,
+        ticketsUpdated: 1,
+        ticketsClosed: 0,
+        requestsByReport: { "queries/volumes": 2, activities: 3 },
+      },
+    });
+    await openHistory({}, [SWEEP, PARTIAL]);
+    await screen.findByRole("table", { name: "Runs, newest first" });
+    const row = runRow("2025-11-21T09:30:00Z");
+    expect(row).toHaveTextContent("3 tenants, 15 signals, 2 tickets opened, 1 updated, 1 dry run");
+    await user.click(within(row).getByRole("button", { name: /Show details of run 13/ }));
+    const toggle = within(row).getByRole("button", { name: /Hide details of run 13/ });
+    const details = document.getElementById(toggle.getAttribute("aria-controls")!)!;
+    expect(within(details).getByText("Evidence rows").nextElementSibling).toHaveTextContent("30");
+    expect(within(details).getByText("queries/volumes").parentElement).toHaveTextContent(
+      "queries/volumes: 2",
+    );
+  });
+
   it("opens the run named in the address, as the asset history links to it", async () => {
     await openHistory({}, undefined, "/history?run=11");
     await screen.findByRole("table", { name: "Runs, newest first" });

@@ -15,6 +15,7 @@ import { useSubscription } from "../../hooks/useSubscription";
 import { companies as loadCompanies, onEngineEvent, runs as loadRuns } from "../../ipc";
 import { RUN_KIND_LABELS, SYNC_COUNTS, TRIGGER_LABELS } from "../../labels";
 import { countsSentence, TRUNCATED_NOTE } from "../../runSummary";
+import { SweepCountsDetails, sweepSentence } from "../compliance/SweepCounts";
 import { scopeView } from "./scope";
 
 interface Data {
@@ -147,7 +148,11 @@ function RunRowView({
         </td>
         <td className="num">{formatCount(run.requests)}</td>
         <td className="changes-cell">
-          {run.counts === null ? "—" : countsSentence(run.counts)}
+          {run.counts !== null
+            ? countsSentence(run.counts)
+            : run.sweep !== null
+              ? sweepSentence(run.sweep)
+              : "—"}
           {run.errors.length > 0 && (
             <span className="inline-error errors-count">
               {" "}
@@ -181,6 +186,7 @@ function RunDetails({ run }: { run: RunRow }) {
           ))}
         </dl>
       )}
+      {run.sweep !== null && <SweepCountsDetails counts={run.sweep} />}
       {run.truncatedAny && <p className="callout callout-warning">{TRUNCATED_NOTE}</p>}
       {run.errors.length === 0 ? (
         <p className="muted">No errors.</p>

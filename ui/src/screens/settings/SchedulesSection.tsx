@@ -9,7 +9,16 @@ export function SchedulesSection({ engine }: { engine: EngineStatus | null }) {
   return (
     <SettingsSection title="Schedules">
       {engine ? (
-        <PauseSwitch initialPaused={engine.schedulesPaused} />
+        <>
+          <ul className="plain-list schedule-list" aria-label="Schedules">
+            <li>Asset sync: every 4 hours at :15 (00:15, 04:15, 08:15, …).</li>
+            <li>Compliance sweep: every 6 hours at :30 (00:30, 06:30, 12:30, 18:30).</li>
+            <li className="hint">
+              A run missed while Fleetward was closed catches up at start-up.
+            </li>
+          </ul>
+          <PauseSwitch initialPaused={engine.schedulesPaused} />
+        </>
       ) : (
         <p className="muted">Schedules are not available because the engine is not running.</p>
       )}

@@ -193,6 +193,14 @@ describe("Settings", () => {
     );
   });
 
+  it("lists the sync and compliance sweep schedules", async () => {
+    mockEngine();
+    await openSettings();
+    const schedules = screen.getByRole("list", { name: "Schedules" });
+    expect(schedules).toHaveTextContent("Asset sync: every 4 hours at :15");
+    expect(schedules).toHaveTextContent("Compliance sweep: every 6 hours at :30");
+  });
+
   it("pauses schedules through set_schedules_paused and shows what the engine returned", async () => {
     const user = userEvent.setup();
     const calls = mockEngine({
