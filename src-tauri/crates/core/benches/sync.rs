@@ -89,14 +89,32 @@ impl Sim {
             .expect("the simulator takes the change");
     }
 
-    async fn ids(&self, what: &str) -> Vec<i64> {
-        self.get(&format!("/_sim/{what}"))
+    async fn organization_ids(&self) -> Vec<i64> {
+        self.get("/_sim/organizations")
             .await
             .as_array()
             .expect("a list")
             .iter()
             .filter_map(|item| item["id"].as_i64())
             .collect()
+    }
+
+    /// Device ids through NinjaOne's paged `/v2/devices`, so the benchmark itself never holds
+    /// the whole tenant in memory (the simulator's `/_sim/devices` answers in one piece).
+    async fn device_ids(&self) -> Vec<i64> {
+        use futures::TryStreamExt;
+        let client = ninjaone::Client::new(
+            ninjaone::BaseUrl::custom(&self.base).expect("a loopback URL"),
+            ninjaone::Credentials::new("sim-client", SecretString::from("sim-secret")),
+            ninjaone::ClientConfig::default(),
+        )
+        .expect("a client");
+        client
+            .devices(&ninjaone::DeviceFilter::new())
+            .try_filter_map(|device| async move { Ok(device.id) })
+            .try_collect()
+            .await
+            .expect("the devices")
     }
 
     async fn rename_device(&self, id: i64, name: &str) {
@@ -146,7 +164,7 @@ async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
         .connection
         .id;
     let mapping_started = Instant::now();
-    for org in sim.ids("organizations").await {
+    for org in sim.organization_ids().await {
         engine
             .map_organization(
                 connection,
@@ -157,7 +175,7 @@ async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
             .await
             .expect("map");
     }
-    let devices = sim.ids("devices").await;
+    let devices = sim.device_ids().await;
     println!(
         "-- {orgs} organizations × {per_org} devices ({} devices; mapping took {:.1} s)",
         devices.len(),
