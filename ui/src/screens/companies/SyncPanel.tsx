@@ -8,6 +8,7 @@ import type { NinjaOrgId } from "../../bindings/NinjaOrgId";
 import type { SyncRun } from "../../bindings/SyncRun";
 import { CancelRunButton } from "../../components/CancelRunButton";
 import { Icon } from "../../components/Icon";
+import { ProgressBar } from "../../components/ProgressBar";
 import { SyncRunSummary } from "../../components/SyncRunSummary";
 import { WaitingNote } from "../../components/WaitingNote";
 import { countOf, formatCount } from "../../format";
@@ -126,30 +127,16 @@ export function SyncPanel({ companyId, companyName, organizationName, onSynced }
 }
 
 function SyncProgress({ progress, label }: { progress: Progress | null; label: string }) {
-  const total = progress?.organizationsTotal ?? 0;
-  const done = progress?.organizationsDone ?? 0;
-  const determinate = progress !== null && total > 0;
   const text =
     progress === null
       ? "Starting…"
-      : `${formatCount(done)} of ${countOf(total, "organization")} done · ${countOf(progress.devices, "device")} read`;
+      : `${formatCount(progress.organizationsDone)} of ${countOf(progress.organizationsTotal, "organization")} done · ${countOf(progress.devices, "device")} read`;
   return (
-    <div className="sync-progress">
-      <div
-        className={determinate ? "progress" : "progress progress-indeterminate"}
-        role="progressbar"
-        aria-label={`${label} progress`}
-        aria-valuemin={0}
-        aria-valuemax={determinate ? total : undefined}
-        aria-valuenow={determinate ? done : undefined}
-        aria-valuetext={text}
-      >
-        <div
-          className="progress-bar"
-          style={determinate ? { width: `${Math.min(100, (done / total) * 100)}%` } : undefined}
-        />
-      </div>
-      <p className="progress-text">{text}</p>
-    </div>
+    <ProgressBar
+      label={`${label} progress`}
+      done={progress?.organizationsDone ?? 0}
+      total={progress?.organizationsTotal ?? null}
+      text={text}
+    />
   );
 }

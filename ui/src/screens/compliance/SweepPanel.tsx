@@ -6,6 +6,7 @@ import type { EngineEvent } from "../../bindings/EngineEvent";
 import type { SweepRun } from "../../bindings/SweepRun";
 import { RunStatusBadge } from "../../components/Badges";
 import { Icon } from "../../components/Icon";
+import { ProgressBar } from "../../components/ProgressBar";
 import { countOf, formatCount } from "../../format";
 import { useSubscription } from "../../hooks/useSubscription";
 import { onEngineEvent, sweep, toErrorReport } from "../../ipc";
@@ -116,31 +117,17 @@ export function SweepPanel({
 }
 
 function SweepProgress({ progress, subject }: { progress: Progress | null; subject: string }) {
-  const total = progress?.companiesTotal ?? 0;
-  const done = progress?.companiesDone ?? 0;
-  const determinate = progress !== null && total > 0;
   const text =
     progress === null
       ? "Starting…"
-      : `${formatCount(done)} of ${countOf(total, "compliance tenant")} swept`;
+      : `${formatCount(progress.companiesDone)} of ${countOf(progress.companiesTotal, "compliance tenant")} swept`;
   return (
-    <div className="sync-progress">
-      <div
-        className={determinate ? "progress" : "progress progress-indeterminate"}
-        role="progressbar"
-        aria-label={`Sweep of ${subject} progress`}
-        aria-valuemin={0}
-        aria-valuemax={determinate ? total : undefined}
-        aria-valuenow={determinate ? done : undefined}
-        aria-valuetext={text}
-      >
-        <div
-          className="progress-bar"
-          style={determinate ? { width: `${Math.min(100, (done / total) * 100)}%` } : undefined}
-        />
-      </div>
-      <p className="progress-text">{text}</p>
-    </div>
+    <ProgressBar
+      label={`Sweep of ${subject} progress`}
+      done={progress?.companiesDone ?? 0}
+      total={progress?.companiesTotal ?? null}
+      text={text}
+    />
   );
 }
 
