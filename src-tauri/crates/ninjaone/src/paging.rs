@@ -10,9 +10,12 @@
 
 use std::collections::HashSet;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use tokio::sync::mpsc;
+use tracing::Instrument;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::models::{Activity, ActivityPage, CursorPage};
 use crate::{Client, Error, Result};
@@ -23,10 +26,24 @@ const CURSOR_RESTARTS: u32 = 2;
 /// Hard stop for a server that never stops paging.
 const MAX_PAGES: usize = 100_000;
 
+/// One item of a page, still undecoded: the page is split into items without building a
+/// JSON tree, and each item is then decoded straight into its model.
+type RawItem = Box<RawValue>;
+
+/// Just the `id` of an item, for the paging watermarks.
+#[derive(Deserialize)]
+struct IdOnly {
+    id: Option<i64>,
+}
+
+fn item_id(raw: &RawValue) -> Option<i64> {
+    serde_json::from_str::<IdOnly>(raw.get()).ok()?.id
+}
+
 /// Decodes items one by one, skipping (and counting) those that do not fit `T`.
-fn decode_items<T: DeserializeOwned>(client: &Client, endpoint: &str, raw: Vec<Value>) -> Vec<T> {
-    raw.into_iter()
-        .filter_map(|value| match serde_json::from_value::<T>(value) {
+fn decode_items<T: DeserializeOwned>(client: &Client, endpoint: &str, raw: Vec<RawItem>) -> Vec<T> {
+    raw.iter()
+        .filter_map(|item| match serde_json::from_str::<T>(item.get()) {
             Ok(item) => Some(item),
             Err(err) => {
                 client.count_malformed();
@@ -37,10 +54,50 @@ fn decode_items<T: DeserializeOwned>(client: &Client, endpoint: &str, raw: Vec<V
         .collect()
 }
 
-fn flatten<T>(pages: impl Stream<Item = Result<Vec<T>>>) -> impl Stream<Item = Result<T>> {
+/// Items of the pages, read one page ahead: while the caller works through one page, the next
+/// is already being fetched and decoded on another task, so NinjaOne's answer time and the
+/// decoding overlap the caller's own work. Dropping the stream stops the reader.
+fn flatten<T: Send + 'static>(
+    pages: impl Stream<Item = Result<Vec<T>>> + Send + 'static,
+) -> impl Stream<Item = Result<T>> + Send {
+    enum Reader<P, T> {
+        NotStarted(P),
+        Started(mpsc::Receiver<Result<Vec<T>>>, AbortOnDrop),
+    }
+    let pages = stream::unfold(Reader::NotStarted(pages), |reader| async move {
+        let (mut rx, guard) = match reader {
+            Reader::Started(rx, guard) => (rx, guard),
+            // Started on the first poll, so a stream can be built outside a runtime.
+            Reader::NotStarted(pages) => {
+                let (tx, rx) = mpsc::channel(1);
+                let reader = async move {
+                    let mut pages = std::pin::pin!(pages);
+                    while let Some(page) = pages.next().await {
+                        let failed = page.is_err();
+                        if tx.send(page).await.is_err() || failed {
+                            break;
+                        }
+                    }
+                };
+                let task = tokio::spawn(reader.instrument(tracing::Span::current()));
+                (rx, AbortOnDrop(task))
+            }
+        };
+        let page = rx.recv().await?;
+        Some((page, Reader::Started(rx, guard)))
+    });
     pages
         .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
         .try_flatten()
+}
+
+/// Stops the page reader when its stream is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Id-watermark paging: `after=0`, then `after=max(id)`, until a short page.
@@ -58,9 +115,9 @@ pub fn by_id<T: DeserializeOwned + Send + 'static>(
             let mut params = query;
             params.push(("pageSize", page_size.to_string()));
             params.push(("after", after.to_string()));
-            let raw: Vec<Value> = client.get_json(path, &params).await?;
+            let raw: Vec<RawItem> = client.get_json(path, &params).await?;
             let full = raw.len() >= page_size;
-            let max_id = raw.iter().filter_map(|v| v.get("id")?.as_i64()).max();
+            let max_id = raw.iter().filter_map(|item| item_id(item)).max();
             // Stop on a short page, or if the watermark would not move (a server bug that
             // would otherwise loop forever).
             let next = match max_id {
@@ -102,7 +159,7 @@ pub fn by_cursor<T: DeserializeOwned + Send + 'static>(
                 if let Some(name) = &state.cursor {
                     params.push(("cursor", name.clone()));
                 }
-                let page: CursorPage<Value> = match client.get_json(path, &params).await {
+                let page: CursorPage<RawItem> = match client.get_json(path, &params).await {
                     Ok(page) => page,
                     Err(Error::CursorExpired { .. }) if state.restarts < CURSOR_RESTARTS => {
                         // Start the report again and skip what was already yielded; rows come
@@ -148,7 +205,7 @@ struct CursorState {
 impl CursorState {
     /// Decides whether another page follows. Any of these ends the report: no results, no
     /// cursor, `offset + received >= count`, a cursor position seen before, the page cap.
-    fn advance(&mut self, page: &CursorPage<Value>, received: usize) {
+    fn advance(&mut self, page: &CursorPage<RawItem>, received: usize) {
         let cursor = page.cursor.as_ref();
         let name = cursor.and_then(|c| c.name.clone());
         let offset = cursor.and_then(|c| c.offset).unwrap_or(0);
@@ -193,11 +250,11 @@ pub fn activities(
             if let Some(older) = older_than {
                 params.push(("olderThan", older.to_string()));
             }
-            let page: ActivityPage<Value> = client.get_json(PATH, &params).await?;
+            let page: ActivityPage<RawItem> = client.get_json(PATH, &params).await?;
             let min_id = page
                 .activities
                 .iter()
-                .filter_map(|a| a.get("id")?.as_i64())
+                .filter_map(|item| item_id(item))
                 .min();
             let next = match (min_id, older_than) {
                 (Some(min), Some(prev)) if min >= prev => None,

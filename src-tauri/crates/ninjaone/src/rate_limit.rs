@@ -95,8 +95,13 @@ pub struct RateLimiter {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Start times of the requests inside the longest window, oldest first.
-    sent: VecDeque<Instant>,
+    /// When the finished requests inside the longest window got their answers, oldest first.
+    /// A request is counted from its answer rather than from its start: the server counted it
+    /// somewhere in between, so however long it travelled, no server window can hold more
+    /// requests than ours.
+    answered: VecDeque<Instant>,
+    /// Requests sent and not answered yet; they count in every window.
+    in_flight: usize,
     /// No request may start before this (a `Retry-After` from the server).
     paused_until: Option<Instant>,
 }
@@ -109,14 +114,16 @@ impl RateLimiter {
         }
     }
 
-    /// Waits until a request fits every budget, then counts it. `before_wait` hears of every
-    /// wait before it starts, with its length and cause. Dropping the future gives up the
-    /// wait without counting a request.
-    pub async fn acquire(&self, mut before_wait: impl FnMut(Duration, Hold)) {
+    /// Waits until a request fits every budget, then counts it as in flight until the
+    /// returned permit is dropped (when its answer has arrived, or the request was given up).
+    /// `before_wait` hears of every wait before it starts, with its length and cause. Dropping
+    /// the future gives up the wait without counting a request.
+    pub async fn acquire(&self, mut before_wait: impl FnMut(Duration, Hold)) -> Permit<'_> {
         while let Some((wait, hold)) = self.try_acquire(Instant::now()) {
             before_wait(wait, hold);
             tokio::time::sleep(wait).await;
         }
+        Permit { limiter: self }
     }
 
     /// Counts a request starting at `now` if it fits; otherwise says how long to wait and why.
@@ -124,9 +131,18 @@ impl RateLimiter {
         let mut state = self.lock();
         let wait = self.wait_needed(&mut state, now);
         if wait.is_none() {
-            state.sent.push_back(now);
+            state.in_flight += 1;
         }
         wait
+    }
+
+    /// A request counted by `try_acquire` got its answer (or was given up) at `now`.
+    fn settle_at(&self, now: Instant) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        // Answers are stamped under the lock, so the queue stays in order.
+        let at = state.answered.back().map_or(now, |last| now.max(*last));
+        state.answered.push_back(at);
     }
 
     /// A panic elsewhere while holding the lock leaves at worst one request uncounted.
@@ -154,32 +170,51 @@ impl RateLimiter {
         }
         let longest = self.budgets.iter().map(|b| b.per).max()?;
         while state
-            .sent
+            .answered
             .front()
             .is_some_and(|t| now.duration_since(*t) >= longest)
         {
-            state.sent.pop_front();
+            state.answered.pop_front();
         }
+        let in_flight = state.in_flight;
         self.budgets
             .iter()
             .filter_map(|budget| {
+                // Newest first.
                 let in_window: Vec<&Instant> = state
-                    .sent
+                    .answered
                     .iter()
                     .rev()
                     .take_while(|t| now.duration_since(**t) < budget.per)
                     .collect();
-                if in_window.len() < budget.max {
+                let counted = in_window.len() + in_flight;
+                if counted < budget.max {
                     return None;
                 }
-                // The request that leaves the window first frees a slot; wait a little longer
-                // (2 % of the window) so that network jitter cannot put one request too many
-                // into the server's window.
-                let oldest_counted = in_window[budget.max - 1];
-                Some(budget.per - now.duration_since(*oldest_counted) + budget.per / 50)
+                // This many answered requests must leave the window before one more fits.
+                let leaving = counted - budget.max + 1;
+                let Some(index) = in_window.len().checked_sub(leaving) else {
+                    // The budget is taken by requests still on their way: look again shortly.
+                    return Some((budget.per / 50).max(Duration::from_millis(1)));
+                };
+                // Wait a little longer than the slot takes to free (2 % of the window), as a
+                // margin for clocks.
+                Some(budget.per - now.duration_since(*in_window[index]) + budget.per / 50)
             })
             .max()
             .map(|wait| (wait, Hold::Budget))
+    }
+}
+
+/// One request counted by the limiter; dropping it records when the request was answered.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a RateLimiter,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.limiter.settle_at(Instant::now());
     }
 }
 
@@ -209,6 +244,7 @@ mod tests {
                 while let Some((wait, _)) = limiter.try_acquire(now) {
                     now += wait;
                 }
+                limiter.settle_at(now);
                 now - start
             })
             .collect()
@@ -241,6 +277,27 @@ mod tests {
     }
 
     #[test]
+    fn a_request_counts_until_its_answer_even_when_that_takes_longer_than_the_window() {
+        let limiter = small();
+        let start = Instant::now();
+        for _ in 0..5 {
+            assert!(limiter.try_acquire(start).is_none());
+        }
+        // Five requests still on their way after two windows: none may start yet.
+        let later = start + Duration::from_secs(2);
+        assert_eq!(
+            limiter.try_acquire(later).map(|(_, hold)| hold),
+            Some(Hold::Budget)
+        );
+        // One answer arrives: with four still on their way the window still holds five, and
+        // the next slot frees a window (plus the margin) after that answer.
+        limiter.settle_at(later);
+        let (wait, _) = limiter.try_acquire(later).expect("still full");
+        assert_eq!(wait, Duration::from_secs(1) + Duration::from_millis(20));
+        assert!(limiter.try_acquire(later + wait).is_none());
+    }
+
+    #[test]
     fn retry_after_pauses_every_caller() {
         let limiter = small();
         let start = Instant::now();
@@ -269,6 +326,7 @@ mod tests {
         }]);
         let start = Instant::now();
         assert_eq!(limiter.try_acquire(start), None, "the first request fits");
+        limiter.settle_at(start);
         assert_eq!(
             limiter.try_acquire(start),
             Some((Duration::from_millis(10_200), Hold::Budget))

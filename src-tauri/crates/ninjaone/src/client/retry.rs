@@ -79,7 +79,8 @@ impl Client {
         let mut delays = policy.delays();
         let mut attempt = 1;
         loop {
-            self.inner
+            let permit = self
+                .inner
                 .limiter
                 .acquire(|delay, hold| {
                     if delay >= ANNOUNCE_LIMITER_WAITS_FROM {
@@ -97,7 +98,9 @@ impl Client {
                 })
                 .await;
             Counters::bump(&self.inner.counters.requests);
-            let retry = match self.exchange(endpoint, build(), body_limit, attempt).await {
+            let exchanged = self.exchange(endpoint, build(), body_limit, attempt).await;
+            drop(permit);
+            let retry = match exchanged {
                 Ok(answer) => {
                     classify::warn_when_budget_low(&answer.headers, endpoint);
                     match classify::retry_needed(endpoint, &answer, attempt) {
