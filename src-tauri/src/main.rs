@@ -1,6 +1,11 @@
 // Keep Windows release builds from opening a console window next to the app.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// mimalloc rather than the system allocator: far cheaper for the engine's many small
+/// allocations (see `cargo xtask bench sync`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     fleetward_lib::run();
 }

@@ -16,6 +16,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use fleetward_core::secrets::DemoFolderSecrets;
 use fleetward_core::{data_dir, Engine, EngineConfig};
 
+/// The app's allocator, so the CLI runs the engine exactly as the app does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fleetward-cli",

@@ -19,6 +19,10 @@ use fleetward_core::{Engine, Trigger};
 use ninjaone::secrecy::SecretString;
 use serde_json::Value;
 
+/// The allocator the app and the CLI use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Page size the client asks for; a request set per organization costs at least one page of
 /// each endpoint per organization.
 const PAGE: usize = 1_000;
@@ -217,6 +221,8 @@ async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
 
 async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: usize) {
     sim.reset_stats().await;
+    let sim_pid = sim.child.id().to_string();
+    let sim_cpu_before = cpu_secs_of(&sim_pid);
     let cpu_before = cpu_secs();
     let started = Instant::now();
     let run: SyncRun = engine
@@ -225,6 +231,7 @@ async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: 
         .expect("the sync runs");
     let secs = started.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu_before;
+    let sim_cpu = cpu_secs_of(&sim_pid) - sim_cpu_before;
     let mut written = 0u64;
     let mut pending = 0u64;
     for c in &run.companies {
@@ -243,7 +250,7 @@ async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: 
         .collect();
     let per_org_set = orgs * devices.div_ceil(orgs).div_ceil(PAGE).max(1);
     println!(
-        "{label:<24} {secs:>7.2} s  {:>9.0} devices/s  {cpu:>6.2} s CPU (engine)  {:>7} asset rows written  {pending} skipped (not approved)  status {:?}",
+        "{label:<24} {secs:>7.2} s  {:>9.0} devices/s  {cpu:>6.2} s CPU (engine)  {sim_cpu:>6.2} s CPU (simulator)  {:>7} asset rows written  {pending} skipped (not approved)  status {:?}",
         devices as f64 / secs,
         written,
         run.status
@@ -264,7 +271,12 @@ async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: 
 
 /// CPU time (user + system) this process has used, in seconds (Linux `/proc/self/stat`).
 fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_secs_of("self")
+}
+
+/// CPU time (user + system) of a process, `self` or a pid, in seconds (Linux).
+fn cpu_secs_of(process: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).unwrap_or_default();
     // Fields after the command name (which may hold spaces) start after the last ')'.
     let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = rest.split_whitespace().collect();

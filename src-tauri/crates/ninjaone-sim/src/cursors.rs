@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::filter::DeviceFilter;
@@ -20,6 +21,14 @@ pub(crate) const CURSOR_LIFETIME: Duration = Duration::from_secs(600);
 /// Cursors are forgotten (then "unknown", answered with no rows) this long after opening.
 const FORGET_AFTER: Duration = Duration::from_secs(3600);
 
+/// A report of up to this many rows keeps them, rendered, from its first request on, so that
+/// its later pages are slices rather than generated again (a report's rows are fixed when it
+/// opens). Larger reports (installed software of a big tenant) generate each page on demand.
+const KEEP_ROWS_UP_TO: usize = 100_000;
+
+/// One row of a report, rendered to JSON.
+pub(crate) type Row = Box<RawValue>;
+
 /// The rows of a report: which devices, and the index of each one's first row.
 pub(crate) struct Plan {
     kind: ReportKind,
@@ -28,6 +37,8 @@ pub(crate) struct Plan {
     devices: Arc<[u32]>,
     /// `starts[i]` is the first row of `devices[i]`; the last entry is the row count.
     starts: Arc<[usize]>,
+    /// Every row, rendered, when there are at most `KEEP_ROWS_UP_TO`.
+    kept: Option<Arc<[Row]>>,
 }
 
 impl Plan {
@@ -37,15 +48,30 @@ impl Plan {
         let mut devices = Vec::new();
         let mut starts = vec![0usize];
         let mut total = 0usize;
+        let mut kept = Some(Vec::new());
+        let mut produced = Vec::new();
         for (index, device) in view.devices.iter().enumerate() {
             if df.is_some_and(|df| !df.matches(device)) {
                 continue;
             }
-            let rows = kind.produce(&view, device, &query, None);
+            let rows = match &mut kept {
+                Some(_) => {
+                    produced.clear();
+                    kind.produce(&view, device, &query, Some(&mut produced))
+                }
+                None => kind.produce(&view, device, &query, None),
+            };
             if rows > 0 {
                 devices.push(index as u32);
                 total += rows;
                 starts.push(total);
+            }
+            if let Some(rows) = &mut kept {
+                if total > KEEP_ROWS_UP_TO {
+                    kept = None;
+                } else {
+                    rows.extend(produced.iter().map(render));
+                }
             }
         }
         Plan {
@@ -54,6 +80,7 @@ impl Plan {
             query: Arc::new(query),
             devices: devices.into(),
             starts: starts.into(),
+            kept: kept.map(Into::into),
         }
     }
 
@@ -68,16 +95,20 @@ impl Plan {
             query: Arc::clone(&self.query),
             devices: Arc::clone(&self.devices),
             starts: Arc::clone(&self.starts),
+            kept: self.kept.clone(),
         }
     }
 
     /// Rows `from..to` as JSON.
-    pub fn rows(&self, from: usize, to: usize) -> Vec<Value> {
+    pub fn rows(&self, from: usize, to: usize) -> Vec<Row> {
         let to = to.min(self.total());
-        let mut out = Vec::with_capacity(to.saturating_sub(from));
         if from >= to {
-            return out;
+            return Vec::new();
         }
+        if let Some(kept) = &self.kept {
+            return kept[from..to].to_vec();
+        }
+        let mut out = Vec::with_capacity(to - from);
         // The device holding row `from`: the last whose first row is <= from.
         let mut slot =
             self.starts[..self.devices.len()].partition_point(|&start| start <= from) - 1;
@@ -88,12 +119,16 @@ impl Plan {
             self.kind
                 .produce(&self.view, device, &self.query, Some(&mut rows));
             let wanted = to - from - out.len();
-            out.extend(rows.into_iter().skip(skip).take(wanted));
+            out.extend(rows.iter().skip(skip).take(wanted).map(render));
             skip = 0;
             slot += 1;
         }
         out
     }
+}
+
+fn render(row: &Value) -> Row {
+    serde_json::value::to_raw_value(row).expect("a JSON value renders")
 }
 
 struct OpenCursor {
@@ -249,7 +284,8 @@ mod tests {
                 Next::Expired => panic!("not expired"),
             }
         }
-        assert_eq!(rows, whole);
+        let text = |rows: &[Row]| rows.iter().map(|r| r.get().to_string()).collect::<Vec<_>>();
+        assert_eq!(text(&rows), text(&whole));
         assert!(
             store.open[&name].plan.is_none(),
             "a finished cursor drops its snapshot"

@@ -6,6 +6,7 @@ use std::io;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -54,6 +55,12 @@ impl Simulator {
         let control = Control::new(config, base_url.clone(), tenant);
         let app = server::router(control.clone());
         let (stop, stopped) = oneshot::channel::<()>();
+        // Each answer goes out as soon as it is written: without TCP_NODELAY, Nagle's
+        // algorithm holds an answer's last segment back until the client's delayed ACK (40 ms
+        // on Linux), which would add that to every page a client reads.
+        let listener = listener.tap_io(|stream| {
+            let _ = stream.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {

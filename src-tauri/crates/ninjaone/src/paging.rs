@@ -11,11 +11,11 @@
 use std::collections::HashSet;
 
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
-use tokio::sync::mpsc;
-use tracing::Instrument;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use crate::models::{Activity, ActivityPage, CursorPage};
 use crate::{Client, Error, Result};

@@ -91,42 +91,57 @@ pub struct Placement {
 
 /// Creates an asset. A row of the same company, source and id (a device moved between two
 /// organizations of one company) is taken over instead of duplicated.
-pub async fn insert(
+/// How many new assets one `INSERT` statement writes (16 values each, well under SQLite's
+/// limit of 32,766 bound values).
+const INSERT_ROWS_PER_STATEMENT: usize = 500;
+
+/// Inserts new assets placed at `place`, each with its serial key; an asset whose external id
+/// is already stored there (retired, say) is overwritten and active again. Many rows go in
+/// one statement: a first sync writes tens of thousands.
+pub async fn insert_many(
     tx: &mut WriteTx,
     place: &Placement,
-    draft: &AssetDraft,
-    serial_key: Option<&str>,
+    drafts: &[(&AssetDraft, Option<String>)],
     at: DateTime<Utc>,
-) -> Result<AssetId> {
+) -> Result<()> {
     let at = time::format(at);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO assets (company_id, source, external_id, uid, connection_id, org_id, name, serial_number, \
-         serial_key, mac_addresses, node_class, status, fields, first_seen_at, last_seen_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?13, ?13) \
-         ON CONFLICT (company_id, source, external_id) DO UPDATE SET uid = excluded.uid, \
-         connection_id = excluded.connection_id, org_id = excluded.org_id, name = excluded.name, \
-         serial_number = excluded.serial_number, serial_key = excluded.serial_key, \
-         mac_addresses = excluded.mac_addresses, node_class = excluded.node_class, status = 'active', \
-         retired_reason = NULL, retired_by = NULL, fields = excluded.fields, last_seen_at = excluded.last_seen_at, \
-         updated_at = excluded.updated_at \
-         RETURNING id",
-    )
-    .bind(place.company.0)
-    .bind(place.source.as_str())
-    .bind(&draft.external_id)
-    .bind(&draft.uid)
-    .bind(place.connection.map(|c| c.0))
-    .bind(place.org.map(|o| o.0))
-    .bind(&draft.name)
-    .bind(&draft.serial_number)
-    .bind(serial_key)
-    .bind(serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()))
-    .bind(&draft.node_class)
-    .bind(draft.fields.json())
-    .bind(&at)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(AssetId(id))
+    for chunk in drafts.chunks(INSERT_ROWS_PER_STATEMENT) {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO assets (company_id, source, external_id, uid, connection_id, org_id, name, serial_number, \
+             serial_key, mac_addresses, node_class, status, fields, first_seen_at, last_seen_at, updated_at) ",
+        );
+        insert.push_values(chunk, |mut row, (draft, serial_key)| {
+            row.push_bind(place.company.0)
+                .push_bind(place.source.as_str())
+                .push_bind(&draft.external_id)
+                .push_bind(&draft.uid)
+                .push_bind(place.connection.map(|c| c.0))
+                .push_bind(place.org.map(|o| o.0))
+                .push_bind(&draft.name)
+                .push_bind(&draft.serial_number)
+                .push_bind(serial_key.as_deref())
+                .push_bind(
+                    serde_json::to_string(&draft.mac_addresses).unwrap_or_else(|_| "[]".into()),
+                )
+                .push_bind(&draft.node_class)
+                .push_bind("active")
+                .push_bind(draft.fields.json())
+                .push_bind(&at)
+                .push_bind(&at)
+                .push_bind(&at);
+        });
+        insert.push(
+            " ON CONFLICT (company_id, source, external_id) DO UPDATE SET uid = excluded.uid, \
+             connection_id = excluded.connection_id, org_id = excluded.org_id, name = excluded.name, \
+             serial_number = excluded.serial_number, serial_key = excluded.serial_key, \
+             mac_addresses = excluded.mac_addresses, node_class = excluded.node_class, status = 'active', \
+             retired_reason = NULL, retired_by = NULL, fields = excluded.fields, last_seen_at = excluded.last_seen_at, \
+             updated_at = excluded.updated_at",
+        );
+        // Not cached: the statement's text differs with the number of rows.
+        insert.build().persistent(false).execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Writes an asset's new data, and its new status when it changes.

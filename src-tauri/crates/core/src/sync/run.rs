@@ -12,7 +12,9 @@ use tokio::sync::broadcast;
 use super::dedup;
 use super::flight::{self, Flight};
 use super::plan::{self, Change};
-use super::{CompanySync, Driver, RunStatus, SyncCounts, SyncRun, SyncTarget, TargetFetch};
+use super::{
+    AssetDraft, CompanySync, Driver, RunStatus, SyncCounts, SyncRun, SyncTarget, TargetFetch,
+};
 use crate::assets::RetiredReason;
 use crate::engine::Trigger;
 use crate::events::{EngineEvent, NoticeSeverity};
@@ -434,12 +436,20 @@ pub(crate) async fn apply(
     run: Option<RunId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let created: Vec<(&AssetDraft, Option<String>)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Create(draft) => Some((
+                draft,
+                draft.serial_number.as_deref().and_then(dedup::serial_key),
+            )),
+            _ => None,
+        })
+        .collect();
+    store::assets::insert_many(tx, place, &created, now).await?;
     for change in changes {
         match change {
-            Change::Create(draft) => {
-                let serial = draft.serial_number.as_deref().and_then(dedup::serial_key);
-                store::assets::insert(tx, place, draft, serial.as_deref(), now).await?;
-            }
+            Change::Create(_) => {}
             Change::Update {
                 id,
                 draft,
