@@ -62,7 +62,20 @@ pub struct Started {
 }
 
 impl Started {
-    fn failed(error: ErrorReport) -> Started {
+    /// A running engine with its webhook receiver (demo tenant optional).
+    pub fn running(engine: Arc<Engine>, demo: Option<DemoTenant>) -> Started {
+        Started {
+            receiver: Some(Arc::new(receiver::InAppReceiver::new(engine.clone()))),
+            engine: Some(engine),
+            start_error: None,
+            demo,
+            _demo: None,
+            _forwarder: None,
+        }
+    }
+
+    /// The engine could not start: every command answers `error`, and the UI shows it.
+    pub fn failed(error: ErrorReport) -> Started {
         Started {
             engine: None,
             start_error: Some(error),
@@ -78,14 +91,7 @@ impl AppState {
     /// The state of a running engine (used by the shell's tests).
     pub fn new(engine: Arc<Engine>, updates: UpdatesStatus, demo: Option<DemoTenant>) -> AppState {
         let state = AppState::starting(updates);
-        state.finish(Started {
-            receiver: Some(Arc::new(receiver::InAppReceiver::new(engine.clone()))),
-            engine: Some(engine),
-            start_error: None,
-            demo,
-            _demo: None,
-            _forwarder: None,
-        });
+        state.finish(Started::running(engine, demo));
         state
     }
 
@@ -113,6 +119,11 @@ impl AppState {
             Err(_) => None,
         };
         ready.unwrap_or_else(|| Arc::new(Started::failed(not_running())))
+    }
+
+    /// How many commands are waiting for the engine to open.
+    pub fn commands_waiting(&self) -> usize {
+        self.started.receiver_count()
     }
 
     /// What start-up produced so far, without waiting (`None` while the engine opens).
