@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use fleetward_lib::{invoke_handler, AppState, UpdatesStatus};
+use fleetward_lib::{invoke_handler, AppState, Started, UpdatesStatus};
 use ninjaone_sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -12,7 +12,7 @@ use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
 };
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 struct Shell {
     _dir: tempfile::TempDir,
@@ -22,17 +22,27 @@ struct Shell {
 
 async fn shell() -> Shell {
     let dir = tempfile::tempdir().unwrap();
-    let engine =
-        fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
-            .await
-            .unwrap();
-    let updates = UpdatesStatus {
+    let engine = start_engine(&dir).await;
+    shell_with(dir, AppState::new(engine, updates_off(), None))
+}
+
+async fn start_engine(dir: &tempfile::TempDir) -> Arc<fleetward_core::Engine> {
+    fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
+        .await
+        .unwrap()
+}
+
+fn updates_off() -> UpdatesStatus {
+    UpdatesStatus {
         enabled: false,
         detail: "This build has no update endpoint configured.".into(),
-    };
+    }
+}
+
+fn shell_with(dir: tempfile::TempDir, state: AppState) -> Shell {
     let app = mock_builder()
         .invoke_handler(invoke_handler())
-        .manage(AppState::new(Arc::clone(&engine), updates, None))
+        .manage(state)
         .build(mock_context(noop_assets()))
         .unwrap();
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -47,8 +57,12 @@ async fn shell() -> Shell {
 
 /// Calls a command as the UI does and returns its JSON answer, or the rejection's JSON.
 fn invoke(shell: &Shell, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_on(&shell.window, cmd, args)
+}
+
+fn invoke_on(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
-        &shell.window,
+        window,
         InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),
@@ -72,6 +86,70 @@ async fn app_info_reports_the_engine_and_that_updates_are_off() {
         .unwrap()
         .starts_with('4'));
     assert!(info["startError"].is_null());
+}
+
+/// The engine opens in the background while the window loads: a command the UI sends
+/// meanwhile waits for it and then answers, rather than failing.
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_sent_while_the_engine_opens_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let shell = shell_with(
+        tempfile::tempdir().unwrap(),
+        AppState::starting(updates_off()),
+    );
+    let asking = {
+        let window = shell.window.clone();
+        std::thread::spawn(move || {
+            (
+                invoke_on(&window, "app_info", json!({})),
+                invoke_on(&window, "add_company", json!({"name": "Acme"})),
+            )
+        })
+    };
+    // Wait (without sleeping) until app_info is parked on the opening engine.
+    let state = shell._app.state::<AppState>();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while state.commands_waiting() == 0 {
+        assert!(
+            std::time::Instant::now() < until,
+            "app_info never asked for the engine"
+        );
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !asking.is_finished(),
+        "app_info answered before the engine opened"
+    );
+
+    state.finish(Started::running(start_engine(&dir).await, None));
+    let (info, added) = asking.join().unwrap();
+    let info = info.unwrap();
+    assert!(info["engine"].is_object());
+    assert!(info["startError"].is_null());
+    assert_eq!(added.unwrap()["name"], "Acme");
+}
+
+/// When the engine cannot open, what the UI asked meanwhile and afterwards gets the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_engine_cannot_open_every_command_answers_why() {
+    let shell = shell_with(
+        tempfile::tempdir().unwrap(),
+        AppState::starting(updates_off()),
+    );
+    let why = fleetward_core::ErrorReport::new(
+        fleetward_core::ErrorKind::Store,
+        "The store could not be opened with the key in the keychain. Restore the key or choose another data folder.",
+    );
+    shell
+        ._app
+        .state::<AppState>()
+        .finish(Started::failed(why.clone()));
+    let info = invoke(&shell, "app_info", json!({})).unwrap();
+    assert!(info["engine"].is_null());
+    assert_eq!(info["startError"]["kind"], "store");
+    let refused = invoke(&shell, "companies", json!({})).unwrap_err();
+    assert_eq!(refused["kind"], "store");
+    assert_eq!(refused["message"], why.message.as_str());
 }
 
 #[tokio::test(flavor = "multi_thread")]

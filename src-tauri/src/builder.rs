@@ -2,15 +2,23 @@
 //! demo mode, the tray, event forwarding, and closing to the tray.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use fleetward_core::secrets::DemoFolderSecrets;
 use fleetward_core::{data_dir, Engine, EngineConfig, ErrorReport};
 use tauri::{Manager, WindowEvent};
 
 use crate::args::AppArgs;
-use crate::{demo, events, show_main_window, tray, updater, AppState, MAIN_WINDOW};
+use crate::{
+    demo, events, show_main_window, startup, tray, updater, AppState, Started, MAIN_WINDOW,
+};
+
+/// How long the schedules and the webhook receiver wait for the first screen before they
+/// start anyway (a window that starts hidden never paints).
+const FIRST_SCREEN_WAIT: Duration = Duration::from_secs(10);
 
 pub fn run() {
+    startup::begin();
     use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -20,6 +28,7 @@ pub fn run() {
                 .unwrap_or_else(|_| "info".into()),
         )
         .init();
+    startup::mark("main");
     let args = AppArgs::from_process();
 
     let result = tauri::Builder::default()
@@ -32,43 +41,22 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_process::init())
         .invoke_handler(crate::invoke_handler())
+        .on_page_load(|_webview, payload| match payload.event() {
+            tauri::webview::PageLoadEvent::Started => startup::mark("page load started"),
+            tauri::webview::PageLoadEvent::Finished => startup::mark("page load finished"),
+        })
         .setup(move |app| {
+            // The window exists now (Tauri creates it before this hook). Nothing slow runs
+            // here: the main thread serves the page and IPC, so the engine opens on a thread
+            // of its own and commands wait for it.
+            startup::mark("window created");
             let updates = updater::register(app.handle());
-            let (engine, start_error) = start_engine(&args);
-            let demo = match &engine {
-                Some(engine) => tauri::async_runtime::block_on(async {
-                    let connections = engine.connections().await.unwrap_or_default();
-                    demo::start(&connections, args.demo).await
-                }),
-                None => None,
-            };
-            let forwarder = match &engine {
-                Some(engine) => {
-                    tray::create(app.handle(), engine)?;
-                    Some(events::forward(app.handle().clone(), engine))
-                }
-                None => None,
-            };
-            // Schedules start after the forwarder, so their first progress reaches the tray.
-            let schedules = engine
-                .as_ref()
-                .map(|engine| tauri::async_runtime::block_on(async { engine.start_schedules() }));
-            // The webhook receiver starts when Settings turned it on (SPEC §7).
-            let receiver = engine.as_ref().map(|engine| {
-                let receiver = Arc::new(crate::receiver::InAppReceiver::new(engine.clone()));
-                tauri::async_runtime::block_on(receiver.apply());
-                receiver
-            });
-            app.manage(AppState {
-                engine,
-                start_error,
-                updates,
-                demo: demo.as_ref().map(|d| d.tenant.clone()),
-                _demo: demo,
-                _forwarder: forwarder,
-                _schedules: schedules,
-                receiver,
-            });
+            app.manage(AppState::starting(updates));
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("fleetward-start".into())
+                .spawn(move || start_in_background(handle, args))?;
+            startup::mark("setup returned");
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -88,14 +76,15 @@ pub fn run() {
         Ok(app) => app.run(|app, event| {
             // Close the store before the process ends (see `Engine::close`).
             if let tauri::RunEvent::Exit = event {
-                let Some(state) = app.try_state::<AppState>() else {
+                let Some(started) = app.try_state::<AppState>().and_then(|s| s.started_now())
+                else {
                     return;
                 };
                 // Stop receiving before the store closes, so no delivery is cut halfway.
-                if let Ok(receiver) = state.receiver() {
+                if let Some(receiver) = &started.receiver {
                     tauri::async_runtime::block_on(receiver.stop());
                 }
-                if let Ok(engine) = state.engine() {
+                if let Ok(engine) = started.engine() {
                     tauri::async_runtime::block_on(engine.close());
                 }
             }
@@ -105,6 +94,53 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// Opens the engine and what runs beside it while the window loads, then, once the first
+/// screen has painted, starts the schedules (with their catch-up runs) and the webhook
+/// receiver, so they do not compete with the first screen for the CPU.
+fn start_in_background(app: tauri::AppHandle, args: AppArgs) {
+    let state = app.state::<AppState>();
+    let (engine, start_error) = start_engine(&args);
+    startup::mark("engine opened");
+    let Some(engine) = engine else {
+        state.finish(Started::failed(start_error.unwrap_or_else(|| {
+            ErrorReport::new(
+                fleetward_core::ErrorKind::Internal,
+                "The engine did not start. Restart Fleetward.",
+            )
+        })));
+        return;
+    };
+    let demo = tauri::async_runtime::block_on(async {
+        let connections = engine.connections().await.unwrap_or_default();
+        demo::start(&connections, args.demo).await
+    });
+    startup::mark("demo ready");
+    if let Err(err) = tray::create(&app, &engine) {
+        // Without a tray, closing the window quits (see `on_window_event`).
+        tracing::warn!(error = %err, "could not create the tray icon");
+    }
+    startup::mark("tray created");
+    let forwarder = events::forward(app.clone(), &engine);
+    let receiver = Arc::new(crate::receiver::InAppReceiver::new(engine.clone()));
+    state.finish(Started {
+        engine: Some(engine.clone()),
+        start_error: None,
+        demo: demo.as_ref().map(|d| d.tenant.clone()),
+        _demo: demo,
+        _forwarder: Some(forwarder),
+        receiver: Some(receiver.clone()),
+    });
+    startup::mark("engine ready");
+    tauri::async_runtime::block_on(async {
+        state.first_screen_or(FIRST_SCREEN_WAIT).await;
+        // Schedules start after the forwarder, so their first progress reaches the tray.
+        state.keep_schedules(engine.start_schedules());
+        // The webhook receiver starts when Settings turned it on (SPEC §7).
+        receiver.apply().await;
+    });
+    startup::mark("schedules and receiver started");
 }
 
 /// The engine, or the report the UI shows full-screen. With `--demo` in a folder of the

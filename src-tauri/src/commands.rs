@@ -22,34 +22,41 @@ use crate::{updater, AppInfo, AppState, DownloadedUpdate, UpdateCheck};
 
 type Reply<T> = Result<T, ErrorReport>;
 
+/// The version, update status and the engine's status, once the engine has opened (the UI
+/// shows "Starting Fleetward" until this answers), or why it could not start.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
+pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    let started = state.started().await;
+    crate::startup::mark("app_info answered");
+    Ok(AppInfo {
         version: fleetward_core::VERSION.to_string(),
-        engine: state.engine.as_ref().map(|e| e.status()),
-        start_error: state.start_error.clone(),
+        engine: started.engine().ok().map(|e| e.status()),
+        start_error: started.start_error.clone(),
         updates: state.updates.clone(),
-    }
+    })
 }
 
 /// The UI reports that its first screen has painted. The start-up benchmark
-/// (`cargo xtask bench startup`) times the process from launch to this line.
+/// (`cargo xtask bench startup`) times the process from launch to this line; the work that
+/// waits for the first screen (schedules, the webhook receiver) starts now.
 #[tauri::command]
-pub fn first_screen_shown() {
+pub fn first_screen_shown(state: State<'_, AppState>) {
+    crate::startup::mark("first screen painted");
     tracing::info!("first screen shown");
+    state.first_screen.send_replace(true);
 }
 
 #[tauri::command]
-pub fn set_schedules_paused(state: State<'_, AppState>, paused: bool) -> Reply<EngineStatus> {
+pub async fn set_schedules_paused(state: State<'_, AppState>, paused: bool) -> Reply<EngineStatus> {
     // The tray's check mark follows the engine's `SchedulesChanged` event.
-    let engine = state.engine()?;
+    let engine = state.engine().await?;
     engine.set_schedules_paused(paused);
     Ok(engine.status())
 }
 
 #[tauri::command]
 pub async fn sync_all_now(state: State<'_, AppState>) -> Reply<SyncRun> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.sync_all(Trigger::Manual).await?)
 }
 
@@ -96,7 +103,7 @@ fn updates_on(state: &AppState) -> Reply<()> {
 
 #[tauri::command]
 pub async fn connection_setup(state: State<'_, AppState>) -> Reply<ConnectionSetup> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(ConnectionSetup {
         regions: Region::ALL
             .iter()
@@ -107,7 +114,7 @@ pub async fn connection_setup(state: State<'_, AppState>) -> Reply<ConnectionSet
             })
             .collect(),
         connections: engine.connections().await?,
-        demo: state.demo.clone(),
+        demo: state.started().await.demo.clone(),
     })
 }
 
@@ -117,7 +124,7 @@ pub async fn test_connection(
     draft: Input<ConnectionDraft>,
 ) -> Reply<ConnectionTest> {
     let draft = draft.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.test_connection(&draft).await?)
 }
 
@@ -127,13 +134,13 @@ pub async fn save_connection(
     draft: Input<ConnectionDraft>,
 ) -> Reply<SavedConnection> {
     let draft = draft.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.save_connection(&draft).await?)
 }
 
 #[tauri::command]
 pub async fn connections(state: State<'_, AppState>) -> Reply<Vec<Connection>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.connections().await?)
 }
 
@@ -142,7 +149,7 @@ pub async fn discover_organizations(
     state: State<'_, AppState>,
     connection_id: ConnectionId,
 ) -> Reply<DiscoverySummary> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.discover_organizations(connection_id).await?)
 }
 
@@ -151,7 +158,7 @@ pub async fn organizations(
     state: State<'_, AppState>,
     connection_id: ConnectionId,
 ) -> Reply<Vec<OrganizationRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.organizations(connection_id).await?)
 }
 
@@ -163,7 +170,7 @@ pub async fn map_organization(
     choice: MappingChoice,
     options: Option<MappingOptions>,
 ) -> Reply<OrganizationRow> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine
         .map_organization(connection_id, org_id, &choice, &options.unwrap_or_default())
         .await?)
@@ -176,7 +183,7 @@ pub async fn custom_field_names(
     connection_id: ConnectionId,
     org_id: NinjaOrgId,
 ) -> Reply<Vec<String>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.custom_field_names(connection_id, org_id).await?)
 }
 
@@ -185,19 +192,19 @@ pub async fn accept_suggestions(
     state: State<'_, AppState>,
     connection_id: ConnectionId,
 ) -> Reply<Vec<OrganizationRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.accept_suggestions(connection_id).await?)
 }
 
 #[tauri::command]
 pub async fn companies(state: State<'_, AppState>) -> Reply<Vec<Company>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.companies().await?)
 }
 
 #[tauri::command]
 pub async fn add_company(state: State<'_, AppState>, name: String) -> Reply<Company> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.add_company(&name).await?)
 }
 
@@ -207,13 +214,13 @@ pub async fn rename_company(
     company_id: CompanyId,
     name: String,
 ) -> Reply<Company> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.rename_company(company_id, &name).await?)
 }
 
 #[tauri::command]
 pub async fn promote_company(state: State<'_, AppState>, company_id: CompanyId) -> Reply<Company> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.promote_company(company_id).await?)
 }
 
@@ -223,7 +230,7 @@ pub async fn sync_company(
     company_id: CompanyId,
     preview: Option<bool>,
 ) -> Reply<SyncRun> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine
         .sync(Some(company_id), Trigger::Manual, preview.unwrap_or(false))
         .await?)
@@ -235,13 +242,13 @@ pub async fn assets(
     company_id: Option<CompanyId>,
     status: Option<AssetStatus>,
 ) -> Reply<Vec<Asset>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.assets(company_id, status).await?)
 }
 
 #[tauri::command]
 pub async fn asset(state: State<'_, AppState>, asset_id: AssetId) -> Reply<AssetDetail> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.asset(asset_id).await?)
 }
 
@@ -253,7 +260,7 @@ pub async fn import_assets(
     content: String,
 ) -> Reply<ImportReport> {
     let source = source.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.import_assets(source, content.as_bytes()).await?)
 }
 
@@ -262,20 +269,20 @@ pub async fn audit_events(
     state: State<'_, AppState>,
     company_id: Option<CompanyId>,
 ) -> Reply<Vec<AuditEvent>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.audit_events(company_id).await?)
 }
 
 #[tauri::command]
 pub async fn runs(state: State<'_, AppState>) -> Reply<Vec<RunRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.runs(500).await?)
 }
 
 /// Cancels a run in progress, whether this app or a `fleetward-cli` runs it.
 #[tauri::command]
 pub async fn cancel_run(state: State<'_, AppState>, run_id: RunId) -> Reply<RunStatus> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.cancel_run(run_id).await?)
 }
 
@@ -287,7 +294,7 @@ pub async fn open_in_ninjaone<R: Runtime>(
     asset_id: AssetId,
 ) -> Reply<()> {
     use tauri_plugin_opener::OpenerExt;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     let url = engine.device_link(asset_id).await?;
     app.opener().open_url(url, None::<&str>).map_err(|e| {
         ErrorReport::new(
@@ -302,7 +309,7 @@ pub async fn disconnect(
     state: State<'_, AppState>,
     connection_id: ConnectionId,
 ) -> Reply<Connection> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.disconnect(connection_id).await?)
 }
 
@@ -323,7 +330,7 @@ const LAST_RECEIVED: usize = 10;
 
 #[tauri::command]
 pub async fn incidents(state: State<'_, AppState>, status: StatusFilter) -> Reply<Vec<Incident>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.incidents(status).await?)
 }
 
@@ -332,7 +339,7 @@ pub async fn acknowledge_incident(
     state: State<'_, AppState>,
     incident_id: IncidentId,
 ) -> Reply<Incident> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.acknowledge_incident(incident_id).await?)
 }
 
@@ -341,20 +348,20 @@ pub async fn resolve_incident(
     state: State<'_, AppState>,
     incident_id: IncidentId,
 ) -> Reply<Incident> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.resolve_incident(incident_id).await?)
 }
 
 /// Polls NinjaOne's activities now ("Poll now").
 #[tauri::command]
 pub async fn poll_now(state: State<'_, AppState>) -> Reply<PollRun> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.poll_activities(Trigger::Manual).await?)
 }
 
 #[tauri::command]
 pub async fn alert_rules(state: State<'_, AppState>) -> Reply<Vec<AlertRule>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.alert_rules().await?)
 }
 
@@ -364,7 +371,7 @@ pub async fn save_alert_rules(
     rules: Input<Vec<AlertRule>>,
 ) -> Reply<Vec<AlertRule>> {
     let rules = rules.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.save_alert_rules(&rules).await?)
 }
 
@@ -375,13 +382,13 @@ pub async fn preview_alert_rules(
     rules: Input<Vec<AlertRule>>,
 ) -> Reply<Vec<RulePreviewRow>> {
     let rules = rules.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.preview_alert_rules(&rules, RECENT_EVENTS).await?)
 }
 
 #[tauri::command]
 pub async fn incident_settings(state: State<'_, AppState>) -> Reply<IncidentSettings> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.incident_settings().await?)
 }
 
@@ -391,15 +398,15 @@ pub async fn save_incident_settings(
     settings: Input<IncidentSettings>,
 ) -> Reply<IncidentSettings> {
     let settings = settings.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.save_incident_settings(&settings).await?)
 }
 
 /// Settings → webhook receiver: its settings, whether it listens, the last events received.
 #[tauri::command]
 pub async fn webhook_panel(state: State<'_, AppState>) -> Reply<WebhookPanel> {
-    let engine = state.engine()?.clone();
-    let receiver = state.receiver()?.state().await;
+    let engine = state.engine().await?;
+    let receiver = state.receiver().await?.state().await;
     webhook_panel_of(&engine, receiver).await
 }
 
@@ -410,24 +417,24 @@ pub async fn save_webhook_settings(
     settings: Input<WebhookSettings>,
 ) -> Reply<WebhookPanel> {
     let settings = settings.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     engine.save_webhook_settings(&settings).await?;
-    let receiver = state.receiver()?.apply().await;
+    let receiver = state.receiver().await?.apply().await;
     webhook_panel_of(&engine, receiver).await
 }
 
 /// A new secret, shown this once; a running receiver restarts with it.
 #[tauri::command]
 pub async fn regenerate_webhook_secret(state: State<'_, AppState>) -> Reply<WebhookSecretShown> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     let shown = engine.regenerate_webhook_secret().await?;
-    state.receiver()?.apply().await;
+    state.receiver().await?.apply().await;
     Ok(shown)
 }
 
 #[tauri::command]
 pub async fn send_test_webhook(state: State<'_, AppState>) -> Reply<WebhookTest> {
-    state.receiver()?.send_test().await
+    state.receiver().await?.send_test().await
 }
 
 async fn webhook_panel_of(
@@ -462,7 +469,7 @@ use fleetward_core::compliance::tickets::{Ticket, TicketStatus};
 /// Run sweep now: one company's compliance tenant, or every tenant when `company_id` is absent.
 #[tauri::command]
 pub async fn sweep(state: State<'_, AppState>, company_id: Option<CompanyId>) -> Reply<SweepRun> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.sweep(company_id, Trigger::Manual).await?)
 }
 
@@ -471,7 +478,7 @@ pub async fn signals(
     state: State<'_, AppState>,
     company_id: Option<CompanyId>,
 ) -> Reply<Vec<SignalRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.signals(company_id).await?)
 }
 
@@ -480,7 +487,7 @@ pub async fn signal_history(
     state: State<'_, AppState>,
     company_id: CompanyId,
 ) -> Reply<Vec<SignalRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.signal_history(company_id).await?)
 }
 
@@ -489,7 +496,7 @@ pub async fn evidence(
     state: State<'_, AppState>,
     company_id: Option<CompanyId>,
 ) -> Reply<Vec<EvidenceRow>> {
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.evidence(company_id).await?)
 }
 
@@ -500,7 +507,7 @@ pub async fn tickets(
     status: Option<Input<TicketStatus>>,
 ) -> Reply<Vec<Ticket>> {
     let status = status.map(Input::get).transpose()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.tickets(status).await?)
 }
 
@@ -512,7 +519,7 @@ pub async fn export_tickets(
 ) -> Reply<String> {
     let status = status.map(Input::get).transpose()?;
     let format = format.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.export_tickets(status, format).await?)
 }
 
@@ -523,6 +530,6 @@ pub async fn export_evidence(
     format: Input<ExportFormat>,
 ) -> Reply<String> {
     let format = format.get()?;
-    let engine = state.engine()?.clone();
+    let engine = state.engine().await?;
     Ok(engine.export_evidence(company_id, format).await?)
 }

@@ -10,6 +10,7 @@ mod events;
 mod input;
 mod models;
 mod receiver;
+mod startup;
 mod tray;
 mod updater;
 
@@ -30,42 +31,110 @@ pub use updater::register as register_updater;
 /// Label of the one main window (tauri.conf.json).
 pub const MAIN_WINDOW: &str = "main";
 
-/// What every command can reach. The engine is absent only when it failed to start; the UI
-/// then shows `start_error` full-screen with what to do.
+/// What every command can reach. The engine opens in the background while the window loads
+/// (`builder::run`), so the first screen never waits for the store; commands that need the
+/// engine wait for it (the UI shows "Starting Fleetward" meanwhile). The engine is absent
+/// only when it failed to start; the UI then shows `start_error` full-screen with what to do.
 pub struct AppState {
+    updates: UpdatesStatus,
+    /// `None` while the engine is still opening.
+    started: tokio::sync::watch::Sender<Option<Arc<Started>>>,
+    /// The running schedules (asset sync every 4 h), started after the first screen; stopped
+    /// with the app.
+    schedules: std::sync::Mutex<Option<fleetward_core::engine::ScheduleHandle>>,
+    /// Set when the UI reports its first painted screen (`first_screen_shown`).
+    first_screen: tokio::sync::watch::Sender<bool>,
+}
+
+/// What the background start produced: the engine and what runs beside it, or why the
+/// engine could not start.
+pub struct Started {
     engine: Option<Arc<Engine>>,
     start_error: Option<ErrorReport>,
-    updates: UpdatesStatus,
     /// The built-in simulator's tenant, in demo mode.
     demo: Option<DemoTenant>,
     /// Keeps the demo simulator running for the app's lifetime.
     _demo: Option<demo::Demo>,
     /// Stops forwarding engine events when the app's state goes.
     _forwarder: Option<events::EventForwarder>,
-    /// The running schedules (asset sync every 4 h); stopped with the app.
-    _schedules: Option<fleetward_core::engine::ScheduleHandle>,
     /// The webhook receiver when Settings turn it on (SPEC §7); stopped on exit.
     receiver: Option<Arc<receiver::InAppReceiver>>,
 }
 
-impl AppState {
-    /// The state of a running engine (used by `run` and by the shell's tests).
-    pub fn new(engine: Arc<Engine>, updates: UpdatesStatus, demo: Option<DemoTenant>) -> AppState {
-        AppState {
+impl Started {
+    /// A running engine with its webhook receiver (demo tenant optional).
+    pub fn running(engine: Arc<Engine>, demo: Option<DemoTenant>) -> Started {
+        Started {
             receiver: Some(Arc::new(receiver::InAppReceiver::new(engine.clone()))),
             engine: Some(engine),
             start_error: None,
-            updates,
             demo,
             _demo: None,
             _forwarder: None,
-            _schedules: None,
         }
     }
 
-    pub fn receiver(&self) -> Result<&Arc<receiver::InAppReceiver>, ErrorReport> {
-        self.engine()?;
-        self.receiver.as_ref().ok_or_else(|| {
+    /// The engine could not start: every command answers `error`, and the UI shows it.
+    pub fn failed(error: ErrorReport) -> Started {
+        Started {
+            engine: None,
+            start_error: Some(error),
+            demo: None,
+            _demo: None,
+            _forwarder: None,
+            receiver: None,
+        }
+    }
+}
+
+impl AppState {
+    /// The state of a running engine (used by the shell's tests).
+    pub fn new(engine: Arc<Engine>, updates: UpdatesStatus, demo: Option<DemoTenant>) -> AppState {
+        let state = AppState::starting(updates);
+        state.finish(Started::running(engine, demo));
+        state
+    }
+
+    /// The state while the engine opens; `finish` completes it.
+    pub fn starting(updates: UpdatesStatus) -> AppState {
+        AppState {
+            updates,
+            started: tokio::sync::watch::Sender::new(None),
+            schedules: std::sync::Mutex::new(None),
+            first_screen: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    /// Hands the started engine (or its start error) to every command waiting for it.
+    pub fn finish(&self, started: Started) {
+        self.started.send_replace(Some(Arc::new(started)));
+    }
+
+    /// What start-up produced, waiting while the engine still opens.
+    pub async fn started(&self) -> Arc<Started> {
+        let mut started = self.started.subscribe();
+        let ready = match started.wait_for(Option::is_some).await {
+            Ok(ready) => ready.clone(),
+            // The sender lives in this state, so it cannot be gone while `self` is borrowed.
+            Err(_) => None,
+        };
+        ready.unwrap_or_else(|| Arc::new(Started::failed(not_running())))
+    }
+
+    /// How many commands are waiting for the engine to open.
+    pub fn commands_waiting(&self) -> usize {
+        self.started.receiver_count()
+    }
+
+    /// What start-up produced so far, without waiting (`None` while the engine opens).
+    pub fn started_now(&self) -> Option<Arc<Started>> {
+        self.started.borrow().clone()
+    }
+
+    pub async fn receiver(&self) -> Result<Arc<receiver::InAppReceiver>, ErrorReport> {
+        let started = self.started().await;
+        started.engine()?;
+        started.receiver.clone().ok_or_else(|| {
             ErrorReport::new(
                 fleetward_core::ErrorKind::Internal,
                 "The webhook receiver is not available. Restart Fleetward.",
@@ -73,16 +142,39 @@ impl AppState {
         })
     }
 
-    pub fn engine(&self) -> Result<&Arc<Engine>, ErrorReport> {
-        self.engine.as_ref().ok_or_else(|| {
-            self.start_error.clone().unwrap_or_else(|| {
-                ErrorReport::new(
-                    fleetward_core::ErrorKind::Internal,
-                    "The engine is not running. Restart Fleetward.",
-                )
-            })
-        })
+    /// The engine, once it has opened, or the reason it could not.
+    pub async fn engine(&self) -> Result<Arc<Engine>, ErrorReport> {
+        self.started().await.engine().cloned()
     }
+
+    /// Waits until the UI has painted its first screen, or `at_most` has passed (a window
+    /// started hidden never paints).
+    async fn first_screen_or(&self, at_most: std::time::Duration) {
+        let mut shown = self.first_screen.subscribe();
+        let _ = tokio::time::timeout(at_most, shown.wait_for(|shown| *shown)).await;
+    }
+
+    /// Keeps the running schedules until the app ends.
+    fn keep_schedules(&self, schedules: fleetward_core::engine::ScheduleHandle) {
+        if let Ok(mut slot) = self.schedules.lock() {
+            *slot = Some(schedules);
+        }
+    }
+}
+
+impl Started {
+    pub fn engine(&self) -> Result<&Arc<Engine>, ErrorReport> {
+        self.engine
+            .as_ref()
+            .ok_or_else(|| self.start_error.clone().unwrap_or_else(not_running))
+    }
+}
+
+fn not_running() -> ErrorReport {
+    ErrorReport::new(
+        fleetward_core::ErrorKind::Internal,
+        "The engine is not running. Restart Fleetward.",
+    )
 }
 
 /// Every IPC command, for the app and for the shell's tests on Tauri's mock runtime.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { HashRouter, Navigate, Route, Routes, useNavigate } from "react-router-dom";
 
 import type { AppInfo } from "./bindings/AppInfo";
@@ -88,16 +88,19 @@ function Shell({ version }: { version: string }) {
     <div className="app-shell">
       <Sidebar version={version} />
       <main className="content">
-        <Routes>
-          <Route path="/" element={<Navigate to={DEFAULT_ROUTE} replace />} />
-          {SCREENS.map(({ path, Component }) => (
-            <Route key={path} path={path} element={<Component />} />
-          ))}
-          {DETAIL_ROUTES.map(({ path, Component }) => (
-            <Route key={path} path={path} element={<Component />} />
-          ))}
-          <Route path="*" element={<Navigate to={DEFAULT_ROUTE} replace />} />
-        </Routes>
+        {/* Screens other than the first load on first use (routes.ts). */}
+        <Suspense fallback={<Loading label="Opening the screen" />}>
+          <Routes>
+            <Route path="/" element={<Navigate to={DEFAULT_ROUTE} replace />} />
+            {SCREENS.map(({ path, Component }) => (
+              <Route key={path} path={path} element={<Component />} />
+            ))}
+            {DETAIL_ROUTES.map(({ path, Component }) => (
+              <Route key={path} path={path} element={<Component />} />
+            ))}
+            <Route path="*" element={<Navigate to={DEFAULT_ROUTE} replace />} />
+          </Routes>
+        </Suspense>
       </main>
     </div>
   );

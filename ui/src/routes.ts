@@ -1,17 +1,20 @@
-import type { ComponentType } from "react";
+import { type ComponentType, lazy } from "react";
 
 import type { IconName } from "./components/Icon";
-import AssetsScreen from "./screens/assets";
-import AssetDetailScreen from "./screens/assets/AssetDetailScreen";
-import CompaniesScreen from "./screens/companies";
-import CompanyScreen from "./screens/companies/CompanyPage";
-import ComplianceScreen from "./screens/compliance";
+// The first screen comes with the app's first script; every other screen is a chunk of its
+// own, fetched when it is first opened, so the first screen's JavaScript stays small.
 import ConnectionScreen from "./screens/connection";
-import HistoryScreen from "./screens/history";
-import IncidentsScreen from "./screens/incidents";
-import OrganizationsScreen from "./screens/organizations";
-import SettingsScreen from "./screens/settings";
-import TicketsScreen from "./screens/tickets";
+
+const AssetsScreen = lazy(() => import("./screens/assets"));
+const AssetDetailScreen = lazy(() => import("./screens/assets/AssetDetailScreen"));
+const CompaniesScreen = lazy(() => import("./screens/companies"));
+const CompanyScreen = lazy(() => import("./screens/companies/CompanyPage"));
+const ComplianceScreen = lazy(() => import("./screens/compliance"));
+const HistoryScreen = lazy(() => import("./screens/history"));
+const IncidentsScreen = lazy(() => import("./screens/incidents"));
+const OrganizationsScreen = lazy(() => import("./screens/organizations"));
+const SettingsScreen = lazy(() => import("./screens/settings"));
+const TicketsScreen = lazy(() => import("./screens/tickets"));
 
 export interface ScreenRoute {
   path: string;
@@ -44,4 +47,5 @@ export const DETAIL_ROUTES: readonly { path: string; Component: ComponentType }[
   { path: "/assets/:assetId", Component: AssetDetailScreen },
 ];
 
+/** The first screen; its code is loaded with the app (see the imports above). */
 export const DEFAULT_ROUTE = "/connection";

@@ -1,7 +1,12 @@
 import "@testing-library/jest-dom/vitest";
 import { clearMocks } from "@tauri-apps/api/mocks";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
+
+// Screens other than the first load on first use (React.lazy in routes.ts); under Vitest that
+// first import is transformed on demand, which on a busy 2-core machine can take longer than
+// findBy's default 1 s.
+configure({ asyncUtilTimeout: 5_000 });
 
 // The Tauri IPC mocks draw callback ids from crypto.getRandomValues.
 if (typeof window.crypto?.getRandomValues !== "function") {

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -254,14 +254,16 @@ describe("Assets list", () => {
     await user.tab();
     expect(rows()[0]).toHaveFocus();
 
+    // The table moves the focus in an effect once the row is rendered (it may have to scroll
+    // to it first), so each move is awaited.
     await user.keyboard("{ArrowDown}");
-    expect(rows()[1]).toHaveFocus();
+    await waitFor(() => expect(rows()[1]).toHaveFocus());
     await user.keyboard("{End}");
-    expect(rows()[3]).toHaveFocus();
+    await waitFor(() => expect(rows()[3]).toHaveFocus());
     await user.keyboard("{ArrowUp}");
-    expect(rows()[2]).toHaveFocus();
+    await waitFor(() => expect(rows()[2]).toHaveFocus());
     await user.keyboard("{Home}");
-    expect(rows()[0]).toHaveFocus();
+    await waitFor(() => expect(rows()[0]).toHaveFocus());
     expect(rows().map((row) => row.tabIndex)).toEqual([0, -1, -1, -1]);
   });
 
