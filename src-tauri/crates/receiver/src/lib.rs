@@ -35,6 +35,10 @@ use tokio::sync::{mpsc, oneshot};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Deliveries waiting for the engine before the receiver answers `429`.
 pub const QUEUE_CAPACITY: usize = 1024;
+/// Most activities the worker hands to the engine at once. Deliveries waiting in the queue
+/// are merged up to this, so a burst costs one store transaction per batch instead of one
+/// per delivery (the incidents benchmark: ~20× the throughput of one by one).
+pub const MAX_BATCH: usize = 1000;
 /// What `429` asks a sender to wait, in seconds.
 pub const RETRY_AFTER_SECS: u64 = 5;
 pub const SIGNATURE_HEADER: &str = "X-Fleetward-Signature";
@@ -122,6 +126,7 @@ impl Shared {
 /// A running receiver; dropping it stops it.
 pub struct Receiver {
     addr: SocketAddr,
+    shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
     worker: tokio::task::JoinHandle<()>,
@@ -142,7 +147,13 @@ impl Receiver {
         });
         let worker_shared = shared.clone();
         let worker = tokio::spawn(async move {
-            while let Some(batch) = work.recv().await {
+            while let Some(mut batch) = work.recv().await {
+                while batch.len() < MAX_BATCH {
+                    match work.try_recv() {
+                        Ok(more) => batch.extend(more),
+                        Err(_) => break,
+                    }
+                }
                 let ids: Vec<i64> = batch.iter().filter_map(|a| a.id).collect();
                 worker_shared.sink.ingest(batch).await;
                 let mut pending = worker_shared.pending();
@@ -151,7 +162,7 @@ impl Receiver {
                 });
             }
         });
-        let app = router(shared);
+        let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -164,6 +175,7 @@ impl Receiver {
         tracing::info!(%addr, "webhook receiver listening");
         Ok(Receiver {
             addr,
+            shared,
             stop: Some(stop),
             server,
             worker,
@@ -172,6 +184,11 @@ impl Receiver {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Activities accepted (`202`) that the engine has not processed yet.
+    pub fn queued(&self) -> usize {
+        self.shared.pending().len()
     }
 
     /// The address to configure in NinjaOne or a relay.
