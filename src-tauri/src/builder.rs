@@ -44,6 +44,7 @@ pub fn run() {
             };
             let forwarder = match &engine {
                 Some(engine) => {
+                    app.manage(tray::ShownLook::default());
                     tray::create(app.handle(), engine)?;
                     Some(events::forward(app.handle().clone(), engine))
                 }
