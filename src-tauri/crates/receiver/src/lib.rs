@@ -33,15 +33,16 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Bodies over this are refused with `413` (SPEC §7: 1 MiB).
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// Deliveries waiting for the engine before the receiver answers `429`: a few seconds of a
+/// Deliveries waiting for the engine before the receiver answers `429`: about a second of a
 /// storm (the incidents benchmark's eight senders deliver ~8,000 a second), a few MB.
-pub const QUEUE_CAPACITY: usize = 16_384;
+pub const QUEUE_CAPACITY: usize = 8_192;
 /// Most activities the worker hands to the engine at once. Deliveries waiting in the queue
 /// are merged up to this, so a burst costs one store transaction per batch instead of one
 /// per delivery.
 pub const MAX_BATCH: usize = 2_000;
-/// What `429` asks a sender to wait, in seconds.
-pub const RETRY_AFTER_SECS: u64 = 5;
+/// What `429` asks a sender to wait, in seconds: the engine drains a full queue in about
+/// that (5,000+ activities a second), so a longer wait only idles the sender.
+pub const RETRY_AFTER_SECS: u64 = 1;
 pub const SIGNATURE_HEADER: &str = "X-Fleetward-Signature";
 
 /// Where the accepted work goes: the engine in the app and the CLI, a recorder in tests.
