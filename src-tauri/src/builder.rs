@@ -52,6 +52,7 @@ pub fn run() {
             startup::mark("window created");
             let updates = updater::register(app.handle());
             app.manage(AppState::starting(updates));
+            app.manage(tray::ShownLook::default());
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("fleetward-start".into())

@@ -352,6 +352,16 @@ pub async fn resolve_incident(
     Ok(engine.resolve_incident(incident_id).await?)
 }
 
+/// What the tray icon shows now: `ok`, `syncing` or `attention` (for the e2e tests, which
+/// cannot see the tray).
+#[tauri::command]
+pub fn tray_state<R: Runtime>(app: AppHandle<R>) -> crate::tray::TrayState {
+    use tauri::Manager;
+    app.try_state::<crate::tray::ShownLook>()
+        .map(|shown| shown.get())
+        .unwrap_or_default()
+}
+
 /// Polls NinjaOne's activities now ("Poll now").
 #[tauri::command]
 pub async fn poll_now(state: State<'_, AppState>) -> Reply<PollRun> {

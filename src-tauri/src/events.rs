@@ -14,8 +14,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::tray::{self, TrayState};
 
-/// How often held-back notifications are checked for a summary.
-const FLUSH_EVERY: Duration = Duration::from_secs(15);
+/// How often held-back notifications are checked for a summary, and held incidents for
+/// their notification (due 10 s after the first, `notifications::INCIDENT_HOLD`).
+const FLUSH_EVERY: Duration = Duration::from_secs(2);
 
 /// The forwarding task. It stops when this handle is dropped (with the app's state), or when
 /// the engine's channel closes.
@@ -58,7 +59,7 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
                             tray::set_state(&app, state);
                         }
                         let now = clock.now();
-                        if let Some(summary) = gate.flush(now) {
+                        for summary in gate.flush(now) {
                             notify(&app, &summary);
                         }
                         if let Some(notification) = gate.offer(&event, now) {
@@ -70,7 +71,7 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
                     Err(RecvError::Closed) => break,
                 },
                 _ = flush.tick() => {
-                    if let Some(summary) = gate.flush(clock.now()) {
+                    for summary in gate.flush(clock.now()) {
                         notify(&app, &summary);
                     }
                 }

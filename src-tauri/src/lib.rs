@@ -215,6 +215,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::acknowledge_incident,
         commands::resolve_incident,
         commands::poll_now,
+        commands::tray_state,
         commands::alert_rules,
         commands::save_alert_rules,
         commands::preview_alert_rules,

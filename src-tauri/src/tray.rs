@@ -12,11 +12,29 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, Wry};
 
 pub const ID: &str = "main-tray";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum TrayState {
+    #[default]
     Ok,
     Syncing,
     Attention,
+}
+
+/// The look the tray icon was last given, for `tray_state` (the icon itself is out of reach
+/// of the UI and of WebDriver tests).
+#[derive(Default)]
+pub struct ShownLook(std::sync::Mutex<TrayState>);
+
+impl ShownLook {
+    pub fn get(&self) -> TrayState {
+        // A plain copy in and out: a poisoned lock still holds a whole value.
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set(&self, state: TrayState) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = state;
+    }
 }
 
 /// The menu items whose state changes while the app runs.
@@ -103,6 +121,9 @@ pub fn show_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
 }
 
 pub fn set_state(app: &AppHandle, state: TrayState) {
+    if let Some(shown) = app.try_state::<ShownLook>() {
+        shown.set(state);
+    }
     let Some(tray) = app.tray_by_id(ID) else {
         return;
     };

@@ -12,8 +12,9 @@ use fleetward_core::ids::{ConnectionId, NinjaOrgId};
 use fleetward_core::incidents::{
     AlertRule, IncidentSeverity, IncidentStatus, Resolution, RuleAction, RuleMatch, StatusFilter,
 };
+use fleetward_core::notifications::{NotificationGate, INCIDENT_HOLD};
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
-use fleetward_core::time::ManualClock;
+use fleetward_core::time::{Clock, ManualClock};
 use fleetward_core::{Engine, EngineEvent, ErrorKind, Trigger};
 use ninjaone::models::{Activity, ActivityType, Device, Severity};
 use ninjaone::secrecy::SecretString;
@@ -27,12 +28,20 @@ struct World {
 }
 
 async fn engine_on(sim: &Simulator) -> World {
+    engine_tuned(sim, |_| {}).await
+}
+
+async fn engine_tuned(
+    sim: &Simulator,
+    tune: impl FnOnce(&mut fleetward_core::EngineConfig),
+) -> World {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::starting_now());
-    let config = fleetward_core::EngineConfig {
+    let mut config = fleetward_core::EngineConfig {
         clock: clock.clone(),
         ..fleetward_core::testing::config(dir.path().join("data"))
     };
+    tune(&mut config);
     let engine = Engine::start(config).await.unwrap();
     let draft = ConnectionDraft {
         name: None,
@@ -594,4 +603,257 @@ async fn polls_run_on_their_schedule_every_two_minutes_by_default() {
         .await
         .unwrap()
         .is_none());
+}
+
+/// The incidents of `keys_from` in a comparable shape: key, status, count, resolution,
+/// severity, first and last seen.
+async fn shape(
+    w: &World,
+    prefix: &str,
+) -> Vec<(
+    String,
+    IncidentStatus,
+    u32,
+    Option<Resolution>,
+    IncidentSeverity,
+)> {
+    let mut rows: Vec<_> = w
+        .engine
+        .incidents(StatusFilter::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.key.starts_with(prefix))
+        .map(|i| (i.key, i.status, i.count, i.resolution, i.severity))
+        .collect();
+    rows.sort_by(|x, y| x.0.cmp(&y.0));
+    rows
+}
+
+#[tokio::test]
+async fn polling_many_pages_through_throttling_errors_and_drops_converges_within_the_budget() {
+    let sim = sim().await;
+    let small_pages = |c: &mut fleetward_core::EngineConfig| {
+        c.client.page_size = 25;
+        c.client.retry.max_attempts = 12;
+    };
+    let clean = engine_tuned(&sim, small_pages).await;
+    let faulty = engine_tuned(&sim, small_pages).await;
+    let (a, b) = org_ids(&sim);
+    for w in [&clean, &faulty] {
+        map(w, a, MappingChoice::CreateNew).await;
+        map(w, b, MappingChoice::CreateNew).await;
+        poll(w).await;
+    }
+    let devices: Vec<i64> = sim
+        .control()
+        .devices()
+        .into_iter()
+        .filter(|d| d.approval_status == Some(ninjaone::models::ApprovalStatus::Approved))
+        .filter_map(|d| d.id)
+        .collect();
+    // 240 activities (ten pages of 25): 60 series triggered on every device, each repeated
+    // twice, and every third one reset.
+    let mut appended = 0;
+    for round in 0..3 {
+        for n in 0..60 {
+            let device = devices[n % devices.len()];
+            append(&sim, condition(device, &format!("paged-{n}"), "TRIGGERED"));
+            appended += 1;
+            if round == 2 && n % 3 == 0 {
+                append(&sim, condition(device, &format!("paged-{n}"), "RESET"));
+                appended += 1;
+            }
+        }
+    }
+    assert!(appended > 5 * 25, "more activities than several pages");
+    let run = poll(&clean).await;
+    assert_eq!(run.connections[0].counts.received, appended);
+    assert!(run.requests >= 9, "paged: {} requests", run.requests);
+
+    sim.control().set_stats_window(Duration::from_secs(60));
+    sim.control().reset_stats();
+    sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 0.3,
+        kinds: vec![
+            ninjaone_sim::FaultKind::TooManyRequests {
+                retry_after_secs: 0,
+            },
+            ninjaone_sim::FaultKind::Unavailable,
+            ninjaone_sim::FaultKind::HtmlOk,
+            ninjaone_sim::FaultKind::DropConnection,
+        ],
+        include_token_endpoint: true,
+    });
+    let run = poll(&faulty).await;
+    sim.control().clear_faults();
+    assert_eq!(
+        run.status,
+        fleetward_core::sync::RunStatus::Succeeded,
+        "{:?}",
+        run.connections
+    );
+    assert_eq!(run.connections[0].counts.received, appended);
+    let stats = sim.control().stats();
+    assert!(stats.throttles_served > 0, "faults were served");
+    assert!(
+        stats.max_requests_in_window <= 200,
+        "{} requests in one minute",
+        stats.max_requests_in_window
+    );
+
+    let by_clean = shape(&clean, "paged-").await;
+    assert_eq!(by_clean.len(), 60);
+    assert_eq!(
+        by_clean
+            .iter()
+            .filter(|r| r.1 == IncidentStatus::Resolved)
+            .count(),
+        20
+    );
+    assert!(
+        by_clean.iter().all(|r| r.2 == 3),
+        "every series triggered three times"
+    );
+    assert_eq!(shape(&faulty, "paged-").await, by_clean);
+}
+
+/// Feeds what the engine published into the notification gate at the engine's time, then
+/// returns what the gate shows once the incident hold has passed.
+fn notifications_after_hold(
+    w: &World,
+    events: &mut tokio::sync::broadcast::Receiver<EngineEvent>,
+    gate: &mut NotificationGate,
+) -> Vec<fleetward_core::notifications::Notification> {
+    let mut shown = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        shown.extend(gate.offer(&event, w.clock.now()));
+    }
+    shown.extend(gate.flush(w.clock.now()));
+    assert_eq!(shown, vec![], "nothing is shown before the hold has passed");
+    w.clock.advance(INCIDENT_HOLD);
+    gate.flush(w.clock.now())
+}
+
+#[tokio::test]
+async fn a_storm_notifies_once_isolated_incidents_once_each_and_lower_severities_never() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    let company = w.engine.companies().await.unwrap()[0].name.clone();
+    let mut events = w.engine.subscribe();
+    let mut gate = NotificationGate::default();
+
+    for n in 0..12 {
+        append(&sim, condition(device, &format!("storm-{n}"), "TRIGGERED"));
+    }
+    assert_eq!(poll(&w).await.connections[0].counts.opened, 12);
+    let storm = notifications_after_hold(&w, &mut events, &mut gate);
+    assert_eq!(storm.len(), 1, "one summary for the storm: {storm:?}");
+    assert_eq!(storm[0].title, format!("12 new incidents at {company}"));
+    assert!(storm[0].body.starts_with("12 high"), "{}", storm[0].body);
+
+    w.clock.advance(Duration::from_secs(300));
+    append(&sim, condition(device, "alone-1", "TRIGGERED"));
+    poll(&w).await;
+    let first = notifications_after_hold(&w, &mut events, &mut gate);
+    w.clock.advance(Duration::from_secs(300));
+    append(&sim, condition(device, "alone-2", "TRIGGERED"));
+    poll(&w).await;
+    let second = notifications_after_hold(&w, &mut events, &mut gate);
+    for shown in [&first, &second] {
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert_eq!(shown[0].title, "High incident");
+    }
+    assert!(second[0].body.contains(&company), "{}", second[0].body);
+
+    let mut settings = w.engine.incident_settings().await.unwrap();
+    settings.notify_at = IncidentSeverity::Critical;
+    w.engine.save_incident_settings(&settings).await.unwrap();
+    for n in 0..3 {
+        append(&sim, condition(device, &format!("below-{n}"), "TRIGGERED"));
+    }
+    assert_eq!(poll(&w).await.connections[0].counts.opened, 3);
+    assert_eq!(
+        notifications_after_hold(&w, &mut events, &mut gate),
+        vec![],
+        "high incidents stay quiet when only critical ones notify"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_tenant_opens_incidents_and_resolves_them_on_its_own() {
+    let clock = Arc::new(ManualClock::starting_now());
+    let sim = Simulator::start(SimConfig {
+        clock: clock.clone(),
+        ..ninjaone_sim::demo::config()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(fleetward_core::EngineConfig {
+        clock: clock.clone(),
+        ..fleetward_core::testing::config(dir.path().join("data"))
+    })
+    .await
+    .unwrap();
+    let draft = ConnectionDraft {
+        name: Some(ninjaone_sim::demo::NAME.into()),
+        region: None,
+        base_url: Some(sim.base_url()),
+        client_id: ninjaone_sim::demo::CLIENT_ID.into(),
+        client_secret: SecretString::from(ninjaone_sim::demo::CLIENT_SECRET),
+    };
+    let connection = engine.save_connection(&draft).await.unwrap().connection.id;
+    let w = World {
+        _dir: dir,
+        engine,
+        clock,
+        connection,
+    };
+    for org in sim.control().organizations() {
+        map(&w, org.id.unwrap(), MappingChoice::CreateNew).await;
+    }
+    poll(&w).await;
+    let seeded: Vec<String> = w
+        .engine
+        .incidents(StatusFilter::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+
+    // The app polls every two minutes; an hour of the demo tenant's life, at most.
+    let mut opened_by_poll = std::collections::HashSet::new();
+    let mut resolved_on_its_own = None;
+    for _ in 0..28 {
+        w.clock.advance(Duration::from_secs(120));
+        let run = poll(&w).await;
+        assert_eq!(run.status, fleetward_core::sync::RunStatus::Succeeded);
+        for i in w.engine.incidents(StatusFilter::All).await.unwrap() {
+            if seeded.contains(&i.key) {
+                continue;
+            }
+            match i.status {
+                IncidentStatus::Open => {
+                    opened_by_poll.insert(i.key);
+                }
+                IncidentStatus::Resolved if opened_by_poll.contains(&i.key) => {
+                    resolved_on_its_own = Some(i);
+                }
+                IncidentStatus::Resolved => {}
+            }
+        }
+        if resolved_on_its_own.is_some() {
+            break;
+        }
+    }
+    let resolved = resolved_on_its_own.expect("an incident opened and then resolved by itself");
+    assert_eq!(resolved.resolution, Some(Resolution::Reset));
+    assert!(resolved.company_id.is_some() && resolved.device_id.is_some());
+    assert!(!opened_by_poll.is_empty());
 }

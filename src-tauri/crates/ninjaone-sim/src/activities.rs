@@ -6,6 +6,7 @@
 
 mod alerts;
 mod generate;
+mod live;
 
 use std::borrow::Cow;
 
@@ -20,6 +21,7 @@ use crate::tenant::View;
 
 pub(crate) use alerts::active_alerts;
 pub(crate) use generate::generate_for_device;
+pub(crate) use live::LiveAlerts;
 
 /// Real activity ids are large; starting here also keeps them apart from device ids.
 pub(crate) const FIRST_ACTIVITY_ID: i64 = 1_000_001;

@@ -2,6 +2,7 @@
 //! tests and demo mode build it the same way.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use fleetward_clock::Clock;
 
@@ -20,6 +21,9 @@ pub struct SimConfig {
     /// Wall-clock time: the anchor that generated data is dated from, token and cursor
     /// expiry, and every "now" in an answer. Tests share a manual clock with the client.
     pub clock: Arc<dyn Clock>,
+    /// Live alerts (the demo tenant): every period a condition triggers on some device and
+    /// resets on its own minutes later, on `clock`. `None` keeps the tenant still.
+    pub live_alerts: Option<Duration>,
 }
 
 impl Default for SimConfig {
@@ -33,6 +37,7 @@ impl Default for SimConfig {
             granted_scopes: "monitoring".into(),
             token_lifetime_secs: 3600,
             clock: fleetward_clock::system(),
+            live_alerts: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use ninjaone::models::{Activity, ApprovalStatus, Device, NodeClass, Organization};
 use rand::Rng;
 
+use crate::activities::LiveAlerts;
 use crate::clock::epoch;
 use crate::config::SimConfig;
 use crate::cursors::CursorStore;
@@ -44,6 +45,7 @@ pub(crate) struct Shared {
     faults: Mutex<FaultInjector>,
     limiter: Mutex<RateLimiter>,
     stats: Mutex<StatsRecorder>,
+    live: Option<Mutex<LiveAlerts>>,
 }
 
 /// Steers a running simulator. Cheap to clone; clones share the simulator.
@@ -63,6 +65,9 @@ impl std::fmt::Debug for Control {
 impl Control {
     pub(crate) fn new(config: SimConfig, base_url: String, tenant: Tenant) -> Control {
         let fault_rng = rng::stream(config.seed, 0, Purpose::Faults);
+        let live = config
+            .live_alerts
+            .map(|period| Mutex::new(LiveAlerts::new(epoch(config.clock.now()), period)));
         Control {
             shared: Arc::new(Shared {
                 config,
@@ -73,13 +78,32 @@ impl Control {
                 faults: Mutex::new(FaultInjector::new(fault_rng)),
                 limiter: Mutex::new(RateLimiter::default()),
                 stats: Mutex::new(StatsRecorder::default()),
+                live,
             }),
         }
     }
 
     /// A consistent snapshot of the tenant.
     pub(crate) fn view(&self) -> View {
+        self.catch_up_live_alerts();
         read(&self.shared.tenant).view()
+    }
+
+    /// Appends the live alerts' activities that have come due on the clock.
+    fn catch_up_live_alerts(&self) {
+        let Some(live) = &self.shared.live else {
+            return;
+        };
+        let now = self.now_epoch();
+        let mut live = lock(live);
+        if !live.due_by(now) {
+            return;
+        }
+        let mut tenant = write(&self.shared.tenant);
+        let devices = tenant.view().devices;
+        for activity in live.take_due(self.shared.config.seed, now, &devices) {
+            tenant.append_generated(activity);
+        }
     }
 
     // --- data -------------------------------------------------------------------------
@@ -162,6 +186,17 @@ impl Control {
     /// closes it).
     pub fn append_activity(&self, activity: Activity) -> i64 {
         write(&self.shared.tenant).append_activity(activity, self.now_epoch())
+    }
+
+    /// Appends activities in order under one lock (a benchmark's stream of thousands);
+    /// returns their ids.
+    pub fn append_activities(&self, activities: Vec<Activity>) -> Vec<i64> {
+        let now = self.now_epoch();
+        let mut tenant = write(&self.shared.tenant);
+        activities
+            .into_iter()
+            .map(|a| tenant.append_activity(a, now))
+            .collect()
     }
 
     /// Now on the configured clock, in epoch seconds.

@@ -3,6 +3,7 @@
 //! simulator, not in the engine: the engine never starts a server.
 
 use std::io;
+use std::time::Duration;
 
 use crate::{SimConfig, Simulator};
 
@@ -15,7 +16,12 @@ pub const NAME: &str = "Demo tenant";
 /// restarts of the app.
 pub const PORT: u16 = 47123;
 
-/// The demo tenant: eight organizations of 25 devices, the same on every machine.
+/// A new alert triggers this often in the demo tenant, and resets on its own 4 to 12 minutes
+/// later, so the app shows incidents opening and resolving without anyone doing anything.
+pub const LIVE_ALERT_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// The demo tenant: eight organizations of 25 devices that raise and reset alerts as time
+/// passes; the same on every machine.
 pub fn config() -> SimConfig {
     SimConfig {
         seed: 2026,
@@ -23,6 +29,7 @@ pub fn config() -> SimConfig {
         devices_per_org: 25,
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
+        live_alerts: Some(LIVE_ALERT_EVERY),
         ..SimConfig::default()
     }
 }

@@ -30,6 +30,7 @@ pub(crate) enum Purpose {
     Job,
     Contact,
     Faults,
+    Live,
 }
 
 pub(crate) fn tenant_rng(seed: u64) -> ChaCha8Rng {

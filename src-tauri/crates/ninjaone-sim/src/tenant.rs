@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use ninjaone::models::{Activity, ApprovalStatus, NodeApprovalMode, NodeClass};
 
-use crate::activities::ActivityEntry;
+use crate::activities::{ActivityEntry, GenActivity};
 
 pub(crate) use generate::generate;
 
@@ -228,6 +228,15 @@ impl Tenant {
         };
         Arc::make_mut(&mut self.devices).remove(index);
         true
+    }
+
+    /// Stores a generated activity (a live alert) with the next id.
+    pub fn append_generated(&mut self, mut activity: GenActivity) -> i64 {
+        let id = self.next_activity;
+        self.next_activity += 1;
+        activity.id = id;
+        Arc::make_mut(&mut self.activities).push(ActivityEntry::Generated(activity));
+        id
     }
 
     /// Stores an activity as sent, with the next id and, unless it has one, the time `now`.

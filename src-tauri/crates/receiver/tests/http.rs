@@ -266,7 +266,10 @@ async fn a_full_queue_answers_429_with_retry_after_and_keeps_nothing() {
     for id in 11..14 {
         let answer = post(&r, activity(id), &[("X-Fleetward-Secret", SECRET)]).await;
         if answer.status() == 429 {
-            assert_eq!(answer.headers()["retry-after"], "5");
+            assert_eq!(
+                answer.headers()["retry-after"],
+                fleetward_receiver::RETRY_AFTER_SECS.to_string().as_str()
+            );
         }
         statuses.push(answer.status().as_u16());
     }

@@ -24,6 +24,11 @@ const BENCHMARKS: &[Benchmark] = &[
         run: sync,
     },
     Benchmark {
+        name: "incidents",
+        what: "100,000 webhook deliveries from concurrent senders to the receiver, then a poll of the same stream: events/s, p50/p99 answer latency, final incidents against the expected, peak RSS",
+        run: incidents,
+    },
+    Benchmark {
         name: "startup",
         what: "release app under Xvfb: launch to first painted screen (cold, warm), idle RSS of the Rust process, .deb size",
         run: crate::startup::run,
@@ -48,7 +53,11 @@ pub fn tiny(root: &Path) -> Result<(), String> {
     let sim = crate::target_dir(root)
         .join("debug")
         .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX));
-    for (package, bench) in [("ninjaone", "client"), ("fleetward-core", "sync")] {
+    for (package, bench) in [
+        ("ninjaone", "client"),
+        ("fleetward-core", "sync"),
+        ("fleetward-receiver", "incidents"),
+    ] {
         let mut cmd = process::command(
             root,
             "cargo",
@@ -82,6 +91,24 @@ fn sync(root: &Path) -> Result<(), String> {
             "fleetward-core",
             "--bench",
             "sync",
+        ],
+    );
+    cmd.env("NINJAONE_SIM_BIN", sim);
+    process::status(cmd)
+}
+
+fn incidents(root: &Path) -> Result<(), String> {
+    let sim = release_sim(root)?;
+    let mut cmd = process::command(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "--locked",
+            "-p",
+            "fleetward-receiver",
+            "--bench",
+            "incidents",
         ],
     );
     cmd.env("NINJAONE_SIM_BIN", sim);

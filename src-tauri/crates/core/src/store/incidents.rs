@@ -3,7 +3,7 @@
 //! preview), `poll_cursors` (watermark and last reconciliation), `incident_devices` (where
 //! devices met in activities belong), `alert_rules`, and the incident tickets of `tickets`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
@@ -21,34 +21,62 @@ use crate::{time, Error, Result};
 
 // --- idempotency -------------------------------------------------------------------------
 
-pub async fn processed(tx: &mut WriteTx, connection: ConnectionId, activity: i64) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM processed_activities WHERE connection_id = ?1 AND activity_id = ?2",
-    )
-    .bind(connection.0)
-    .bind(activity)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(found.is_some())
-}
-
-pub async fn mark_processed(
+/// Which of `ids` this connection has processed already (one statement for a whole batch).
+pub async fn processed_among(
     tx: &mut WriteTx,
     connection: ConnectionId,
-    summary: &EventSummary,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO processed_activities (connection_id, activity_id, processed_at, outcome, summary) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+    ids: &[i64],
+) -> Result<HashSet<i64>> {
+    let found: Vec<i64> = sqlx::query_scalar(
+        "SELECT activity_id FROM processed_activities \
+         WHERE connection_id = ?1 AND activity_id IN (SELECT value FROM json_each(?2))",
     )
     .bind(connection.0)
-    .bind(summary.activity_id)
-    .bind(time::format(at))
-    .bind(&summary.outcome)
-    .bind(serde_json::to_string(summary).unwrap_or_else(|_| "{}".into()))
-    .execute(&mut **tx)
+    .bind(json_list(ids))
+    .fetch_all(&mut **tx)
     .await?;
+    Ok(found.into_iter().collect())
+}
+
+/// Rows per multi-row statement: far below SQLite's 32,766 parameters, and a statement
+/// short enough to prepare quickly.
+const ROWS_PER_STATEMENT: usize = 200;
+
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+fn placeholders(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
+/// Marks a batch's activities processed (idempotency by id, and the recent events), a few
+/// statements instead of one per activity.
+pub async fn mark_processed_many(
+    tx: &mut WriteTx,
+    connection: ConnectionId,
+    summaries: &[EventSummary],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let at = time::format(at);
+    for chunk in summaries.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO processed_activities (connection_id, activity_id, processed_at, outcome, summary) \
+             VALUES {}",
+            placeholders(chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for summary in chunk {
+            query = query
+                .bind(connection.0)
+                .bind(summary.activity_id)
+                .bind(at.clone())
+                .bind(summary.outcome.clone())
+                .bind(serde_json::to_string(summary).unwrap_or_else(|_| "{}".into()));
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -204,6 +232,68 @@ pub async fn device_place(
     })
 }
 
+/// [`device_place`] for many devices in two statements; devices found nowhere are absent.
+pub async fn device_places(
+    pool: &SqlitePool,
+    connection: ConnectionId,
+    devices: &[i64],
+) -> Result<HashMap<i64, DevicePlace>> {
+    let mut out = HashMap::new();
+    if devices.is_empty() {
+        return Ok(out);
+    }
+    let known = sqlx::query(
+        "SELECT device_id, org_id, node_class, name FROM incident_devices \
+         WHERE connection_id = ?1 AND device_id IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(connection.0)
+    .bind(json_list(devices))
+    .fetch_all(pool)
+    .await?;
+    for k in known {
+        out.insert(
+            k.get::<i64, _>("device_id"),
+            DevicePlace {
+                org: k.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
+                node_class: k.get("node_class"),
+                name: k.get("name"),
+                asset: None,
+            },
+        );
+    }
+    // The synced asset wins, as in `device_place`: active, then stale, then the newest.
+    let as_text: Vec<String> = devices.iter().map(i64::to_string).collect();
+    let assets = sqlx::query(
+        "SELECT id, org_id, node_class, name, json_extract(fields, '$.\"identity.deviceId\"') AS device FROM assets \
+         WHERE connection_id = ?1 AND source = 'ninjaone' \
+           AND json_extract(fields, '$.\"identity.deviceId\"') IN (SELECT value FROM json_each(?2)) \
+         ORDER BY (status = 'active') ASC, (status = 'stale') ASC, id ASC",
+    )
+    .bind(connection.0)
+    .bind(json_list(&as_text))
+    .fetch_all(pool)
+    .await?;
+    // Ascending preference: the last row of a device is its best, and overwrites the others.
+    for a in assets {
+        let Some(device) = a
+            .get::<Option<String>, _>("device")
+            .and_then(|d| d.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        out.insert(
+            device,
+            DevicePlace {
+                org: a.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
+                node_class: a.get("node_class"),
+                name: a.get("name"),
+                asset: Some(AssetId(a.get("id"))),
+            },
+        );
+    }
+    Ok(out)
+}
+
 pub async fn remember_device(
     tx: &mut WriteTx,
     connection: ConnectionId,
@@ -286,6 +376,25 @@ pub async fn state(
     .fetch_optional(&mut **tx)
     .await?;
     row.map(|r| state_from_row(&r)).transpose()
+}
+
+/// The grouping states of `keys` (those that exist), by key, in one statement.
+pub async fn states(
+    tx: &mut WriteTx,
+    connection: ConnectionId,
+    keys: &[&str],
+) -> Result<HashMap<String, StoredState>> {
+    let rows = sqlx::query(&format!(
+        "SELECT key, {STATE_COLUMNS} FROM incidents \
+         WHERE connection_id = ?1 AND key IN (SELECT value FROM json_each(?2))"
+    ))
+    .bind(connection.0)
+    .bind(json_list(keys))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.get::<String, _>("key"), state_from_row(r)?)))
+        .collect()
 }
 
 fn state_from_row(r: &SqliteRow) -> Result<StoredState> {
@@ -409,6 +518,96 @@ pub async fn save(
     .await?;
     Ok(IncidentId(id))
 }
+
+/// [`save`] for many incidents, a few statements for a whole batch; their ids by key.
+/// Reopened incidents (`reopened`) lose their acknowledgement.
+pub async fn save_many(
+    tx: &mut WriteTx,
+    connection: ConnectionId,
+    states: &[(&str, &SeriesState)],
+    reopened: &[&str],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, IncidentId>> {
+    let placeholder = time::format(now);
+    let mut ids = HashMap::with_capacity(states.len());
+    for chunk in states.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO incidents (key, connection_id, status, severity, count, title, device_id, org_id, first_seen, \
+             last_seen, resolved_at, company_id, asset_id, device_name, device_class, series_uid, activity_type, status_code, \
+             source_name, ninja_severity, ninja_priority, actions, last_trigger_id, last_resolve_id, resolution) \
+             VALUES {} \
+             ON CONFLICT (connection_id, key) DO UPDATE SET {SAVE_UPDATES} \
+             RETURNING id, key",
+            placeholders(chunk.len(), 25)
+        );
+        let mut query = sqlx::query(&sql);
+        for (key, s) in chunk {
+            let d = &s.details;
+            let status = s.status();
+            let resolved = (status == IncidentStatus::Resolved)
+                .then_some(())
+                .and(s.last_resolve);
+            query = query
+                .bind(key.to_string())
+                .bind(connection.0)
+                .bind(status.as_str())
+                .bind(d.severity.as_str())
+                .bind(s.count)
+                .bind(d.title.clone())
+                .bind(d.device_id)
+                .bind(d.org_id.map(|o| o.0))
+                .bind(
+                    s.first_seen
+                        .map(time::format)
+                        .unwrap_or(placeholder.clone()),
+                )
+                .bind(s.last_seen.map(time::format).unwrap_or(placeholder.clone()))
+                .bind(s.last_resolve.map(|r| time::format(r.at)))
+                .bind(d.company_id.map(|c| c.0))
+                .bind(d.asset_id.map(|a| a.0))
+                .bind(d.device_name.clone())
+                .bind(d.device_class.clone())
+                .bind(d.series_uid.clone())
+                .bind(d.activity_type.clone())
+                .bind(d.status_code.clone())
+                .bind(d.source_name.clone())
+                .bind(d.ninja_severity.clone())
+                .bind(d.ninja_priority.clone())
+                .bind(serde_json::to_string(&d.actions).unwrap_or_else(|_| "[]".into()))
+                .bind(s.last_trigger_id)
+                .bind(s.last_resolve.map(|r| r.id))
+                .bind(
+                    resolved
+                        .map(|r| r.how.as_str())
+                        .or(s.last_resolve.map(|r| r.how.as_str())),
+                );
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            ids.insert(row.get("key"), IncidentId(row.get("id")));
+        }
+    }
+    if !reopened.is_empty() {
+        sqlx::query(
+            "UPDATE incidents SET acknowledged_at = NULL \
+             WHERE connection_id = ?1 AND key IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(connection.0)
+        .bind(json_list(reopened))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// The columns an upsert of an incident's state replaces.
+const SAVE_UPDATES: &str = "status = excluded.status, severity = excluded.severity, \
+     count = excluded.count, title = excluded.title, device_id = excluded.device_id, org_id = excluded.org_id, \
+     first_seen = excluded.first_seen, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at, \
+     company_id = excluded.company_id, asset_id = excluded.asset_id, device_name = excluded.device_name, \
+     device_class = excluded.device_class, series_uid = excluded.series_uid, activity_type = excluded.activity_type, \
+     status_code = excluded.status_code, source_name = excluded.source_name, ninja_severity = excluded.ninja_severity, \
+     ninja_priority = excluded.ninja_priority, actions = excluded.actions, last_trigger_id = excluded.last_trigger_id, \
+     last_resolve_id = excluded.last_resolve_id, resolution = excluded.resolution";
 
 /// The state of one incident by id, with its connection and key.
 pub async fn state_by_id(

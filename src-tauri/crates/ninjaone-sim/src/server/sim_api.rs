@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<Control> {
             patch(update_device).delete(remove_device),
         )
         .route("/_sim/activities", post(append_activity))
+        .route("/_sim/activities/batch", post(append_activities))
 }
 
 fn done(found: bool) -> Response {
@@ -202,4 +203,12 @@ async fn append_activity(
     Json(activity): Json<Activity>,
 ) -> Response {
     created(control.append_activity(activity))
+}
+
+/// Appends a JSON array of activities in order; answers `{"ids": [...]}` (ascending).
+async fn append_activities(
+    State(control): State<Control>,
+    Json(activities): Json<Vec<Activity>>,
+) -> Response {
+    Json(json!({ "ids": control.append_activities(activities) })).into_response()
 }
