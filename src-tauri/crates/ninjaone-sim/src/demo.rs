@@ -4,7 +4,7 @@
 
 use std::io;
 
-use crate::{SimConfig, Simulator};
+use crate::{OrgPosture, SimConfig, Simulator};
 
 /// The demo tenant's API client. Not a secret: it only opens the local simulator.
 pub const CLIENT_ID: &str = "fleetward-demo";
@@ -15,7 +15,10 @@ pub const NAME: &str = "Demo tenant";
 /// restarts of the app.
 pub const PORT: u16 = 47123;
 
-/// The demo tenant: eight organizations of 25 devices, the same on every machine.
+/// The demo tenant: eight organizations of 25 devices, the same on every machine. Most are
+/// typical fleets; one is well looked after, one lets antivirus definitions lag and one runs
+/// only Linux servers, so that promoting every company and sweeping shows a pass, a warning,
+/// a failure and a tenant with nothing to measure side by side.
 pub fn config() -> SimConfig {
     SimConfig {
         seed: 2026,
@@ -23,6 +26,14 @@ pub fn config() -> SimConfig {
         devices_per_org: 25,
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
+        // The first two organizations ("Acme Ltd", "ACME Ltd") are one customer by name.
+        postures: vec![
+            OrgPosture::Typical,
+            OrgPosture::Typical,
+            OrgPosture::WellKept,
+            OrgPosture::Lagging,
+            OrgPosture::LinuxOnly,
+        ],
         ..SimConfig::default()
     }
 }

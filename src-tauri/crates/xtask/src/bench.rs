@@ -24,6 +24,11 @@ const BENCHMARKS: &[Benchmark] = &[
         run: sync,
     },
     Benchmark {
+        name: "sweep",
+        what: "compliance sweep of 100 tenants / 50,000 devices (dry run, then with tickets): time, CPU, requests by report next to the floor and one request set per customer, peak RSS",
+        run: sweep,
+    },
+    Benchmark {
         name: "startup",
         what: "release app under Xvfb: launch to first painted screen (cold, warm), idle RSS of the Rust process, .deb size",
         run: crate::startup::run,
@@ -48,7 +53,11 @@ pub fn tiny(root: &Path) -> Result<(), String> {
     let sim = crate::target_dir(root)
         .join("debug")
         .join(format!("ninjaone-sim{}", std::env::consts::EXE_SUFFIX));
-    for (package, bench) in [("ninjaone", "client"), ("fleetward-core", "sync")] {
+    for (package, bench) in [
+        ("ninjaone", "client"),
+        ("fleetward-core", "sync"),
+        ("fleetward-core", "sweep"),
+    ] {
         let mut cmd = process::command(
             root,
             "cargo",
@@ -82,6 +91,24 @@ fn sync(root: &Path) -> Result<(), String> {
             "fleetward-core",
             "--bench",
             "sync",
+        ],
+    );
+    cmd.env("NINJAONE_SIM_BIN", sim);
+    process::status(cmd)
+}
+
+fn sweep(root: &Path) -> Result<(), String> {
+    let sim = release_sim(root)?;
+    let mut cmd = process::command(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "--locked",
+            "-p",
+            "fleetward-core",
+            "--bench",
+            "sweep",
         ],
     );
     cmd.env("NINJAONE_SIM_BIN", sim);

@@ -6,7 +6,7 @@
 use ninjaone::models::{ApprovalStatus, NodeApprovalMode, NodeClass};
 use rand::Rng;
 
-use super::{names, Backup, Ctx, DeviceRecord, LocationRecord, OrgRecord, Tenant};
+use super::{names, Backup, Ctx, DeviceRecord, LocationRecord, OrgPosture, OrgRecord, Tenant};
 use crate::activities::{self, ActivityEntry, FIRST_ACTIVITY_ID};
 use crate::config::SimConfig;
 use crate::profile::Family;
@@ -95,14 +95,19 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
             ],
         )
         .clone();
-        // The first organization always has backup, so small tenants have backup data.
-        let backup_enabled = index == 0 || rng.random_bool(0.6);
+        let posture = config.postures.get(index).copied().unwrap_or_default();
+        // The first organization always has backup, so small tenants have backup data; a
+        // well-looked-after Windows or Mac fleet is backed up too.
+        let backup_enabled = index == 0
+            || rng.random_bool(0.6)
+            || matches!(posture, OrgPosture::WellKept | OrgPosture::Lagging);
         orgs.push(OrgRecord {
             id,
             name: names::org_name(index),
             description,
             approval_mode,
             backup_enabled,
+            posture,
         });
         let first_name = rng.random_range(0..names::LOCATION_NAMES.len());
         for n in 0..rng.random_range(1..=3usize) {
@@ -130,9 +135,15 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
         for _ in 0..config.devices_per_org {
             let index = devices.len();
             let id = index as i64 + 1;
-            let class = match FIRST_CLASSES.get(index) {
+            let drawn = match FIRST_CLASSES.get(index) {
                 Some(class) => class.clone(),
                 None => rng::weighted(&mut rng, CLASS_WEIGHTS).clone(),
+            };
+            // Every value is drawn as for a typical organization, so that a posture changes
+            // only its own organization's devices.
+            let class = match org.posture {
+                OrgPosture::LinuxOnly => NodeClass::LinuxServer,
+                _ => drawn,
             };
             let approval = match first_approval(index) {
                 Some(status) => status,
@@ -143,7 +154,7 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
                 index == FIRST_OFFLINE
             } else {
                 rng.random_bool(0.1)
-            };
+            } && !org.posture.kept();
             let location_id = Some(*rng::pick(&mut rng, &org_locations));
             let backup = match index {
                 0 => Backup::Ninja,
@@ -160,6 +171,7 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
                 system_name: None,
                 parent_id: None,
                 backup,
+                posture: org.posture,
             });
         }
     }
