@@ -56,12 +56,11 @@ pub async fn fetch(
     let mut chunks_done = 0;
     for chunk in orgs.chunks(ORGS_PER_FILTER) {
         let df = DeviceFilter::new().org_in(chunk.iter().map(|o| o.0));
-        let mut reader = Reader {
-            client,
-            requests: &mut fetched.requests,
-        };
-        // The population first: which company each in-scope agent device belongs to.
-        let devices = reader.read("devices", client.devices(&df)).await?;
+        let reader = Reader { client };
+        // The population first: which company each in-scope agent device belongs to. Read
+        // alone, so that its (large) device records are gone before the reports arrive.
+        let (devices, spent) = reader.read("devices", client.devices(&df)).await?;
+        *fetched.requests.entry("devices".into()).or_default() += spent;
         let mut agents: HashMap<i64, CompanyId> = HashMap::new();
         for device in &devices {
             let (Some(id), Some(org)) = (device.id, device.organization_id) else {
@@ -92,49 +91,68 @@ pub async fn fetch(
         drop(devices);
         let company_of = |device: Option<i64>| device.and_then(|d| agents.get(&d)).copied();
 
-        let volumes = reader
-            .read("queries/volumes", client.volumes(&df, true))
-            .await?;
-        let antivirus = reader
-            .read("queries/antivirus-status", client.antivirus_status(&df))
-            .await?;
-        let os_patches = reader
-            .read("queries/os-patches", client.os_patches(&df))
-            .await?;
-        let software_patches = reader
-            .read("queries/software-patches", client.software_patches(&df))
-            .await?;
-        let os_installs = reader
-            .read(
-                "queries/os-patch-installs",
-                client.os_patch_installs(&df, Some(installed_after)),
-            )
-            .await?;
-        let software_installs = reader
-            .read(
-                "queries/software-patch-installs",
-                client.software_patch_installs(&df, Some(installed_after)),
-            )
-            .await?;
-        let mut activities = Vec::new();
-        for kind in ["NINJA_BACKUP", "CLOUDBERRY_BACKUP"] {
+        // The seven report walks at once: NinjaOne (or the simulator) prepares one page
+        // while the engine decodes another. The rate limiter still paces every request.
+        let backup_after = epoch(now - Duration::days(backup_activity::WINDOW_DAYS as i64));
+        let filevault_after = epoch(now - Duration::days(FILEVAULT_DAYS as i64));
+        let activities = async {
+            let mut rows = Vec::new();
+            let mut spent = 0;
+            for kind in ["NINJA_BACKUP", "CLOUDBERRY_BACKUP"] {
+                let query = ActivityQuery {
+                    activity_type: Some(kind.into()),
+                    after: Some(backup_after),
+                    df: df.clone(),
+                    ..ActivityQuery::default()
+                };
+                let (part, cost) = reader.read("activities", client.activities(&query)).await?;
+                rows.extend(part);
+                spent += cost;
+            }
             let query = ActivityQuery {
-                activity_type: Some(kind.into()),
-                after: Some(epoch(
-                    now - Duration::days(backup_activity::WINDOW_DAYS as i64),
-                )),
+                status: Some(format!("{FILEVAULT_ENABLED},{FILEVAULT_DISABLED}")),
+                after: Some(filevault_after),
                 df: df.clone(),
                 ..ActivityQuery::default()
             };
-            activities.extend(reader.read("activities", client.activities(&query)).await?);
-        }
-        let query = ActivityQuery {
-            status: Some(format!("{FILEVAULT_ENABLED},{FILEVAULT_DISABLED}")),
-            after: Some(epoch(now - Duration::days(FILEVAULT_DAYS as i64))),
-            df: df.clone(),
-            ..ActivityQuery::default()
+            let (part, cost) = reader.read("activities", client.activities(&query)).await?;
+            rows.extend(part);
+            Ok::<_, crate::Error>((rows, spent + cost))
         };
-        activities.extend(reader.read("activities", client.activities(&query)).await?);
+        let (
+            (volumes, volumes_spent),
+            (antivirus, antivirus_spent),
+            (os_patches, os_patches_spent),
+            (software_patches, software_patches_spent),
+            (os_installs, os_installs_spent),
+            (software_installs, software_installs_spent),
+            (activities, activities_spent),
+        ) = futures::try_join!(
+            reader.read("queries/volumes", client.volumes(&df, true)),
+            reader.read("queries/antivirus-status", client.antivirus_status(&df)),
+            reader.read("queries/os-patches", client.os_patches(&df)),
+            reader.read("queries/software-patches", client.software_patches(&df)),
+            reader.read(
+                "queries/os-patch-installs",
+                client.os_patch_installs(&df, Some(installed_after)),
+            ),
+            reader.read(
+                "queries/software-patch-installs",
+                client.software_patch_installs(&df, Some(installed_after)),
+            ),
+            activities,
+        )?;
+        for (report, spent) in [
+            ("queries/volumes", volumes_spent),
+            ("queries/antivirus-status", antivirus_spent),
+            ("queries/os-patches", os_patches_spent),
+            ("queries/software-patches", software_patches_spent),
+            ("queries/os-patch-installs", os_installs_spent),
+            ("queries/software-patch-installs", software_installs_spent),
+            ("activities", activities_spent),
+        ] {
+            *fetched.requests.entry(report.into()).or_default() += spent;
+        }
 
         let companies = &mut fetched.companies;
         route(
@@ -208,21 +226,21 @@ fn route<T>(
     }
 }
 
-/// Reads whole reports, counting each one's requests.
+/// Reads whole reports, each with what it cost.
 struct Reader<'a> {
     client: &'a Client,
-    requests: &'a mut RequestsByReport,
 }
 
 impl Reader<'_> {
-    async fn read<T, S>(&mut self, report: &str, stream: S) -> Result<Vec<T>>
+    /// The rows of `report` (its path below `/v2`) and the requests they took. Walks of
+    /// different reports may run at once: each is counted by its own path.
+    async fn read<T, S>(&self, report: &str, stream: S) -> Result<(Vec<T>, u64)>
     where
         S: Stream<Item = ninjaone::Result<T>>,
     {
-        let before = self.client.stats().requests;
+        let path = format!("/v2/{report}");
+        let before = self.client.requests_to(&path);
         let rows: Vec<T> = stream.try_collect().await?;
-        let spent = self.client.stats().requests - before;
-        *self.requests.entry(report.to_string()).or_default() += spent;
-        Ok(rows)
+        Ok((rows, self.client.requests_to(&path) - before))
     }
 }

@@ -97,6 +97,7 @@ impl Client {
                 })
                 .await;
             Counters::bump(&self.inner.counters.requests);
+            self.inner.counters.bump_path(endpoint);
             let retry = match self.exchange(endpoint, build(), body_limit, attempt).await {
                 Ok(answer) => {
                     classify::warn_when_budget_low(&answer.headers, endpoint);
