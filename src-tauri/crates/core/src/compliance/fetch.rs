@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use futures::{Stream, TryStreamExt};
+use ninjaone::models::{AntivirusStatus, OsPatch, SoftwarePatch, Volume};
 use ninjaone::{ActivityQuery, Client, DeviceFilter};
 
 use super::disk_encryption::{FILEVAULT_DAYS, FILEVAULT_DISABLED, FILEVAULT_ENABLED};
@@ -95,8 +96,9 @@ pub async fn fetch(
         // while the engine decodes another. The rate limiter still paces every request.
         let backup_after = epoch(now - Duration::days(backup_activity::WINDOW_DAYS as i64));
         let filevault_after = epoch(now - Duration::days(FILEVAULT_DAYS as i64));
+        let company_of = &company_of;
         let activities = async {
-            let mut rows = Vec::new();
+            let mut rows = Split::new();
             let mut spent = 0;
             for kind in ["NINJA_BACKUP", "CLOUDBERRY_BACKUP"] {
                 let query = ActivityQuery {
@@ -105,9 +107,10 @@ pub async fn fetch(
                     df: df.clone(),
                     ..ActivityQuery::default()
                 };
-                let (part, cost) = reader.read("activities", client.activities(&query)).await?;
-                rows.extend(part);
-                spent += cost;
+                let walk = client.activities(&query);
+                spent += reader
+                    .split("activities", walk, |r| r.device_id, company_of, &mut rows)
+                    .await?;
             }
             let query = ActivityQuery {
                 status: Some(format!("{FILEVAULT_ENABLED},{FILEVAULT_DISABLED}")),
@@ -115,10 +118,31 @@ pub async fn fetch(
                 df: df.clone(),
                 ..ActivityQuery::default()
             };
-            let (part, cost) = reader.read("activities", client.activities(&query)).await?;
-            rows.extend(part);
-            Ok::<_, crate::Error>((rows, spent + cost))
+            let walk = client.activities(&query);
+            spent += reader
+                .split("activities", walk, |r| r.device_id, company_of, &mut rows)
+                .await?;
+            Ok::<_, crate::Error>((rows, spent))
         };
+        // Each walk hands its rows to their company as they arrive (rows of devices out of
+        // every scope are dropped at once), so no whole report is ever held.
+        macro_rules! walk {
+            ($report:expr, $walk:expr, $row:ty) => {
+                async {
+                    let mut rows: Split<$row> = Split::new();
+                    let spent = reader
+                        .split(
+                            $report,
+                            $walk,
+                            |r: &$row| r.device_id,
+                            company_of,
+                            &mut rows,
+                        )
+                        .await?;
+                    Ok::<_, crate::Error>((rows, spent))
+                }
+            };
+        }
         let (
             (volumes, volumes_spent),
             (antivirus, antivirus_spent),
@@ -128,17 +152,27 @@ pub async fn fetch(
             (software_installs, software_installs_spent),
             (activities, activities_spent),
         ) = futures::try_join!(
-            reader.read("queries/volumes", client.volumes(&df, true)),
-            reader.read("queries/antivirus-status", client.antivirus_status(&df)),
-            reader.read("queries/os-patches", client.os_patches(&df)),
-            reader.read("queries/software-patches", client.software_patches(&df)),
-            reader.read(
+            walk!("queries/volumes", client.volumes(&df, true), Volume),
+            walk!(
+                "queries/antivirus-status",
+                client.antivirus_status(&df),
+                AntivirusStatus
+            ),
+            walk!("queries/os-patches", client.os_patches(&df), OsPatch),
+            walk!(
+                "queries/software-patches",
+                client.software_patches(&df),
+                SoftwarePatch
+            ),
+            walk!(
                 "queries/os-patch-installs",
                 client.os_patch_installs(&df, Some(installed_after)),
+                OsPatch
             ),
-            reader.read(
+            walk!(
                 "queries/software-patch-installs",
                 client.software_patch_installs(&df, Some(installed_after)),
+                SoftwarePatch
             ),
             activities,
         )?;
@@ -153,75 +187,37 @@ pub async fn fetch(
         ] {
             *fetched.requests.entry(report.into()).or_default() += spent;
         }
-
         let companies = &mut fetched.companies;
-        route(
-            volumes,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.volumes,
-        );
-        route(
-            antivirus,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.antivirus,
-        );
-        route(
-            os_patches,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.os_patches,
-        );
-        route(
-            software_patches,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.software_patches,
-        );
-        route(
-            os_installs,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.os_installs,
-        );
-        route(
-            software_installs,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.software_installs,
-        );
-        route(
-            activities,
-            |r| r.device_id,
-            &company_of,
-            companies,
-            |c| &mut c.activities,
-        );
+        absorb(volumes, companies, |c| &mut c.volumes);
+        absorb(antivirus, companies, |c| &mut c.antivirus);
+        absorb(os_patches, companies, |c| &mut c.os_patches);
+        absorb(software_patches, companies, |c| &mut c.software_patches);
+        absorb(os_installs, companies, |c| &mut c.os_installs);
+        absorb(software_installs, companies, |c| &mut c.software_installs);
+        absorb(activities, companies, |c| &mut c.activities);
         chunks_done += 1;
         progress(chunks_done);
     }
     Ok(fetched)
 }
 
-/// Hands each row to the company its device belongs to; rows of devices out of every scope
-/// are dropped.
-fn route<T>(
-    rows: Vec<T>,
-    device: impl Fn(&T) -> Option<i64>,
-    company_of: &impl Fn(Option<i64>) -> Option<CompanyId>,
+/// One report's rows, by the company their device belongs to.
+type Split<T> = HashMap<CompanyId, Vec<T>>;
+
+/// Appends each company's share of a report to its rows.
+fn absorb<T>(
+    split: Split<T>,
     companies: &mut BTreeMap<CompanyId, CompanyRows>,
     field: impl Fn(&mut CompanyRows) -> &mut Vec<T>,
 ) {
-    for row in rows {
-        if let Some(rows) = company_of(device(&row)).and_then(|c| companies.get_mut(&c)) {
-            field(rows).push(row);
+    for (company, mut rows) in split {
+        if let Some(into) = companies.get_mut(&company) {
+            let into = field(into);
+            if into.is_empty() {
+                *into = rows;
+            } else {
+                into.append(&mut rows);
+            }
         }
     }
 }
@@ -242,5 +238,29 @@ impl Reader<'_> {
         let before = self.client.requests_to(&path);
         let rows: Vec<T> = stream.try_collect().await?;
         Ok((rows, self.client.requests_to(&path) - before))
+    }
+
+    /// Walks `report`, handing each row to the company of its device (`into`); rows of
+    /// devices out of every scope are dropped. Returns the requests it took.
+    async fn split<T, S>(
+        &self,
+        report: &str,
+        stream: S,
+        device: impl Fn(&T) -> Option<i64>,
+        company_of: &(impl Fn(Option<i64>) -> Option<CompanyId> + Sync),
+        into: &mut Split<T>,
+    ) -> Result<u64>
+    where
+        S: Stream<Item = ninjaone::Result<T>>,
+    {
+        let path = format!("/v2/{report}");
+        let before = self.client.requests_to(&path);
+        let mut stream = std::pin::pin!(stream);
+        while let Some(row) = stream.try_next().await? {
+            if let Some(company) = company_of(device(&row)) {
+                into.entry(company).or_default().push(row);
+            }
+        }
+        Ok(self.client.requests_to(&path) - before)
     }
 }

@@ -304,6 +304,58 @@ mod tests {
     }
 
     #[test]
+    fn a_posture_shapes_its_own_organization_and_no_other() {
+        let typical = generate(&config(4, 40), 1_700_000_000.0);
+        let shaped = generate(
+            &SimConfig {
+                postures: vec![
+                    OrgPosture::Typical,
+                    OrgPosture::WellKept,
+                    OrgPosture::LinuxOnly,
+                ],
+                ..config(4, 40)
+            },
+            1_700_000_000.0,
+        );
+        let (typical, shaped) = (typical.view(), shaped.view());
+        let of = |view: &super::super::View, org: i64| -> Vec<DeviceRecord> {
+            view.devices
+                .iter()
+                .filter(|d| d.org_id == org)
+                .cloned()
+                .collect()
+        };
+        for org in [1, 4] {
+            let (a, b) = (of(&typical, org), of(&shaped, org));
+            assert_eq!(
+                a.iter()
+                    .map(|d| (d.id, d.class.clone(), d.offline))
+                    .collect::<Vec<_>>(),
+                b.iter()
+                    .map(|d| (d.id, d.class.clone(), d.offline))
+                    .collect::<Vec<_>>(),
+                "organization {org} is untouched"
+            );
+        }
+        let kept = of(&shaped, 2);
+        assert!(kept
+            .iter()
+            .all(|d| !d.offline && d.posture == OrgPosture::WellKept));
+        assert!(
+            of(&typical, 2).iter().any(|d| d.offline),
+            "the typical draw had offline devices to clear"
+        );
+        let linux = of(&shaped, 3);
+        assert!(linux
+            .iter()
+            .all(|d| d.class == NodeClass::LinuxServer && !d.offline));
+        assert!(
+            shaped.orgs[1].backup_enabled,
+            "a well-kept fleet is backed up"
+        );
+    }
+
+    #[test]
     fn activity_ids_ascend_with_time() {
         let tenant = generate(&config(3, 30), 1_700_000_000.0);
         let view = tenant.view();
