@@ -53,14 +53,18 @@ use crate::{data_dir, schedule, EngineEvent, Error, Result, SelfCheck};
 /// are progress and notices, so a lagging UI loses only intermediate progress ticks.
 const EVENT_BUFFER: usize = 1024;
 
-/// How the engine's NinjaOne clients behave. The clock and the rate budget are not here:
-/// the engine hands its own to every client, so there is one of each.
+/// How the engine's NinjaOne clients behave. The clock and the rate limiters are not here:
+/// the engine hands its own to every client (limiters built from `rate_budgets`, one per
+/// tenant), so there is one of each.
 #[derive(Debug, Clone)]
 pub struct ClientTuning {
     /// Per HTTP request, connection included.
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub page_size: usize,
+    /// Requests per window each NinjaOne tenant allows: NinjaOne's published budgets
+    /// (SPEC §11). Only benchmarks lift them, to time Fleetward apart from NinjaOne's limit.
+    pub rate_budgets: Vec<ninjaone::rate_limit::Budget>,
 }
 
 impl Default for ClientTuning {
@@ -70,6 +74,7 @@ impl Default for ClientTuning {
             timeout: defaults.timeout,
             retry: defaults.retry,
             page_size: defaults.page_size,
+            rate_budgets: ninjaone::rate_limit::NINJAONE_BUDGETS.to_vec(),
         }
     }
 }
@@ -237,13 +242,14 @@ impl Engine {
         let holder_file = data_dir::HolderFile::create(&config.data_dir, &holder)?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         tracing::info!(data_dir = %config.data_dir.display(), "engine started");
+        let rate_budgets = Arc::new(RateBudgets::new(config.client.rate_budgets.clone()));
         Ok(Arc::new(Engine {
             config,
             store,
             self_check,
             events,
             schedules_paused: AtomicBool::new(false),
-            rate_budgets: Arc::new(RateBudgets::ninjaone()),
+            rate_budgets,
             clients: Mutex::default(),
             holder,
             _holder_file: holder_file,

@@ -610,11 +610,64 @@ async fn disconnect_tells_each_tenant_how_many_signals_it_keeps_and_they_stay() 
         .all(|s| s.expired));
 }
 
+/// What the engine logs while a test runs on this thread, every level and target.
+#[derive(Clone, Default)]
+struct LogLines(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogLines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogLines {
+    type Writer = LogLines;
+
+    fn make_writer(&'a self) -> LogLines {
+        self.clone()
+    }
+}
+
+impl LogLines {
+    /// Captures every tracing event (and `log` record) of this thread, where a
+    /// `#[tokio::test]` runs the engine's tasks, until the guard drops.
+    fn capture(&self) -> tracing::subscriber::DefaultGuard {
+        use tracing_subscriber::util::SubscriberInitExt;
+        tracing_subscriber::fmt()
+            .with_writer(self.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .without_time()
+            .finish()
+            .set_default()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+        .into_owned()
+    }
+}
+
 /// Every hostname, device name, serial, IP, MAC, drive letter, user name and (large) device
 /// id the simulator serves for the tenants' devices must stay out of every signal, evidence
-/// row, ticket, export, run and audit row.
+/// row, ticket, export, run, audit row and log line.
 #[tokio::test]
-async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_or_audit() {
+async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_audit_or_logs() {
+    let logs = LogLines::default();
+    let _capture = logs.capture();
     let w = world_sized(3, 40, |c| {
         linux_fleets(c);
     })
@@ -646,6 +699,20 @@ async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_or_audit
     }
     out += &serde_json::to_string(&w.engine.runs(50).await.unwrap()).unwrap();
     out += &serde_json::to_string(&w.engine.audit_events(None).await.unwrap()).unwrap();
+    let log = logs.text();
+    assert!(
+        log.contains("127.0.0.1") && log.lines().count() > 100,
+        "the sweeps' log lines were captured (HTTP traffic to the simulator included):\n{log}"
+    );
+    // Device ids are looked for in Fleetward's own lines only: HTTP and TLS internals log
+    // byte counts, which small ids cannot be told apart from.
+    let own_lines: String = log
+        .lines()
+        .filter(|l| l.contains("fleetward_core") || l.contains("ninjaone::"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let everything = format!("{out}{log}");
+    out += &own_lines;
     assert!(
         !w.engine.tickets(None).await.unwrap().is_empty(),
         "the test needs tickets to look at"
@@ -690,7 +757,7 @@ async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_or_audit
         canaries.len()
     );
     for canary in &canaries {
-        assert!(!out.contains(canary.as_str()), "{canary:?} leaked");
+        assert!(!everything.contains(canary.as_str()), "{canary:?} leaked");
     }
     // Device ids: no number token in the output equals a device id above 100 (small ids
     // are indistinguishable from counts).
@@ -704,7 +771,8 @@ async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_or_audit
     assert!(!ids.is_empty());
     // The connection's loopback address is not a device's.
     let out = out.replace("127.0.0.1", "loopback");
-    for token in out.split(|c: char| !c.is_ascii_digit()) {
+    // Whole numbers only: the hex of a tenant id (`ct_…b117b…`) is not a device id.
+    for token in out.split(|c: char| !c.is_ascii_alphanumeric()) {
         if ids.contains(token) {
             let at = out.find(token).unwrap_or(0);
             panic!(
@@ -714,4 +782,203 @@ async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_or_audit
         }
     }
     assert!(!out.contains("deviceId"));
+}
+
+/// The demo tenant (README) must show what the dashboard is for: after promoting every
+/// company and sweeping, some customer passes everything, one only warns, one fails and one
+/// has nothing to measure.
+#[tokio::test]
+async fn the_demo_tenant_shows_every_status_among_its_customers() {
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let sim = Simulator::start(SimConfig {
+        clock: clock.clone(),
+        ..ninjaone_sim::demo::config()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config(dir.path().join("data"), &clock))
+        .await
+        .unwrap();
+    let connection = engine
+        .save_connection(&ConnectionDraft {
+            name: Some(ninjaone_sim::demo::NAME.into()),
+            region: None,
+            base_url: Some(sim.base_url()),
+            client_id: ninjaone_sim::demo::CLIENT_ID.into(),
+            client_secret: SecretString::from(ninjaone_sim::demo::CLIENT_SECRET),
+        })
+        .await
+        .unwrap()
+        .connection
+        .id;
+    // The company of each organization, in the simulator's order; "Acme Ltd" and
+    // "ACME Ltd" are one customer by name.
+    let mut companies = Vec::new();
+    for org in sim.control().organizations() {
+        let company = engine
+            .map_organization(
+                connection,
+                NinjaOrgId(org.id.unwrap()),
+                &MappingChoice::CreateNew,
+                &MappingOptions::default(),
+            )
+            .await
+            .unwrap()
+            .company_id
+            .unwrap();
+        engine.promote_company(company).await.unwrap();
+        companies.push(company);
+    }
+    let customers: BTreeSet<CompanyId> = companies.iter().copied().collect();
+    assert_eq!(customers.len(), 7, "eight organizations, seven customers");
+
+    let run = engine.sweep(None, Trigger::Manual).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.companies);
+    let signals = engine.signals(None).await.unwrap();
+    assert_eq!(signals.len(), 7 * 5);
+    // A customer's overall status is its worst signal, as the dashboard sorts them.
+    let overall = |company: CompanyId| {
+        signals
+            .iter()
+            .filter(|s| s.company_id == company)
+            .map(|s| s.status)
+            .max_by_key(|s| s.severity())
+            .unwrap()
+    };
+    let statuses: Vec<SignalStatus> = companies.iter().map(|c| overall(*c)).collect();
+    for wanted in [
+        SignalStatus::Pass,
+        SignalStatus::Warn,
+        SignalStatus::Fail,
+        SignalStatus::NoData,
+    ] {
+        assert!(
+            statuses.contains(&wanted),
+            "no demo customer is {wanted} overall: {statuses:?}"
+        );
+    }
+    // The well-kept, lagging and Linux-only organizations are the third to fifth.
+    assert_eq!(statuses[2], SignalStatus::Pass, "well kept");
+    assert_eq!(statuses[3], SignalStatus::Warn, "antivirus lagging");
+    assert_eq!(
+        status_of_in(&signals, companies[3], SignalKind::AntivirusPosture),
+        SignalStatus::Warn
+    );
+    assert_eq!(statuses[4], SignalStatus::NoData, "Linux only");
+    assert_eq!(statuses[0], SignalStatus::Fail, "a typical fleet");
+}
+
+fn status_of_in(
+    signals: &[fleetward_core::compliance::evidence::SignalRow],
+    company: CompanyId,
+    kind: SignalKind,
+) -> SignalStatus {
+    signals
+        .iter()
+        .find(|s| s.company_id == company && s.signal == kind)
+        .unwrap()
+        .status
+}
+
+/// NinjaOne throttles with 429, 503 and HTML pages served with 200, and drops connections
+/// (ninjaone-api.md §5): a sweep through all of them writes the same signals as a clean one,
+/// and never sends more than NinjaOne's 200 requests a minute.
+#[tokio::test]
+async fn a_sweep_through_throttling_errors_and_drops_converges_to_the_clean_signals() {
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let sim = Simulator::start(SimConfig {
+        orgs: 4,
+        devices_per_org: 150,
+        clock: clock.clone(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine_config = config(dir.path().join("data"), &clock);
+    engine_config.client.retry.max_attempts = 12;
+    let engine = Engine::start(engine_config).await.unwrap();
+    let connection = engine
+        .save_connection(&ConnectionDraft {
+            name: None,
+            region: None,
+            base_url: Some(sim.base_url()),
+            client_id: "sim-client".into(),
+            client_secret: SecretString::from("sim-secret"),
+        })
+        .await
+        .unwrap()
+        .connection
+        .id;
+    let w = World {
+        dir,
+        engine,
+        sim,
+        clock,
+        connection,
+    };
+    for org in w.sim.control().organizations() {
+        tenant_of_org(&w, org.id.unwrap()).await;
+    }
+    // The same sweep time for both, so that both see the same report windows.
+    let fingerprint = |rows: Vec<fleetward_core::compliance::evidence::SignalRow>| {
+        rows.into_iter()
+            .map(|s| {
+                (
+                    s.company_id,
+                    s.signal,
+                    s.status,
+                    serde_json::to_string(&s.metadata).unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let clean = w.engine.sweep(None, Trigger::Manual).await.unwrap();
+    assert_eq!(clean.status, RunStatus::Succeeded);
+    let expected = fingerprint(w.engine.signals(None).await.unwrap());
+    assert_eq!(expected.len(), clean.companies.len() * 5);
+    let statuses: BTreeSet<&str> = expected.iter().map(|s| s.2.as_str()).collect();
+    assert!(statuses.len() >= 2, "signals worth comparing: {statuses:?}");
+
+    let control = w.sim.control();
+    control.set_stats_window(Duration::from_secs(60));
+    control.reset_stats();
+    control.set_faults(ninjaone_sim::Faults {
+        probability: 0.3,
+        kinds: vec![
+            ninjaone_sim::FaultKind::TooManyRequests {
+                retry_after_secs: 0,
+            },
+            ninjaone_sim::FaultKind::Unavailable,
+            ninjaone_sim::FaultKind::HtmlOk,
+            ninjaone_sim::FaultKind::DropConnection,
+        ],
+        include_token_endpoint: true,
+    });
+    let faulty = w.engine.sweep(None, Trigger::Manual).await.unwrap();
+    assert_eq!(
+        faulty.status,
+        RunStatus::Succeeded,
+        "{:?}",
+        faulty.companies
+    );
+    assert_eq!(
+        fingerprint(w.engine.signals(None).await.unwrap()),
+        expected,
+        "the same signals as without faults"
+    );
+    assert!(
+        faulty.requests > clean.requests,
+        "the faults cost retries: {} then {}",
+        clean.requests,
+        faulty.requests
+    );
+    let stats = control.stats();
+    assert!(stats.throttles_served > 0, "faults were served");
+    assert!(
+        stats.max_requests_in_window <= 200,
+        "{} requests in one minute",
+        stats.max_requests_in_window
+    );
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use fleetward_clock::Clock;
 
+pub use crate::tenant::OrgPosture;
+
 /// Settings of one simulated NinjaOne tenant.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
@@ -18,6 +20,10 @@ pub struct SimConfig {
     /// Space-separated scopes returned in the token answer's `scope`.
     pub granted_scopes: String,
     pub token_lifetime_secs: u64,
+    /// How well the first generated organizations are looked after: the n-th entry is the
+    /// n-th organization's; the others are [`OrgPosture::Typical`]. Lets the demo show every
+    /// compliance status among its customers.
+    pub postures: Vec<OrgPosture>,
     /// Wall-clock time: the anchor that generated data is dated from, token and cursor
     /// expiry, and every "now" in an answer. Tests share a manual clock with the client.
     pub clock: Arc<dyn Clock>,
@@ -36,6 +42,7 @@ impl Default for SimConfig {
             client_secret: "sim-secret".into(),
             granted_scopes: "monitoring".into(),
             token_lifetime_secs: 3600,
+            postures: Vec::new(),
             clock: fleetward_clock::system(),
             live_alerts: None,
         }

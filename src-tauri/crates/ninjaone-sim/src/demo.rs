@@ -5,7 +5,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::{SimConfig, Simulator};
+use crate::{OrgPosture, SimConfig, Simulator};
 
 /// The demo tenant's API client. Not a secret: it only opens the local simulator.
 pub const CLIENT_ID: &str = "fleetward-demo";
@@ -21,7 +21,10 @@ pub const PORT: u16 = 47123;
 pub const LIVE_ALERT_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// The demo tenant: eight organizations of 25 devices that raise and reset alerts as time
-/// passes; the same on every machine.
+/// passes; the same on every machine. Most are typical fleets; one is well looked after, one
+/// lets antivirus definitions lag and one runs only Linux servers, so that promoting every
+/// company and sweeping shows a pass, a warning, a failure and a tenant with nothing to
+/// measure side by side.
 pub fn config() -> SimConfig {
     SimConfig {
         seed: 2026,
@@ -30,6 +33,14 @@ pub fn config() -> SimConfig {
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
         live_alerts: Some(LIVE_ALERT_EVERY),
+        // The first two organizations ("Acme Ltd", "ACME Ltd") are one customer by name.
+        postures: vec![
+            OrgPosture::Typical,
+            OrgPosture::Typical,
+            OrgPosture::WellKept,
+            OrgPosture::Lagging,
+            OrgPosture::LinuxOnly,
+        ],
         ..SimConfig::default()
     }
 }

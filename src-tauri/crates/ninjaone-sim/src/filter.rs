@@ -234,6 +234,7 @@ mod tests {
             system_name: None,
             parent_id: None,
             backup: Backup::None,
+            posture: crate::tenant::OrgPosture::Typical,
         }
     }
 

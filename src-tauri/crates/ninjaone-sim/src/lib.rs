@@ -26,7 +26,7 @@ mod simulator;
 mod stats;
 mod tenant;
 
-pub use config::SimConfig;
+pub use config::{OrgPosture, SimConfig};
 pub use control::Control;
 pub use faults::{FaultKind, Faults, RateLimit};
 pub use simulator::Simulator;

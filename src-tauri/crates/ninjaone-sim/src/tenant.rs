@@ -23,6 +23,32 @@ pub(crate) struct Ctx {
     pub anchor: f64,
 }
 
+/// How well an organization's devices are looked after, which decides what its reports
+/// say. Only `Typical` data is drawn with the realistic, imperfect mix; the others are what
+/// an MSP's best (or most particular) customers look like.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OrgPosture {
+    /// The realistic mix: some unencrypted volumes, outdated antivirus, pending patches.
+    #[default]
+    Typical,
+    /// Every device online, every Windows volume protected by BitLocker, FileVault turned on
+    /// recently on every Mac, antivirus on and current, no patch pending or failed.
+    WellKept,
+    /// As `WellKept`, except that about a third of the Windows and Mac devices run antivirus
+    /// with outdated definitions.
+    Lagging,
+    /// Only Linux servers, every one online: nothing to say about encryption, antivirus or
+    /// backup.
+    LinuxOnly,
+}
+
+impl OrgPosture {
+    /// Devices of this posture report clean data.
+    pub(crate) fn kept(self) -> bool {
+        self != OrgPosture::Typical
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct OrgRecord {
     pub id: i64,
@@ -30,6 +56,7 @@ pub(crate) struct OrgRecord {
     pub description: Option<String>,
     pub approval_mode: NodeApprovalMode,
     pub backup_enabled: bool,
+    pub posture: OrgPosture,
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +90,8 @@ pub(crate) struct DeviceRecord {
     pub system_name: Option<String>,
     pub parent_id: Option<i64>,
     pub backup: Backup,
+    /// Its organization's posture, which its reports follow.
+    pub posture: OrgPosture,
 }
 
 pub(crate) struct Tenant {
@@ -141,6 +170,7 @@ impl Tenant {
             description: None,
             approval_mode: NodeApprovalMode::Automatic,
             backup_enabled: false,
+            posture: OrgPosture::Typical,
         });
         let location_id = self.next_location;
         self.next_location += 1;
@@ -179,7 +209,9 @@ impl Tenant {
     pub fn add_device(&mut self, org_id: i64, class: NodeClass, approval: ApprovalStatus) -> i64 {
         let id = self.next_device;
         self.next_device += 1;
-        let backup_enabled = find(&self.orgs, org_id, |o| o.id).is_some_and(|o| o.backup_enabled);
+        let org = find(&self.orgs, org_id, |o| o.id);
+        let backup_enabled = org.is_some_and(|o| o.backup_enabled);
+        let posture = org.map_or(OrgPosture::Typical, |o| o.posture);
         let location_id = self
             .locations
             .iter()
@@ -198,6 +230,7 @@ impl Tenant {
             system_name: None,
             parent_id,
             backup,
+            posture,
         });
         id
     }

@@ -20,6 +20,10 @@ fn size() -> (usize, usize) {
     }
 }
 
+/// The allocator the app and the CLI use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let (orgs, devices_per_org) = size();
     let sim_bin = std::env::var("NINJAONE_SIM_BIN")

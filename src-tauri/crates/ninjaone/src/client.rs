@@ -101,11 +101,27 @@ struct Counters {
     retries: AtomicU64,
     throttled: AtomicU64,
     malformed_items: AtomicU64,
+    /// Requests by path (`/v2/queries/volumes`), retries included, so that walks of
+    /// different reports running at once can each be told what they cost.
+    by_path: std::sync::Mutex<std::collections::HashMap<String, u64>>,
 }
 
 impl Counters {
     fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn bump_path(&self, path: &str) {
+        let mut by_path = self
+            .by_path
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match by_path.get_mut(path) {
+            Some(count) => *count += 1,
+            None => {
+                by_path.insert(path.to_string(), 1);
+            }
+        }
     }
 }
 
@@ -183,6 +199,18 @@ impl Client {
             throttled: c.throttled.load(Ordering::Relaxed),
             malformed_items: c.malformed_items.load(Ordering::Relaxed),
         }
+    }
+
+    /// HTTP requests sent to `path` (e.g. `/v2/queries/volumes`), retries included.
+    pub fn requests_to(&self, path: &str) -> u64 {
+        self.inner
+            .counters
+            .by_path
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub(crate) fn count_malformed(&self) {

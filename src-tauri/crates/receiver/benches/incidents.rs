@@ -30,6 +30,10 @@ const APPEND_CHUNK: usize = 5_000;
 /// Every bench series' key starts with this, apart from the simulator's own alerts.
 const SERIES_PREFIX: &str = "bench-series-";
 
+/// The allocator the app and the CLI use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let tiny = std::env::var("FLEETWARD_BENCH_SIZE").is_ok_and(|v| v == "tiny");
     let (events, orgs, per_org) = if tiny {

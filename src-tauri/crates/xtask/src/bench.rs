@@ -29,6 +29,11 @@ const BENCHMARKS: &[Benchmark] = &[
         run: incidents,
     },
     Benchmark {
+        name: "sweep",
+        what: "compliance sweep of 100 tenants / 50,000 devices (dry run, then with tickets): time, CPU, requests by report next to the floor and one request set per customer, peak RSS",
+        run: sweep,
+    },
+    Benchmark {
         name: "startup",
         what: "release app under Xvfb: launch to first painted screen (cold, warm), idle RSS of the Rust process, .deb size",
         run: crate::startup::run,
@@ -57,6 +62,7 @@ pub fn tiny(root: &Path) -> Result<(), String> {
         ("ninjaone", "client"),
         ("fleetward-core", "sync"),
         ("fleetward-receiver", "incidents"),
+        ("fleetward-core", "sweep"),
     ] {
         let mut cmd = process::command(
             root,
@@ -80,36 +86,24 @@ pub fn tiny(root: &Path) -> Result<(), String> {
 }
 
 fn sync(root: &Path) -> Result<(), String> {
-    let sim = release_sim(root)?;
-    let mut cmd = process::command(
-        root,
-        "cargo",
-        &[
-            "bench",
-            "--locked",
-            "-p",
-            "fleetward-core",
-            "--bench",
-            "sync",
-        ],
-    );
-    cmd.env("NINJAONE_SIM_BIN", sim);
-    process::status(cmd)
+    against_simulator(root, "fleetward-core", "sync")
+}
+
+fn sweep(root: &Path) -> Result<(), String> {
+    against_simulator(root, "fleetward-core", "sweep")
 }
 
 fn incidents(root: &Path) -> Result<(), String> {
+    against_simulator(root, "fleetward-receiver", "incidents")
+}
+
+/// A benchmark of `package` run in release against the release simulator in its own process.
+fn against_simulator(root: &Path, package: &str, bench: &str) -> Result<(), String> {
     let sim = release_sim(root)?;
     let mut cmd = process::command(
         root,
         "cargo",
-        &[
-            "bench",
-            "--locked",
-            "-p",
-            "fleetward-receiver",
-            "--bench",
-            "incidents",
-        ],
+        &["bench", "--locked", "-p", package, "--bench", bench],
     );
     cmd.env("NINJAONE_SIM_BIN", sim);
     process::status(cmd)
@@ -157,12 +151,5 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn client(root: &Path) -> Result<(), String> {
-    let sim = release_sim(root)?;
-    let mut cmd = process::command(
-        root,
-        "cargo",
-        &["bench", "--locked", "-p", "ninjaone", "--bench", "client"],
-    );
-    cmd.env("NINJAONE_SIM_BIN", sim);
-    process::status(cmd)
+    against_simulator(root, "ninjaone", "client")
 }

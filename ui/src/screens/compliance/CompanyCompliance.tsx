@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from "react";
+import { lazy, Suspense, useEffect, useId, useRef } from "react";
 import { Link } from "react-router-dom";
 
 import type { Company } from "../../bindings/Company";
@@ -15,7 +15,10 @@ import { evidence as loadEvidence, exportEvidence, signalHistory } from "../../i
 import { describeSignal, SIGNAL_KINDS, SIGNAL_LABELS } from "./labels";
 import { SignalBadge } from "./SignalBadge";
 import { SweepPanel } from "./SweepPanel";
-import { Trend } from "./Trend";
+
+// The chart library is loaded with the first company's trends, not with the app's first
+// screen.
+const Trend = lazy(() => import("./Trend").then((module) => ({ default: module.Trend })));
 
 interface Props {
   company: Company;
@@ -165,7 +168,11 @@ function SignalCard({
           </dl>
         </>
       )}
-      {history !== null && <Trend signal={kind} history={history} />}
+      {history !== null && (
+        <Suspense fallback={null}>
+          <Trend signal={kind} history={history} />
+        </Suspense>
+      )}
     </article>
   );
 }

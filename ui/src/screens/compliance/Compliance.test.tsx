@@ -353,6 +353,31 @@ describe("Compliance dashboard", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("The store could not be read.");
   });
 
+  it("charts a signal's trend with a dot per sweep coloured by that sweep's status", async () => {
+    openDashboard(
+      { signal_history: (args) => history(args.companyId as number, [60, 85, 97]) },
+      "/compliance?company=2",
+    );
+    const cards = await screen.findByRole("list", { name: "Signals of Globex" });
+    const disk = within(cards).getByRole("article", { name: "Disk encryption" });
+    const chart = await within(disk).findByRole("img", {
+      name: "Disk encryption trend. Volumes encrypted over the last 3 sweeps: 60 %, 85 %, 97 %",
+    });
+    const dots = Array.from(chart.querySelectorAll("circle.trend-dot"));
+    expect(dots.map((dot) => dot.getAttribute("data-status"))).toEqual(["fail", "warn", "pass"]);
+    expect(dots.map((dot) => dot.getAttribute("class"))).toEqual([
+      "trend-dot trend-danger",
+      "trend-dot trend-warning",
+      "trend-dot trend-success",
+    ]);
+    // Higher is drawn higher: the y coordinate falls as encryption rises.
+    const ys = dots.map((dot) => Number(dot.getAttribute("cy")));
+    expect(ys[0]).toBeGreaterThan(ys[1] as number);
+    expect(ys[1]).toBeGreaterThan(ys[2] as number);
+    expect(chart.querySelector("path.recharts-curve")?.getAttribute("d")).toBeTruthy();
+    expect(within(disk).getByText(/Volumes encrypted: 97 % on .*, 3 sweeps/)).toBeVisible();
+  });
+
   it("keeps one signal with no previous sweep trendless", async () => {
     openDashboard(
       { signal_history: () => [signalWith({ companyId: 1, signal: "patch_sla" })] },

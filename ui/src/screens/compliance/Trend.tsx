@@ -1,11 +1,13 @@
+import { Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+
 import type { SignalKind } from "../../bindings/SignalKind";
 import type { SignalRow } from "../../bindings/SignalRow";
+import type { SignalStatus } from "../../bindings/SignalStatus";
 import { formatShortTimestamp } from "../../format";
 import { SIGNAL_LABELS, SIGNAL_STATUS, TREND_MEASURE, trendValue } from "./labels";
 
-const WIDTH = 160;
-const HEIGHT = 40;
-const PAD = 4;
+const WIDTH = 220;
+const HEIGHT = 64;
 /** The sweeps a trend shows: four a day, so five days. */
 const MAX_POINTS = 20;
 
@@ -15,9 +17,42 @@ function formatValue(value: number | null, unit: string): string {
   return unit ? `${text} ${unit}` : text;
 }
 
+interface Point {
+  /** When the sweep collected it, for the tooltip. */
+  collected: string;
+  /** `null` draws a gap: the sweep had nothing to measure. */
+  value: number | null;
+  status: SignalStatus;
+}
+
+interface DotProps {
+  cx?: number;
+  cy?: number;
+  index?: number;
+  payload?: Point;
+}
+
+/** A dot per sweep, coloured by the status the engine gave that sweep. */
+function StatusDot({ cx, cy, index, payload }: DotProps) {
+  if (cx === undefined || cy === undefined || payload?.value == null) {
+    return <g key={`gap-${index ?? 0}`} />;
+  }
+  return (
+    <circle
+      key={`dot-${index ?? 0}`}
+      cx={cx}
+      cy={cy}
+      r={3}
+      className={`trend-dot trend-${SIGNAL_STATUS[payload.status].tone}`}
+      data-status={payload.status}
+    />
+  );
+}
+
 /**
- * One signal over past sweeps: a small line of its key number with a dot per sweep coloured
- * by status, and the same figures as text for screen readers and for a closer look.
+ * One signal over past sweeps: a line of its key number with a dot per sweep coloured by
+ * status (drawn by Recharts), and the same figures as text for screen readers and for a
+ * closer look.
  */
 export function Trend({ signal, history }: { signal: SignalKind; history: SignalRow[] }) {
   const rows = history.filter((row) => row.signal === signal).slice(-MAX_POINTS);
@@ -29,43 +64,50 @@ export function Trend({ signal, history }: { signal: SignalKind; history: Signal
       </p>
     );
   }
-  const values = rows.map(trendValue);
-  const known = values.filter((v): v is number => v !== null);
-  const max = Math.max(measure.unit === "%" ? 100 : 1, ...known);
-  const min = measure.unit === "%" ? 0 : Math.min(0, ...known);
-  const x = (i: number) => PAD + (i * (WIDTH - 2 * PAD)) / (rows.length - 1);
-  const y = (v: number) => HEIGHT - PAD - ((v - min) * (HEIGHT - 2 * PAD)) / (max - min || 1);
-  const points = values
-    .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
-    .filter((p): p is string => p !== null)
-    .join(" ");
+  const points: Point[] = rows.map((row) => ({
+    collected: formatShortTimestamp(row.collectedAt),
+    value: trendValue(row),
+    status: row.status,
+  }));
+  const known = points.map((p) => p.value).filter((v): v is number => v !== null);
+  const percent = measure.unit === "%";
+  const domain: [number, number] = percent ? [0, 100] : [0, Math.max(1, ...known)];
   const last = rows[rows.length - 1] as SignalRow;
-  const description = `${measure.label} over the last ${rows.length} sweeps: ${values
-    .map((v) => formatValue(v, measure.unit))
+  const description = `${measure.label} over the last ${rows.length} sweeps: ${points
+    .map((p) => formatValue(p.value, measure.unit))
     .join(", ")}`;
   return (
     <figure className="trend">
-      <svg
-        role="img"
-        aria-label={`${SIGNAL_LABELS[signal]} trend. ${description}`}
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        width={WIDTH}
-        height={HEIGHT}
-        className="sparkline"
-      >
-        <polyline points={points} className="sparkline-line" fill="none" />
-        {values.map((v, i) =>
-          v === null ? null : (
-            <circle
-              key={rows[i]?.collectedAt ?? i}
-              cx={x(i)}
-              cy={y(v)}
-              r={2.5}
-              className={`sparkline-dot sparkline-${SIGNAL_STATUS[rows[i]?.status ?? "no_data"].tone}`}
-            />
-          ),
-        )}
-      </svg>
+      <div role="img" aria-label={`${SIGNAL_LABELS[signal]} trend. ${description}`}>
+        <LineChart
+          width={WIDTH}
+          height={HEIGHT}
+          data={points}
+          margin={{ top: 6, right: 6, bottom: 6, left: 6 }}
+          accessibilityLayer={false}
+        >
+          <XAxis dataKey="collected" hide />
+          <YAxis domain={domain} hide />
+          <Tooltip
+            formatter={(value) => [
+              formatValue(typeof value === "number" ? value : null, measure.unit),
+              measure.label,
+            ]}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="value"
+            className="trend-line"
+            stroke="var(--accent)"
+            strokeWidth={1.5}
+            dot={StatusDot}
+            activeDot={false}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </div>
       <figcaption className="hint">
         {measure.label}: {formatValue(trendValue(last), measure.unit)} on{" "}
         {formatShortTimestamp(last.collectedAt)}, {rows.length} sweeps

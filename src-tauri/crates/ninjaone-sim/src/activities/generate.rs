@@ -100,8 +100,8 @@ pub(crate) fn generate_for_device(
         if index == FILEVAULT_FLIP {
             emit.single(anchor - 9.0 * DAY, GenKind::FileVault { enabled: false }, 0);
             emit.single(anchor - 8.5 * DAY, GenKind::FileVault { enabled: true }, 0);
-        } else if rng.random_bool(0.7) {
-            let enabled = rng.random_bool(0.8);
+        } else if rng.random_bool(0.7) || device.posture.kept() {
+            let enabled = rng.random_bool(0.8) || device.posture.kept();
             let time = anchor - rng.random_range(HOUR..13.5 * DAY);
             emit.single(time, GenKind::FileVault { enabled }, 0);
         }

@@ -140,6 +140,7 @@ mod tests {
             system_name: None,
             parent_id: None,
             backup: crate::tenant::Backup::None,
+            posture: crate::tenant::OrgPosture::Typical,
         }
     }
 

@@ -107,6 +107,16 @@ const PENDING_STATUSES: &[(PatchStatus, u32)] = &[
 const INSTALL_STATUSES: &[(PatchStatus, u32)] =
     &[(PatchStatus::Installed, 85), (PatchStatus::Failed, 15)];
 
+/// How an install went; a well-looked-after device's installs all succeed.
+fn install_status(rng: &mut ChaCha8Rng, device: &DeviceRecord) -> PatchStatus {
+    let status = rng::weighted(rng, INSTALL_STATUSES).clone();
+    if device.posture.kept() {
+        PatchStatus::Installed
+    } else {
+        status
+    }
+}
+
 const PENDING_COUNTS: &[(usize, u32)] = &[(0, 35), (1, 25), (2, 20), (3, 12), (4, 8)];
 
 fn os_patch(
@@ -134,7 +144,7 @@ fn os_patch(
 
 /// Every pending OS patch of a device, before filters: the health report counts them.
 pub(super) fn os_pending(ctx: &Ctx, device: &DeviceRecord) -> Vec<OsPatch> {
-    if Family::of(&device.class) != Family::Windows {
+    if Family::of(&device.class) != Family::Windows || device.posture.kept() {
         return Vec::new();
     }
     let mut rng = rng::stream(ctx.seed, device.id, Purpose::OsPatches);
@@ -175,7 +185,7 @@ pub(super) fn os_install_rows(ctx: &Ctx, device: &DeviceRecord, query: &RowQuery
     rng::distinct(&mut rng, OS_PATCHES.len(), count)
         .into_iter()
         .map(|index| {
-            let status = rng::weighted(&mut rng, INSTALL_STATUSES).clone();
+            let status = install_status(&mut rng, device);
             let at = millis(ctx.anchor - rng.random_range(MINUTE * 30.0..29.5 * DAY));
             let timestamp = millis(at + rng.random_range(MINUTE..10.0 * MINUTE));
             os_patch(&mut rng, device, index, status, Some(at), timestamp)
@@ -231,6 +241,9 @@ pub(super) fn software_pending(ctx: &Ctx, device: &DeviceRecord) -> Vec<Software
     let Some(candidates) = software_candidates(device) else {
         return Vec::new();
     };
+    if device.posture.kept() {
+        return Vec::new();
+    }
     let mut rng = rng::stream(ctx.seed, device.id, Purpose::SoftwarePatches);
     let count = *rng::weighted(&mut rng, PENDING_COUNTS);
     let timestamp = last_contact(ctx, device);
@@ -289,7 +302,7 @@ pub(super) fn software_install_rows(
     rng::distinct(&mut rng, candidates.len(), count)
         .into_iter()
         .map(|pick| {
-            let status = rng::weighted(&mut rng, INSTALL_STATUSES).clone();
+            let status = install_status(&mut rng, device);
             let at = millis(ctx.anchor - rng.random_range(MINUTE * 30.0..29.5 * DAY));
             let timestamp = millis(at + rng.random_range(MINUTE..10.0 * MINUTE));
             software_patch(

@@ -14,7 +14,7 @@ use super::{allowed, RowQuery};
 use crate::clock::{millis, DAY, HOUR, MINUTE};
 use crate::profile::{last_contact, Family};
 use crate::rng::{self, Purpose};
-use crate::tenant::{Ctx, DeviceRecord};
+use crate::tenant::{Ctx, DeviceRecord, OrgPosture};
 
 const GB: i64 = 1_000_000_000;
 
@@ -23,6 +23,13 @@ const GB: i64 = 1_000_000_000;
 pub(crate) fn volumes(ctx: &Ctx, device: &DeviceRecord) -> Vec<Volume> {
     let mut rng = rng::stream(ctx.seed, device.id, Purpose::Volumes);
     match Family::of(&device.class) {
+        Family::Windows if device.posture.kept() => windows_volumes(&mut rng)
+            .into_iter()
+            .map(|mut volume| {
+                volume.bit_locker_status = Some(protected_volume(&mut rng));
+                volume
+            })
+            .collect(),
         Family::Windows => windows_volumes(&mut rng),
         Family::Mac => {
             let mut list = vec![volume(
@@ -114,15 +121,10 @@ fn windows_volumes(rng: &mut ChaCha8Rng) -> Vec<Volume> {
 /// mid-encryption, and the rest report no BitLocker state at all.
 fn bitlocker(rng: &mut ChaCha8Rng, protected: f64, unprotected: f64) -> Option<BitLockerStatus> {
     let roll: f64 = rng.random();
-    let (conversion, method, protection, initialized) = if roll < protected {
-        let method = *rng::pick(rng, &["XTS_AES_128", "XTS_AES_256", "AES_128"]);
-        (
-            Conversion::FullyEncrypted,
-            method,
-            Protection::Protected,
-            true,
-        )
-    } else if roll < protected + unprotected {
+    if roll < protected {
+        return Some(protected_volume(rng));
+    }
+    let (conversion, method, protection, initialized) = if roll < protected + unprotected {
         (
             Conversion::FullyDecrypted,
             "NONE",
@@ -147,6 +149,19 @@ fn bitlocker(rng: &mut ChaCha8Rng, protected: f64, unprotected: f64) -> Option<B
         initialized_for_protection: Some(initialized),
         ..BitLockerStatus::default()
     })
+}
+
+/// A fully encrypted, protected volume.
+fn protected_volume(rng: &mut ChaCha8Rng) -> BitLockerStatus {
+    let method = *rng::pick(rng, &["XTS_AES_128", "XTS_AES_256", "AES_128"]);
+    BitLockerStatus {
+        conversion_status: Some(Conversion::FullyEncrypted),
+        encryption_method: Some(method.into()),
+        protection_status: Some(Protection::Protected),
+        lock_status: Some("UNLOCKED".into()),
+        initialized_for_protection: Some(true),
+        ..BitLockerStatus::default()
+    }
 }
 
 pub(super) fn volume_rows(ctx: &Ctx, device: &DeviceRecord, query: &RowQuery) -> Vec<Volume> {
@@ -197,19 +212,29 @@ pub(super) fn antivirus_rows(
         _ => return Vec::new(),
     };
     let mut rng = rng::stream(ctx.seed, device.id, Purpose::Antivirus);
-    if rng.random_bool(0.08) {
+    let kept = device.posture.kept();
+    if rng.random_bool(0.08) && !kept {
         return Vec::new();
     }
     let (name, version) = *rng::weighted(&mut rng, products);
-    let state = *rng::weighted(
+    let mut state = *rng::weighted(
         &mut rng,
         &[("ON", 85), ("OFF", 8), ("SNOOZED", 3), ("EXPIRED", 4)],
     );
-    let definitions = *rng::weighted(&mut rng, &[("UP_TO_DATE", 88), ("OUT_OF_DATE", 12)]);
-    let age = match rng.random_bool(0.1) {
+    let mut definitions = *rng::weighted(&mut rng, &[("UP_TO_DATE", 88), ("OUT_OF_DATE", 12)]);
+    let old = rng.random_bool(0.1);
+    let mut age = match old {
         true => rng.random_range(31.0 * DAY..120.0 * DAY),
         false => rng.random_range(10.0 * MINUTE..30.0 * HOUR),
     };
+    if kept {
+        state = "ON";
+        definitions = match device.posture {
+            OrgPosture::Lagging if rng.random_bool(0.35) => "OUT_OF_DATE",
+            _ => "UP_TO_DATE",
+        };
+        age = age.min(30.0 * HOUR);
+    }
     let row = AntivirusStatus {
         product_name: Some(name.into()),
         product_state: Some(state.into()),

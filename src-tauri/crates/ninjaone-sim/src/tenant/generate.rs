@@ -6,7 +6,7 @@
 use ninjaone::models::{ApprovalStatus, NodeApprovalMode, NodeClass};
 use rand::Rng;
 
-use super::{names, Backup, Ctx, DeviceRecord, LocationRecord, OrgRecord, Tenant};
+use super::{names, Backup, Ctx, DeviceRecord, LocationRecord, OrgPosture, OrgRecord, Tenant};
 use crate::activities::{self, ActivityEntry, FIRST_ACTIVITY_ID};
 use crate::config::SimConfig;
 use crate::profile::Family;
@@ -95,14 +95,19 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
             ],
         )
         .clone();
-        // The first organization always has backup, so small tenants have backup data.
-        let backup_enabled = index == 0 || rng.random_bool(0.6);
+        let posture = config.postures.get(index).copied().unwrap_or_default();
+        // The first organization always has backup, so small tenants have backup data; a
+        // well-looked-after Windows or Mac fleet is backed up too.
+        let backup_enabled = index == 0
+            || rng.random_bool(0.6)
+            || matches!(posture, OrgPosture::WellKept | OrgPosture::Lagging);
         orgs.push(OrgRecord {
             id,
             name: names::org_name(index),
             description,
             approval_mode,
             backup_enabled,
+            posture,
         });
         let first_name = rng.random_range(0..names::LOCATION_NAMES.len());
         for n in 0..rng.random_range(1..=3usize) {
@@ -130,9 +135,15 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
         for _ in 0..config.devices_per_org {
             let index = devices.len();
             let id = index as i64 + 1;
-            let class = match FIRST_CLASSES.get(index) {
+            let drawn = match FIRST_CLASSES.get(index) {
                 Some(class) => class.clone(),
                 None => rng::weighted(&mut rng, CLASS_WEIGHTS).clone(),
+            };
+            // Every value is drawn as for a typical organization, so that a posture changes
+            // only its own organization's devices.
+            let class = match org.posture {
+                OrgPosture::LinuxOnly => NodeClass::LinuxServer,
+                _ => drawn,
             };
             let approval = match first_approval(index) {
                 Some(status) => status,
@@ -143,7 +154,7 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
                 index == FIRST_OFFLINE
             } else {
                 rng.random_bool(0.1)
-            };
+            } && !org.posture.kept();
             let location_id = Some(*rng::pick(&mut rng, &org_locations));
             let backup = match index {
                 0 => Backup::Ninja,
@@ -160,6 +171,7 @@ pub(crate) fn generate(config: &SimConfig, anchor: f64) -> Tenant {
                 system_name: None,
                 parent_id: None,
                 backup,
+                posture: org.posture,
             });
         }
     }
@@ -289,6 +301,58 @@ mod tests {
             let count = view.locations_of(org.id).count();
             assert!((1..=3).contains(&count), "{count}");
         }
+    }
+
+    #[test]
+    fn a_posture_shapes_its_own_organization_and_no_other() {
+        let typical = generate(&config(4, 40), 1_700_000_000.0);
+        let shaped = generate(
+            &SimConfig {
+                postures: vec![
+                    OrgPosture::Typical,
+                    OrgPosture::WellKept,
+                    OrgPosture::LinuxOnly,
+                ],
+                ..config(4, 40)
+            },
+            1_700_000_000.0,
+        );
+        let (typical, shaped) = (typical.view(), shaped.view());
+        let of = |view: &super::super::View, org: i64| -> Vec<DeviceRecord> {
+            view.devices
+                .iter()
+                .filter(|d| d.org_id == org)
+                .cloned()
+                .collect()
+        };
+        for org in [1, 4] {
+            let (a, b) = (of(&typical, org), of(&shaped, org));
+            assert_eq!(
+                a.iter()
+                    .map(|d| (d.id, d.class.clone(), d.offline))
+                    .collect::<Vec<_>>(),
+                b.iter()
+                    .map(|d| (d.id, d.class.clone(), d.offline))
+                    .collect::<Vec<_>>(),
+                "organization {org} is untouched"
+            );
+        }
+        let kept = of(&shaped, 2);
+        assert!(kept
+            .iter()
+            .all(|d| !d.offline && d.posture == OrgPosture::WellKept));
+        assert!(
+            of(&typical, 2).iter().any(|d| d.offline),
+            "the typical draw had offline devices to clear"
+        );
+        let linux = of(&shaped, 3);
+        assert!(linux
+            .iter()
+            .all(|d| d.class == NodeClass::LinuxServer && !d.offline));
+        assert!(
+            shaped.orgs[1].backup_enabled,
+            "a well-kept fleet is backed up"
+        );
     }
 
     #[test]

@@ -98,6 +98,7 @@ impl Client {
                 })
                 .await;
             Counters::bump(&self.inner.counters.requests);
+            self.inner.counters.bump_path(endpoint);
             let exchanged = self.exchange(endpoint, build(), body_limit, attempt).await;
             drop(permit);
             let retry = match exchanged {
