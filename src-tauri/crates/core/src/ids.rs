@@ -1,6 +1,64 @@
 //! Newtype ids (STYLE: names). A compliance tenant id is text and a company id a number, and
 //! neither converts into the other, so the compiler refuses to file evidence under the MSP's
 //! scope or a connection's id by mistake (SPEC §4).
+//!
+//! A tenant's record is scoped by its company and its tenant id together:
+//!
+//! ```
+//! use fleetward_core::audit::Scope;
+//! use fleetward_core::ids::{CompanyId, ComplianceTenantId};
+//!
+//! let tenant = ComplianceTenantId::generate();
+//! let scope = Scope::Tenant(CompanyId(7), &tenant);
+//! assert_eq!(scope.company(), Some(CompanyId(7)));
+//! assert_eq!(scope.tenant(), Some(&tenant));
+//! ```
+//!
+//! A tenant id never stands where a company id, and so the MSP's scope of a company, is
+//! expected:
+//!
+//! ```compile_fail
+//! use fleetward_core::audit::Scope;
+//! use fleetward_core::ids::ComplianceTenantId;
+//!
+//! let scope = Scope::Company(ComplianceTenantId::generate());
+//! ```
+//!
+//! ```compile_fail
+//! use fleetward_core::ids::{CompanyId, ComplianceTenantId};
+//!
+//! let tenant = ComplianceTenantId::generate();
+//! let company: CompanyId = tenant.into();
+//! ```
+//!
+//! nor may a company id be filed as a tenant's:
+//!
+//! ```compile_fail
+//! use fleetward_core::audit::Scope;
+//! use fleetward_core::ids::CompanyId;
+//!
+//! let scope = Scope::Tenant(CompanyId(7), &CompanyId(7));
+//! ```
+//!
+//! and the engine's per-company reads take a company, not a tenant:
+//!
+//! ```
+//! use fleetward_core::ids::CompanyId;
+//! use fleetward_core::Engine;
+//!
+//! async fn read(engine: &Engine) {
+//!     let _ = engine.signals(Some(CompanyId(7))).await;
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! use fleetward_core::ids::ComplianceTenantId;
+//! use fleetward_core::Engine;
+//!
+//! async fn read(engine: &Engine) {
+//!     let _ = engine.signals(Some(ComplianceTenantId::generate())).await;
+//! }
+//! ```
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -51,64 +109,6 @@ integer_id!(
 
 /// The id a company gets when it is promoted to a compliance tenant: evidence and signals
 /// are filed under it, never under the MSP or a connection.
-///
-/// A tenant's record is scoped by its company and its tenant id together:
-///
-/// ```
-/// use fleetward_core::audit::Scope;
-/// use fleetward_core::ids::{CompanyId, ComplianceTenantId};
-///
-/// let tenant = ComplianceTenantId::generate();
-/// let scope = Scope::Tenant(CompanyId(7), &tenant);
-/// assert_eq!(scope.company(), Some(CompanyId(7)));
-/// assert_eq!(scope.tenant(), Some(&tenant));
-/// ```
-///
-/// A tenant id never stands where a company id, and so the MSP's scope of a company, is
-/// expected:
-///
-/// ```compile_fail
-/// use fleetward_core::audit::Scope;
-/// use fleetward_core::ids::ComplianceTenantId;
-///
-/// let scope = Scope::Company(ComplianceTenantId::generate());
-/// ```
-///
-/// ```compile_fail
-/// use fleetward_core::ids::{CompanyId, ComplianceTenantId};
-///
-/// let tenant = ComplianceTenantId::generate();
-/// let company: CompanyId = tenant.into();
-/// ```
-///
-/// nor may a company id be filed as a tenant's:
-///
-/// ```compile_fail
-/// use fleetward_core::audit::Scope;
-/// use fleetward_core::ids::CompanyId;
-///
-/// let scope = Scope::Tenant(CompanyId(7), &CompanyId(7));
-/// ```
-///
-/// and the engine's per-company reads take a company, not a tenant:
-///
-/// ```
-/// use fleetward_core::ids::CompanyId;
-/// use fleetward_core::Engine;
-///
-/// async fn read(engine: &Engine) {
-///     let _ = engine.signals(Some(CompanyId(7))).await;
-/// }
-/// ```
-///
-/// ```compile_fail
-/// use fleetward_core::ids::ComplianceTenantId;
-/// use fleetward_core::Engine;
-///
-/// async fn read(engine: &Engine) {
-///     let _ = engine.signals(Some(ComplianceTenantId::generate())).await;
-/// }
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ComplianceTenantId(String);
