@@ -7,5 +7,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    fleetward_core::allocator::give_memory_back_promptly();
     fleetward_lib::run();
 }

@@ -370,6 +370,7 @@ impl From<output::PrintError> for Failure {
 }
 
 fn main() -> ExitCode {
+    fleetward_core::allocator::give_memory_back_promptly();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -43,6 +43,7 @@ const PAGE: u64 = 1_000;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    fleetward_core::allocator::give_memory_back_promptly();
     let tiny = std::env::var("FLEETWARD_BENCH_SIZE").is_ok_and(|v| v == "tiny");
     let (orgs, per_org) = if tiny { (5, 20) } else { (100, 500) };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");

@@ -7,6 +7,7 @@
 //! hold the rules as pure functions with a passed-in time; [`Engine`] is the facade with one
 //! method per user action.
 
+pub mod allocator;
 pub mod assets;
 pub mod audit;
 pub mod companies;

@@ -35,6 +35,7 @@ const SERIES_PREFIX: &str = "bench-series-";
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    fleetward_core::allocator::give_memory_back_promptly();
     let tiny = std::env::var("FLEETWARD_BENCH_SIZE").is_ok_and(|v| v == "tiny");
     let (events, orgs, per_org) = if tiny {
         (2_000, 2, 10)
