@@ -14,8 +14,6 @@
 //! waits: about a minute more, all of it NinjaOne's limit.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
@@ -32,7 +30,9 @@ use fleetward_core::{Engine, Trigger};
 use futures::{Stream, TryStreamExt};
 use ninjaone::secrecy::SecretString;
 use ninjaone::{ActivityQuery, DeviceFilter};
-use serde_json::Value;
+use support::{cpu_secs, peak_rss_mb, Sim};
+
+mod support;
 
 /// Page size the client asks for; a request set per customer costs at least one page of
 /// each report walk per customer.
@@ -50,71 +50,7 @@ fn main() {
     runtime.block_on(bench(orgs, per_org));
 }
 
-/// The simulator in a process of its own.
-struct Sim {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
 impl Sim {
-    fn start(orgs: usize, per_org: usize) -> Sim {
-        let bin = std::env::var("NINJAONE_SIM_BIN").expect(
-            "set NINJAONE_SIM_BIN to the ninjaone-sim binary (cargo xtask bench sweep does)",
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let mut child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--seed", "11"])
-            .args(["--orgs", &orgs.to_string()])
-            .args(["--devices-per-org", &per_org.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the simulator starts");
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut ready)
-            .expect("the simulator says it is listening");
-        Sim {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the simulator answers")
-            .json()
-            .await
-            .expect("JSON from the simulator")
-    }
-
-    async fn reset_stats(&self) {
-        self.http
-            .post(format!("{}/_sim/stats/reset", self.base))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the simulator resets its counters");
-    }
-
-    async fn organization_ids(&self) -> Vec<i64> {
-        self.get("/_sim/organizations")
-            .await
-            .as_array()
-            .expect("a list")
-            .iter()
-            .filter_map(|item| item["id"].as_i64())
-            .collect()
-    }
-
     /// A client of the simulator's API without NinjaOne's rate budget, for the benchmark's
     /// own reads (which are not the engine's and not measured).
     fn client(&self) -> ninjaone::Client {
@@ -130,16 +66,8 @@ impl Sim {
         .expect("a client")
     }
 }
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn bench(orgs: usize, per_org: usize) {
-    let sim = Sim::start(orgs, per_org);
+    let sim = Sim::start(11, orgs, per_org);
     let dir = tempfile::tempdir().expect("a temp folder");
     let config = fleetward_core::EngineConfig {
         store_key: Some(SecretString::from("cd".repeat(32))),
@@ -409,33 +337,4 @@ impl Rows {
         }
         self.walks.entry(report.into()).or_default().push(walk);
     }
-}
-
-/// CPU time (user + system) this process has used, in seconds (Linux `/proc/self/stat`).
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// The process's peak resident set (Linux `VmHWM`), in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }

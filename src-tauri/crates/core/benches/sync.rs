@@ -7,8 +7,6 @@
 //! small, as CI does, so the benchmark never rots.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use fleetward_core::connection::ConnectionDraft;
@@ -17,7 +15,9 @@ use fleetward_core::organizations::{MappingChoice, MappingOptions};
 use fleetward_core::sync::SyncRun;
 use fleetward_core::{Engine, Trigger};
 use ninjaone::secrecy::SecretString;
-use serde_json::Value;
+use support::{cpu_secs, cpu_secs_of, peak_rss_mb, Sim};
+
+mod support;
 
 /// The allocator the app and the CLI use.
 #[global_allocator]
@@ -40,68 +40,13 @@ fn main() {
     println!("peak RSS of the engine process: {} MB", peak_rss_mb());
 }
 
-/// The simulator in a process of its own, driven through its `/_sim` control API.
-struct Sim {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
 impl Sim {
-    fn start(orgs: usize, per_org: usize) -> Sim {
-        let bin = std::env::var("NINJAONE_SIM_BIN").expect(
-            "set NINJAONE_SIM_BIN to the ninjaone-sim binary (cargo xtask bench sync does)",
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let mut child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--seed", "11"])
-            .args(["--orgs", &orgs.to_string()])
-            .args(["--devices-per-org", &per_org.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the simulator starts");
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut ready)
-            .expect("the simulator says it is listening");
-        Sim {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the simulator answers")
-            .json()
-            .await
-            .expect("JSON from the simulator")
-    }
-
     async fn send(&self, request: reqwest::RequestBuilder) {
         request
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)
             .expect("the simulator takes the change");
-    }
-
-    async fn organization_ids(&self) -> Vec<i64> {
-        self.get("/_sim/organizations")
-            .await
-            .as_array()
-            .expect("a list")
-            .iter()
-            .filter_map(|item| item["id"].as_i64())
-            .collect()
     }
 
     /// Device ids through NinjaOne's paged `/v2/devices`, so the benchmark itself never holds
@@ -131,22 +76,9 @@ impl Sim {
         )
         .await;
     }
-
-    async fn reset_stats(&self) {
-        let url = format!("{}/_sim/stats/reset", self.base);
-        self.send(self.http.post(url)).await;
-    }
 }
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
-    let sim = Sim::start(orgs, per_org);
+    let sim = Sim::start(11, orgs, per_org);
     let dir = tempfile::tempdir().expect("a temp folder");
     let config = fleetward_core::EngineConfig {
         store_key: Some(SecretString::from("cd".repeat(32))),
@@ -222,7 +154,7 @@ async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
 
 async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: usize) {
     sim.reset_stats().await;
-    let sim_pid = sim.child.id().to_string();
+    let sim_pid = sim.pid();
     let sim_cpu_before = cpu_secs_of(&sim_pid);
     let cpu_before = cpu_secs();
     let started = Instant::now();
@@ -268,38 +200,4 @@ async fn measure(engine: &Engine, sim: &Sim, label: &str, orgs: usize, devices: 
         "", run.requests
     );
     engine.close().await;
-}
-
-/// CPU time (user + system) this process has used, in seconds (Linux `/proc/self/stat`).
-fn cpu_secs() -> f64 {
-    cpu_secs_of("self")
-}
-
-/// CPU time (user + system) of a process, `self` or a pid, in seconds (Linux).
-fn cpu_secs_of(process: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// The process's peak resident set (Linux `VmHWM`), in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }

@@ -8,8 +8,6 @@
 //! and the peak RSS of this process. `FLEETWARD_BENCH_SIZE=tiny` runs it small, as CI does.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,6 +19,11 @@ use fleetward_core::{Engine, EngineConfig, Trigger};
 use fleetward_receiver::{EngineSink, Receiver, ReceiverConfig};
 use ninjaone::secrecy::SecretString;
 use serde_json::{json, Value};
+use support::{peak_rss_mb, Sim};
+
+/// Shared with the core crate's simulator benchmarks.
+#[path = "../../core/benches/support/mod.rs"]
+mod support;
 
 const SECRET: &str = "bench-secret-0123456789abcdef";
 /// Concurrent senders, as several relays or NinjaOne's own workers would be.
@@ -194,60 +197,7 @@ fn render(e: &Event, index: usize, id: Option<i64>) -> Value {
 }
 
 // --- the simulator ------------------------------------------------------------------------
-
-struct Sim {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
 impl Sim {
-    fn start(orgs: usize, per_org: usize) -> Sim {
-        let bin = std::env::var("NINJAONE_SIM_BIN").expect(
-            "set NINJAONE_SIM_BIN to the ninjaone-sim binary (cargo xtask bench incidents does)",
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let mut child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--seed", "12"])
-            .args(["--orgs", &orgs.to_string()])
-            .args(["--devices-per-org", &per_org.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the simulator starts");
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut ready)
-            .expect("the simulator says it is listening");
-        Sim {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .expect("the simulator answers")
-            .json()
-            .await
-            .expect("JSON from the simulator")
-    }
-
-    fn ids(list: &Value) -> Vec<i64> {
-        list.as_array()
-            .expect("a list")
-            .iter()
-            .filter_map(|item| item["id"].as_i64())
-            .collect()
-    }
-
     /// Appends the stream's unique activities in order; their ids, ascending.
     async fn append(&self, stream: &Stream) -> Vec<i64> {
         let mut ids = Vec::with_capacity(stream.uniques.len());
@@ -279,14 +229,6 @@ impl Sim {
         ids
     }
 }
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 // --- the engine ---------------------------------------------------------------------------
 
 fn engine_config(dir: &std::path::Path) -> EngineConfig {
@@ -367,8 +309,8 @@ fn verdict(label: &str, got: &Expected, want: &Expected) -> bool {
 // --- the run ------------------------------------------------------------------------------
 
 async fn run(total: usize, orgs: usize, per_org: usize) -> bool {
-    let sim = Sim::start(orgs, per_org);
-    let org_ids = Sim::ids(&sim.get("/_sim/organizations").await);
+    let sim = Sim::start(12, orgs, per_org);
+    let org_ids = sim.organization_ids().await;
     // Approved devices only: NinjaOne lists no other, so no other can be placed.
     let listed = sim.get("/_sim/devices").await;
     let devices: Vec<i64> = listed
@@ -528,17 +470,4 @@ async fn webhooks(sim: &Sim, orgs: &[i64], stream: &Stream, ids: &[i64], want: &
     receiver.stop().await;
     engine.close().await;
     failed
-}
-
-/// The process's peak resident set (Linux `VmHWM`), in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }
