@@ -88,7 +88,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let t = Instant::now();
     let cargo_test = counted(
         &mut tally,
-        with_keychain(root, &["cargo", "test", "--workspace", "--locked"]),
+        // Every test binary runs even after one fails, so the count is whole and the
+        // summary names each binary that failed, and how (a crash prints no result line).
+        with_keychain(
+            root,
+            &["cargo", "test", "--workspace", "--locked", "--no-fail-fast"],
+        ),
         count_cargo,
     );
     tally.step("cargo test", cargo_test, t);
@@ -183,10 +188,47 @@ fn counted(
     tally.passed += passed;
     tally.failed += failed;
     match (ok, passed + failed) {
-        (false, _) => Err(format!("`{shown}` failed ({failed} failed test(s))")),
+        (false, _) => {
+            let mut message = format!("`{shown}` failed ({failed} failed test(s))");
+            for line in failure_lines(&lines) {
+                message.push_str("\n      ");
+                message.push_str(&line);
+            }
+            Err(message)
+        }
         (true, 0) => Err(format!("`{shown}` ran no test")),
         (true, _) => Ok(()),
     }
+}
+
+/// The lines that say which part failed and how: cargo's `error: test failed, to rerun
+/// pass …`, `process didn't exit successfully: … (signal: 6, SIGABRT …)`, the names of
+/// failed tests and the `N targets failed` list. Repeated in the summary at the end of the
+/// run, where they are read first.
+fn failure_lines(lines: &[String]) -> Vec<String> {
+    let mut picked: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for line in lines {
+        let trimmed = line.trim();
+        let listed = in_list && (line.starts_with("    ") || trimmed.starts_with('`'));
+        in_list = listed || trimmed.contains("targets failed:") || trimmed == "failures:";
+        let wanted = listed
+            || trimmed.starts_with("error:")
+            || trimmed.contains("didn't exit successfully")
+            || trimmed.contains("(signal:")
+            || trimmed.contains("has overflowed its stack")
+            || (trimmed.starts_with("test ") && trimmed.ends_with("... FAILED"));
+        if wanted && !trimmed.is_empty() && !picked.iter().any(|p| p == trimmed) {
+            picked.push(trimmed.to_string());
+        }
+    }
+    const MOST: usize = 40;
+    if picked.len() > MOST {
+        let more = picked.len() - MOST;
+        picked.truncate(MOST);
+        picked.push(format!("… and {more} more line(s) above"));
+    }
+    picked
 }
 
 /// Sums `test result: ok. 5 passed; 0 failed; …` lines.
@@ -323,6 +365,39 @@ mod tests {
              test result: ok. 0 passed; 0 failed; 0 ignored",
         );
         assert_eq!(count_cargo(&out), (8, 2));
+    }
+
+    #[test]
+    fn a_crashed_test_binary_is_named_in_the_summary() {
+        let out = lines(
+            "     Running tests/time.rs (target/debug/deps/time-c6d9)\n\
+             \n\
+             running 2 tests\n\
+             error: test failed, to rerun pass `-p fleetward-core --test time`\n\
+             \n\
+             Caused by:\n  process didn't exit successfully: `target/debug/deps/time-c6d9` (signal: 6, SIGABRT: process abort signal)\n\
+             test result: FAILED. 1 passed; 1 failed; 0 ignored\n\
+             test a::b ... FAILED\n\
+             error: 2 targets failed:\n    `-p fleetward-core --test time`\n    `-p ninjaone --lib`\n\
+             test result: ok. 3 passed; 0 failed",
+        );
+        let picked = failure_lines(&out);
+        assert!(
+            picked.contains(
+                &"error: test failed, to rerun pass `-p fleetward-core --test time`".to_string()
+            ),
+            "{picked:?}"
+        );
+        assert!(picked.iter().any(|l| l.contains("SIGABRT")), "{picked:?}");
+        assert!(
+            picked.contains(&"test a::b ... FAILED".to_string()),
+            "{picked:?}"
+        );
+        assert!(
+            picked.contains(&"`-p ninjaone --lib`".to_string()),
+            "{picked:?}"
+        );
+        assert!(!picked.iter().any(|l| l.contains("3 passed")), "{picked:?}");
     }
 
     #[test]
