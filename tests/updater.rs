@@ -8,7 +8,8 @@
 //! artifact and a signature from another key are refused with a clear message and nothing
 //! is kept to install; an unreachable or malformed feed is "Couldn't check" and the app
 //! carries on. Installing is not exercised here: on Linux outside a package the plugin would
-//! replace the running test binary (see README, Releases).
+//! replace the running test binary. The .deb install test (`cargo xtask test`, xtask's
+//! selfupdate.rs) installs an update into an installed package through the real app.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

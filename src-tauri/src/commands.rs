@@ -23,13 +23,14 @@ use crate::{updater, AppInfo, AppState, DownloadedUpdate, UpdateCheck};
 type Reply<T> = Result<T, ErrorReport>;
 
 /// The version, update status and the engine's status, once the engine has opened (the UI
-/// shows "Starting Fleetward" until this answers), or why it could not start.
+/// shows "Starting Fleetward" until this answers), or why it could not start. The version is
+/// the app's package version: the one the updater compares with and the installer installed.
 #[tauri::command]
-pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+pub async fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Reply<AppInfo> {
     let started = state.started().await;
     crate::startup::mark("app_info answered");
     Ok(AppInfo {
-        version: fleetward_core::VERSION.to_string(),
+        version: app.package_info().version.to_string(),
         engine: started.engine().ok().map(|e| e.status()),
         start_error: started.start_error.clone(),
         updates: state.updates.clone(),

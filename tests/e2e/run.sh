@@ -3,6 +3,7 @@
 # WebKitWebDriver on a free loopback port (reference/feasibility.md §5), and a throw-away HOME
 # and data folder so runs never see each other's data. Everything started here is stopped on
 # exit. Usage (from the repo root): dbus-run-session -- bash tests/e2e/run.sh
+# FLEETWARD_APP picks another binary (default: the debug build), E2E_TESTS other test files.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -54,4 +55,7 @@ for _ in $(seq 1 100); do
 done
 
 export FLEETWARD_APP=$app WEBDRIVER_URL="http://127.0.0.1:$port" E2E_ARTIFACTS=$artifacts
-node --test --test-reporter=spec --test-concurrency=1 tests/e2e/*.test.mjs
+# E2E_TESTS names other test files: the .deb install test runs selfupdate.mjs against the
+# installed app this way.
+# shellcheck disable=SC2086
+node --test --test-reporter=spec --test-concurrency=1 ${E2E_TESTS:-tests/e2e/*.test.mjs}

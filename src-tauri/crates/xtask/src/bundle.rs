@@ -18,7 +18,7 @@ use crate::process;
 /// The Debian package name and what it installs (tauri's deb bundler: `/usr/bin/<binary>`,
 /// external binaries beside it, `/usr/share/applications/<productName>.desktop`).
 const PACKAGE: &str = "fleetward";
-const APP_PATH: &str = "/usr/bin/fleetward";
+pub const APP_PATH: &str = "/usr/bin/fleetward";
 const CLI_PATH: &str = "/usr/bin/fleetward-cli";
 const DESKTOP_PATH: &str = "/usr/share/applications/Fleetward.desktop";
 
@@ -126,7 +126,7 @@ fn cli_overlay(cli_without_triple: &Path) -> String {
     )
 }
 
-fn json_string(text: &str) -> String {
+pub fn json_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -237,12 +237,65 @@ pub fn install_test(root: &Path) -> Vec<Check> {
         "the installed app opens its window under Xvfb",
         window_opens(root),
     );
-    check("dpkg -r removes the app and the CLI", remove());
+    if !check("dpkg -r removes the app and the CLI", remove()) {
+        return checks;
+    }
+
+    // The installed app updates itself to this package (selfupdate.rs).
+    let older = crate::selfupdate::OLDER_VERSION;
+    let prepared = match crate::selfupdate::prepare(root, &deb) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            check(&format!("an older package ({older}) trusting a throw-away update key is built, and a loopback feed offers this package signed"), Err(e));
+            return checks;
+        }
+    };
+    check(
+        &format!("an older package ({older}) trusting a throw-away update key is built, and a loopback feed offers this package signed"),
+        Ok(()),
+    );
+    let installed = install(&prepared.older_deb).and_then(|()| match installed_version()? {
+        v if v == older => Ok(()),
+        v => Err(format!("dpkg lists fleetward {v}, expected {older}")),
+    });
+    if check(
+        &format!("dpkg -i installs the older package ({older})"),
+        installed,
+    ) {
+        check(
+            &format!(
+                "the installed app updates itself to {} in Settings → Updates: found with its notes, signature verified, installed by dpkg, relaunched",
+                crate::test::app_version()
+            ),
+            crate::selfupdate::drive(root, &prepared),
+        );
+    }
+    check("dpkg -r removes the updated package", remove());
+    let _ = std::fs::remove_dir_all(&prepared.work);
     checks
 }
 
-/// `tauri bundle --debug --bundles deb` over the already-built debug app: no second compile.
+/// The version dpkg lists for the installed package.
+pub fn installed_version() -> Result<String, String> {
+    output("dpkg-query", &["-W", "-f=${Version}", PACKAGE]).map(|v| v.trim().to_string())
+}
+
+/// `tauri bundle --debug --bundles deb` over the debug app. The build is a no-op after the
+/// e2e built it, and rebuilds the shell when the self-update check left its older overlay
+/// build in place (its `TAURI_CONFIG` differs).
 fn build_debug_deb(root: &Path) -> Result<PathBuf, String> {
+    process::run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "fleetward",
+            "-p",
+            "fleetward-cli",
+            "--locked",
+        ],
+    )?;
     let overlay = stage_cli(root, "debug")?;
     let folder = crate::target_dir(root).join("debug/bundle/deb");
     let _ = std::fs::remove_dir_all(&folder);

@@ -16,6 +16,7 @@ mod bench;
 mod bundle;
 mod process;
 mod release;
+mod selfupdate;
 mod setup;
 mod startup;
 mod test;

@@ -32,6 +32,10 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     // The .deb install test validates the installed .desktop entry.
     "desktop-file-utils",
+    // The updater installs a .deb with `pkexec`, a zenity/kdialog password prompt, or
+    // `sudo dpkg -i`, in that order (tauri-plugin-updater). Run by root, sudo asks nothing:
+    // the install test's self-update installs through it.
+    "sudo",
 ];
 
 /// Folders with a package.json whose dependencies are installed with `npm ci`.
