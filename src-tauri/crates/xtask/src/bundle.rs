@@ -488,25 +488,8 @@ fn window_opens(root: &Path) -> Result<(), String> {
     let data = work.join("data");
     std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
     let result = (|| {
-        let display = free_display();
-        let _xvfb = Reaped(
-            Command::new("Xvfb")
-                .args([
-                    &format!(":{display}"),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("could not start Xvfb: {e}"))?,
-        );
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
-        wait_for(Duration::from_secs(10), || socket.exists())
-            .map_err(|_| "Xvfb did not open its display".to_string())?;
+        let xvfb = Xvfb::start()?;
+        let display = xvfb.display;
         let log = work.join("app.log");
         let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let started = Instant::now();
@@ -577,7 +560,42 @@ fn screen_varies(display: u32, shot: &Path) -> Result<bool, String> {
     Ok(deviation.trim().parse::<f64>().unwrap_or(0.0) > 0.02)
 }
 
-pub fn free_display() -> u32 {
+/// A private Xvfb display (1280×800), stopped when dropped.
+pub struct Xvfb {
+    pub display: u32,
+    _server: Reaped,
+}
+
+impl Xvfb {
+    /// Starts Xvfb on a free display number and waits (at most 10 s) for its socket.
+    pub fn start() -> Result<Xvfb, String> {
+        let display = free_display();
+        let server = Reaped(
+            Command::new("Xvfb")
+                .args([
+                    &format!(":{display}"),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("could not start Xvfb: {e}"))?,
+        );
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+        wait_for(Duration::from_secs(10), || socket.exists())
+            .map_err(|_| format!("Xvfb did not open display :{display} within 10 s"))?;
+        Ok(Xvfb {
+            display,
+            _server: server,
+        })
+    }
+}
+
+fn free_display() -> u32 {
     (120..400)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()

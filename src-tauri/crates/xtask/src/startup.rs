@@ -26,7 +26,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::bundle::{free_display, wait_for, Reaped};
+use crate::bundle::{Reaped, Xvfb};
 
 const WARM_RUNS: usize = 5;
 /// How long the process idles after its first screen before its memory is read.
@@ -56,25 +56,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     let work = std::env::temp_dir().join(format!("fleetward-startup-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let display = free_display();
-    let _xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([
-                &format!(":{display}"),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("could not start Xvfb: {e}"))?,
-    );
-    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
-    wait_for(Duration::from_secs(10), || socket.exists())
-        .map_err(|_| "Xvfb did not open its display".to_string())?;
+    let xvfb = Xvfb::start()?;
+    let display = xvfb.display;
 
     println!("load average before: {}", load_average());
     // Inside the app's run folder, so the cold run starts without a store.
