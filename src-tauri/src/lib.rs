@@ -13,6 +13,7 @@ mod receiver;
 mod startup;
 mod tray;
 mod updater;
+pub mod webview;
 
 use std::sync::Arc;
 

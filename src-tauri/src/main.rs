@@ -7,6 +7,8 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Before anything starts a thread: both change process-wide settings.
+    fleetward_lib::webview::prefer_software_compositing();
     fleetward_core::allocator::give_memory_back_promptly();
     fleetward_lib::run();
 }

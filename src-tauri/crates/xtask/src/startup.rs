@@ -74,6 +74,11 @@ pub fn run(root: &Path) -> Result<(), String> {
             let bare_command = |home: &Path| {
                 let mut command = Command::new(&bare);
                 environment(&mut command, display, home);
+                // Drawn the way the app draws (src-tauri/src/webview.rs): without accelerated
+                // compositing unless the environment says otherwise.
+                if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+                    command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+                }
                 command
             };
             Some(Runs::measure(&work.join("bare"), bare_command)?)
@@ -110,11 +115,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         rss.file - rss.own_binary,
         rss.shmem
     );
+    println!(
+        "    beside it, WebKit's web and network processes: {:.0} MB",
+        rss.children
+    );
     if let Some(floor) = &floor {
         let bare = floor.idle_rss();
         println!(
-            "    floor, bare WebKitGTK window: {:.0} MB (anonymous {:.0} MB, file-backed {:.0} MB, shared memory {:.0} MB)",
-            bare.total, bare.anon, bare.file, bare.shmem
+            "    floor, bare WebKitGTK window: {:.0} MB (anonymous {:.0} MB, file-backed {:.0} MB, shared memory {:.0} MB); its WebKit processes {:.0} MB",
+            bare.total, bare.anon, bare.file, bare.shmem, bare.children
         );
     }
     println!("  .deb: {} {deb_mb:.1} MB (target ≤ 25 MB)", deb.display());
@@ -260,6 +269,8 @@ struct Memory {
     shmem: f64,
     /// File-backed pages of the program's own executable.
     own_binary: f64,
+    /// The program's child processes together: WebKit's web and network processes.
+    children: f64,
 }
 
 /// Starts `command`, waits for "first screen shown", idles `IDLE`, reads its memory, stops it.
@@ -350,7 +361,35 @@ fn memory_of(pid: u32, program: &Path) -> Result<Memory, String> {
         file: field("RssFile:")?,
         shmem: field("RssShmem:")?,
         own_binary,
+        children: children_rss(pid),
     })
+}
+
+/// The resident MB of `pid`'s direct children (read from /proc/*/stat and status).
+fn children_rss(pid: u32) -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    let mut kb = 0.0;
+    for entry in entries.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": the command may hold spaces, so read after its ')'.
+        let parent = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if parent != Some(pid) {
+            continue;
+        }
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        kb += status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .unwrap_or(0.0);
+    }
+    kb / 1024.0
 }
 
 /// The resident MB of the mappings of `program` in an smaps listing.
