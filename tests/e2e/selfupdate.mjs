@@ -6,32 +6,16 @@
 // installed version in dpkg itself.
 //
 // FLEETWARD_FROM_VERSION: the installed (older) version; FLEETWARD_TO_VERSION: the offered one.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { Builder, By, until } from "selenium-webdriver";
-import { openScreen, screenshot, WAIT_MS } from "./session.mjs";
+import { By, until } from "selenium-webdriver";
+import { appSession, openScreen, screenshot, WAIT_MS } from "./session.mjs";
 
 const from = process.env.FLEETWARD_FROM_VERSION;
 const to = process.env.FLEETWARD_TO_VERSION;
-// Like appSession(), but the app ends itself here (it relaunches), so quitting the session
-// afterwards may find nothing left to quit.
-const session = { driver: undefined };
-before(async () => {
-  session.driver = await new Builder()
-    .usingServer(process.env.WEBDRIVER_URL)
-    .withCapabilities({
-      browserName: "wry",
-      "webkitgtk:browserOptions": {
-        binary: process.env.FLEETWARD_APP,
-        args: [],
-      },
-    })
-    .build();
-});
-after(async () => {
-  await session.driver?.quit().catch(() => {});
-});
+// The app ends itself here: it relaunches after installing.
+const session = appSession({ endsItself: true });
 
 function installedVersion() {
   try {

@@ -7,8 +7,11 @@ import { Builder, By, until } from "selenium-webdriver";
 
 export const WAIT_MS = 30_000;
 
-/** Starts the real app for this file's tests and quits it afterwards. */
-export function appSession() {
+/**
+ * Starts the real app for this file's tests and quits it afterwards. With `endsItself` the
+ * app may be gone by then (it relaunched after an update), so a failed quit is expected.
+ */
+export function appSession({ endsItself = false } = {}) {
   const session = { driver: undefined };
   before(async () => {
     session.driver = await new Builder()
@@ -20,7 +23,8 @@ export function appSession() {
       .build();
   });
   after(async () => {
-    await session.driver?.quit();
+    const quit = session.driver?.quit();
+    await (endsItself ? quit?.catch(() => {}) : quit);
   });
   return session;
 }

@@ -284,7 +284,15 @@ pub fn installed_version() -> Result<String, String> {
 /// e2e built it, and rebuilds the shell when the self-update check left its older overlay
 /// build in place (its `TAURI_CONFIG` differs).
 fn build_debug_deb(root: &Path) -> Result<PathBuf, String> {
-    process::run(
+    build_debug_app(root, None)?;
+    let overlay = stage_cli(root, "debug")?;
+    bundle_debug_deb(root, &overlay)
+}
+
+/// `cargo build` of the app and the CLI (debug), with a config overlay compiled in when
+/// given (`TAURI_CONFIG`; only the shell recompiles).
+pub fn build_debug_app(root: &Path, tauri_config: Option<&str>) -> Result<(), String> {
+    let mut build = process::command(
         root,
         "cargo",
         &[
@@ -295,8 +303,16 @@ fn build_debug_deb(root: &Path) -> Result<PathBuf, String> {
             "fleetward-cli",
             "--locked",
         ],
-    )?;
-    let overlay = stage_cli(root, "debug")?;
+    );
+    if let Some(config) = tauri_config {
+        build.env("TAURI_CONFIG", config);
+    }
+    process::status(build)
+}
+
+/// Bundles the built debug app as a .deb with `overlay` (`tauri bundle --debug`, no compile)
+/// and returns the package's path.
+pub fn bundle_debug_deb(root: &Path, overlay: &Path) -> Result<PathBuf, String> {
     let folder = crate::target_dir(root).join("debug/bundle/deb");
     let _ = std::fs::remove_dir_all(&folder);
     let overlay = overlay.to_string_lossy().into_owned();

@@ -118,28 +118,8 @@ fn build_older(
     );
     let overlay_file = work.join("older.conf.json");
     write(&overlay_file, &overlay)?;
-    let mut build = process::command(root, "cargo", &["build", "-p", "fleetward", "--locked"]);
-    build.env("TAURI_CONFIG", &overlay);
-    process::status(build)?;
-    let folder = target.join("debug/bundle/deb");
-    let _ = std::fs::remove_dir_all(&folder);
-    process::run(
-        root,
-        &tauri_cli(root),
-        &[
-            "bundle",
-            "--ci",
-            "--debug",
-            "--bundles",
-            "deb",
-            "--config",
-            &overlay_file.to_string_lossy(),
-        ],
-    )?;
-    crate::bundle::installers(&target.join("debug/bundle"))
-        .into_iter()
-        .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .ok_or_else(|| format!("tauri bundle wrote no .deb under {}", folder.display()))
+    crate::bundle::build_debug_app(root, Some(&overlay))?;
+    crate::bundle::bundle_debug_deb(root, &overlay_file)
 }
 
 /// Drives the installed older app through Settings → Updates (WebDriver, Xvfb); then dpkg

@@ -328,18 +328,7 @@ fn e2e(root: &Path, tally: &mut Tally) -> Result<(), String> {
         return Err("the WebDriver suite runs on Linux only (there is no macOS WebKit driver); run it on Linux or in CI".into());
     }
     // The CLI too: the .deb install test ships this build of both.
-    process::run(
-        root,
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "fleetward",
-            "-p",
-            "fleetward-cli",
-            "--locked",
-        ],
-    )?;
+    crate::bundle::build_debug_app(root, None)?;
     let mut cmd = process::command(
         root,
         "dbus-run-session",
