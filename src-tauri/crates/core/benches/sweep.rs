@@ -22,7 +22,6 @@ use fleetward_core::compliance::disk_encryption::{
 };
 use fleetward_core::compliance::sweep::SweepRun;
 use fleetward_core::compliance::{backup_activity, patch_sla};
-use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::{CompanyId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
 use fleetward_core::sync::RunStatus;
@@ -76,19 +75,7 @@ async fn bench(orgs: usize, per_org: usize) {
     let engine = Engine::start(config.clone())
         .await
         .expect("the engine starts");
-    let draft = ConnectionDraft {
-        name: None,
-        region: None,
-        base_url: Some(sim.base.clone()),
-        client_id: "sim-client".into(),
-        client_secret: SecretString::from("sim-secret"),
-    };
-    let connection = engine
-        .save_connection(&draft)
-        .await
-        .expect("connect")
-        .connection
-        .id;
+    let connection = sim.connect(&engine).await;
     let setup = Instant::now();
     let org_ids = sim.organization_ids().await;
     let mut company_of = HashMap::new();

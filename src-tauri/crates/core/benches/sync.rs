@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::NinjaOrgId;
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
 use fleetward_core::sync::SyncRun;
@@ -87,19 +86,7 @@ async fn scenario_set(orgs: usize, per_org: usize, resyncs: bool) {
     let engine = Engine::start(config.clone())
         .await
         .expect("the engine starts");
-    let draft = ConnectionDraft {
-        name: None,
-        region: None,
-        base_url: Some(sim.base.clone()),
-        client_id: "sim-client".into(),
-        client_secret: SecretString::from("sim-secret"),
-    };
-    let connection = engine
-        .save_connection(&draft)
-        .await
-        .expect("connect")
-        .connection
-        .id;
+    let connection = sim.connect(&engine).await;
     let mapping_started = Instant::now();
     for org in sim.organization_ids().await {
         engine

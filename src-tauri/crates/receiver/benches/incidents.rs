@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::NinjaOrgId;
 use fleetward_core::incidents::{IncidentStatus, StatusFilter};
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
@@ -243,19 +242,7 @@ async fn connected(config: &EngineConfig, sim: &Sim, orgs: &[i64]) -> Arc<Engine
     let engine = Engine::start(config.clone())
         .await
         .expect("the engine starts");
-    let draft = ConnectionDraft {
-        name: None,
-        region: None,
-        base_url: Some(sim.base.clone()),
-        client_id: "sim-client".into(),
-        client_secret: SecretString::from("sim-secret"),
-    };
-    let connection = engine
-        .save_connection(&draft)
-        .await
-        .expect("connect")
-        .connection
-        .id;
+    let connection = sim.connect(&engine).await;
     for org in orgs {
         engine
             .map_organization(

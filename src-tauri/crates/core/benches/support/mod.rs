@@ -7,6 +7,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use fleetward_core::connection::ConnectionDraft;
+use fleetward_core::ids::ConnectionId;
+use fleetward_core::Engine;
+use ninjaone::secrecy::SecretString;
 use serde_json::Value;
 
 /// The simulator binary (`NINJAONE_SIM_BIN`) running on a free loopback port, driven through
@@ -72,6 +76,23 @@ impl Sim {
 
     pub async fn organization_ids(&self) -> Vec<i64> {
         ids(&self.get("/_sim/organizations").await)
+    }
+
+    /// Saves a connection of `engine` to this simulator and returns its id.
+    pub async fn connect(&self, engine: &Engine) -> ConnectionId {
+        let draft = ConnectionDraft {
+            name: None,
+            region: None,
+            base_url: Some(self.base.clone()),
+            client_id: "sim-client".into(),
+            client_secret: SecretString::from("sim-secret"),
+        };
+        engine
+            .save_connection(&draft)
+            .await
+            .expect("connect")
+            .connection
+            .id
     }
 }
 
