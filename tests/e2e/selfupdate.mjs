@@ -112,4 +112,10 @@ async function updateThroughSettings(driver) {
   }
   assert.ok(fresh.length > 0, "a new fleetward process started after the install (relaunch)");
   console.log(`updated ${from} → ${to}; relaunched as pid ${fresh.join(", ")}`);
+  // The relaunched app is nobody's child here: stop it before run.sh removes its HOME.
+  for (const pid of fresh) process.kill(Number(pid));
+  const stopDeadline = Date.now() + 15_000;
+  while (runningApps().some((pid) => fresh.includes(pid)) && Date.now() < stopDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
