@@ -13,4 +13,12 @@ export type EngineEvent = { "type": "schedulesChanged", paused: boolean, } | { "
  * What the run covers, as its record names it (`all`, `company:7`): a company page
  * follows only its own run.
  */
-scope: string, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, } | { "type": "pollFinished", runId: RunId, status: RunStatus, } | { "type": "incidentRaised", incident: IncidentNotice, } | { "type": "incidentsChanged", tally: IncidentTally, };
+scope: string, 
+/**
+ * The company written last (`None` until the first is written).
+ */
+company: CompanyId | null, 
+/**
+ * Pages read from NinjaOne so far (one request each).
+ */
+pages: number, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, } | { "type": "pollFinished", runId: RunId, status: RunStatus, } | { "type": "incidentRaised", incident: IncidentNotice, } | { "type": "incidentsChanged", tally: IncidentTally, };

@@ -9,7 +9,11 @@ import type { Trigger } from "./Trigger";
 /**
  * One row of `runs list` and the Sync history screen.
  */
-export type RunRow = { id: RunId, kind: RunKind, trigger: Trigger, scope: string, status: RunStatus, startedAt: string, endedAt: string | null, requests: number, truncatedAny: boolean, 
+export type RunRow = { id: RunId, kind: RunKind, trigger: Trigger, scope: string, status: RunStatus, startedAt: string, endedAt: string | null, requests: number, 
+/**
+ * Items NinjaOne sent that did not parse (skipped, counted).
+ */
+malformedItems: number, truncatedAny: boolean, 
 /**
  * For syncs: the totals over the run's mappings.
  */

@@ -10,7 +10,7 @@ use fleetward_core::organizations::{MappingChoice, MappingOptions, MappingState,
 use fleetward_core::sync::fields::{parse_groups, FieldGroup};
 use fleetward_core::sync::{RunStatus, SyncRun};
 use fleetward_core::Trigger;
-use fleetward_core::{Engine, Error};
+use fleetward_core::{Engine, Error, ErrorKind};
 use ninjaone::secrecy::SecretString;
 use serde::Serialize;
 
@@ -434,14 +434,18 @@ pub async fn sync(engine: &Engine, out: &Output, args: SyncArgs) -> Result<()> {
     match run.status {
         RunStatus::Succeeded => Ok(()),
         RunStatus::Cancelled => Err(Failure::Cancelled),
-        _ => Err(Failure::Engine(Error::Internal(format!(
-            "{} of {} organizations could not be synced; the reasons are above{}.",
-            run.companies.iter().filter(|c| c.error.is_some()).count(),
-            run.companies.len(),
-            run.run_id
-                .map(|id| format!(" and in run {id} (`fleetward-cli runs list`)"))
-                .unwrap_or_default()
-        )))),
+        status => Err(Failure::Engine(run_failure(
+            status,
+            run.failure_kind,
+            format!(
+                "{} of {} organizations could not be synced; the reasons are above{}.",
+                run.companies.iter().filter(|c| c.failed()).count(),
+                run.companies.iter().filter(|c| !c.busy).count(),
+                run.run_id
+                    .map(|id| format!(" and in run {id} (`fleetward-cli runs list`)"))
+                    .unwrap_or_default()
+            ),
+        ))),
     }
 }
 
@@ -632,13 +636,17 @@ pub async fn sweep(engine: &Engine, out: &Output, args: CompanyArg) -> Result<()
     out.print(&run, || sweep_text(&run))?;
     match run.status {
         RunStatus::Succeeded => Ok(()),
-        _ => Err(Failure::Engine(Error::Internal(format!(
-            "{} of {} compliance tenants could not be swept; the reasons are above and in run {} \
-             (`fleetward-cli runs list`).",
-            run.companies.iter().filter(|c| c.error.is_some()).count(),
-            run.companies.len(),
-            run.run_id
-        )))),
+        status => Err(Failure::Engine(run_failure(
+            status,
+            run.failure_kind,
+            format!(
+                "{} of {} compliance tenants could not be swept; the reasons are above and in run {} \
+                 (`fleetward-cli runs list`).",
+                run.companies.iter().filter(|c| c.failed()).count(),
+                run.companies.iter().filter(|c| !c.busy).count(),
+                run.run_id
+            ),
+        ))),
     }
 }
 
@@ -984,12 +992,26 @@ pub async fn poll(engine: &Engine, out: &Output) -> Result<()> {
     })?;
     match run.status {
         RunStatus::Succeeded => Ok(()),
-        _ => Err(Failure::Engine(Error::Internal(format!(
-            "{} of {} connections could not be polled; the reasons are above and in run {} (`fleetward-cli runs list`).",
-            run.connections.iter().filter(|c| c.error.is_some()).count(),
-            run.connections.len(),
-            run.run_id
-        )))),
+        status => Err(Failure::Engine(run_failure(
+            status,
+            run.failure_kind,
+            format!(
+                "{} of {} connections could not be polled; the reasons are above and in run {} (`fleetward-cli runs list`).",
+                run.connections.iter().filter(|c| c.error.is_some()).count(),
+                run.connections.len(),
+                run.run_id
+            ),
+        ))),
+    }
+}
+
+/// The error a run that did not succeed ends the command with: when everything failed the
+/// same way (NinjaOne unreachable, credentials refused, throttled), that kind and its exit
+/// code (SPEC §10); otherwise "anything else".
+fn run_failure(status: RunStatus, kind: Option<ErrorKind>, message: String) -> Error {
+    match (status, kind) {
+        (RunStatus::Failed, Some(kind)) => Error::RunFailed { kind, message },
+        _ => Error::Internal(message),
     }
 }
 

@@ -7,7 +7,7 @@ use fleetward_core::{Engine, EngineEvent};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub struct SyncProgress {
-    task: Option<tokio::task::JoinHandle<()>>,
+    task: Option<(tokio::task::JoinHandle<()>, ProgressBar)>,
 }
 
 impl SyncProgress {
@@ -21,9 +21,12 @@ impl SyncProgress {
             ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        let shown = bar.clone();
         let task = tokio::spawn(async move {
             while let Ok(event) = events.recv().await {
                 if let EngineEvent::SyncProgress {
+                    company,
+                    pages,
                     devices,
                     organizations_done,
                     organizations_total,
@@ -32,7 +35,12 @@ impl SyncProgress {
                 {
                     bar.set_length(organizations_total.into());
                     bar.set_position(organizations_done.into());
-                    bar.set_message(format!("organizations, {devices} devices read"));
+                    let last = company
+                        .map(|c| format!(", company {c} written"))
+                        .unwrap_or_default();
+                    bar.set_message(format!(
+                        "organizations, {devices} devices in {pages} pages read{last}"
+                    ));
                 } else if let EngineEvent::SweepProgress {
                     companies_done,
                     companies_total,
@@ -44,14 +52,17 @@ impl SyncProgress {
                     bar.set_message("compliance tenants swept");
                 }
             }
-            bar.finish_and_clear();
         });
-        SyncProgress { task: Some(task) }
+        SyncProgress {
+            task: Some((task, shown)),
+        }
     }
 
+    /// Stops following the run and clears the bar, so the result prints on a clean line.
     pub fn finish(self) {
-        if let Some(task) = self.task {
+        if let Some((task, bar)) = self.task {
             task.abort();
+            bar.finish_and_clear();
         }
     }
 }

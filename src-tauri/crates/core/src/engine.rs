@@ -217,6 +217,36 @@ pub struct Engine {
 /// The last wait of one action, to say what it was waiting for if its deadline passes.
 type LastWait = Arc<Mutex<Option<String>>>;
 
+/// How long a run that stopped itself at its deadline may take to land (record its end,
+/// release its locks) before it is dropped.
+const LANDING_GRACE: Duration = Duration::from_secs(60);
+
+/// A run's own [`Error::DeadlineExceeded`] with what it was last waiting for.
+fn with_last_wait<T>(outcome: Result<T>, waits: &LastWait) -> Result<T> {
+    match outcome {
+        Err(Error::DeadlineExceeded {
+            action,
+            after_secs,
+            waiting,
+        }) if waiting.is_empty() => Err(Error::DeadlineExceeded {
+            action,
+            after_secs,
+            waiting: last_wait_text(waits),
+        }),
+        other => other,
+    }
+}
+
+/// " (last: …)" when the action was waiting for something.
+fn last_wait_text(waits: &LastWait) -> String {
+    waits
+        .lock()
+        .ok()
+        .and_then(|slot| slot.clone())
+        .map(|w| format!(" (last: {w})"))
+        .unwrap_or_default()
+}
+
 /// A connection's client, its waits, and what it was made from (address, client id and
 /// secret; kept in memory only, like the client's own copy of the secret).
 type CachedClient = (Client, LastWait, SecretString);
@@ -357,12 +387,22 @@ impl Engine {
                 .or_default()
                 .push(target);
         }
+        // A connection whose client cannot be made (its secret gone from the keychain, say)
+        // fails its own mappings only; when every connection fails, that is the answer.
+        let mut broken: Vec<(Vec<SyncTarget>, Error)> = Vec::new();
         for (connection, targets) in by_connection {
-            let (client, wait) = self.saved_client(connection).await?;
-            waits.push(wait);
-            let tenant_devices =
-                store::organizations::tenant_devices(self.store.pool(), connection).await?;
-            groups.push((NinjaOneDriver::new(client, tenant_devices), targets));
+            match self.saved_client(connection).await {
+                Ok((client, wait)) => {
+                    waits.push(wait);
+                    let tenant_devices =
+                        store::organizations::tenant_devices(self.store.pool(), connection).await?;
+                    groups.push((NinjaOneDriver::new(client, tenant_devices), targets));
+                }
+                Err(err) => broken.push((targets, err)),
+            }
+        }
+        if groups.is_empty() && !broken.is_empty() {
+            return Err(broken.swap_remove(0).1);
         }
         let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
         let data_dir = self.config.data_dir.clone();
@@ -375,19 +415,25 @@ impl Engine {
             events: &self.events,
             running: &self.running,
         };
+        let limit = self.config.deadlines.long_run;
         let request = sync::run::Request {
             trigger,
             scope: &scope,
             preview,
+            deadline: Some(limit),
         };
         let last_wait = waits.into_iter().next().unwrap_or_default();
-        self.within(
-            "Asset sync",
-            self.config.deadlines.long_run,
-            &last_wait,
-            async { sync::run::run(&orchestra, &request, groups).await },
-        )
-        .await
+        // The run stops itself at the deadline and lands; the outer limit only catches a
+        // run that could not (a store that never answers).
+        let outcome = self
+            .within(
+                "Asset sync",
+                limit + LANDING_GRACE,
+                &last_wait,
+                sync::run::run(&orchestra, &request, groups, broken),
+            )
+            .await;
+        with_last_wait(outcome, &last_wait)
     }
 
     /// Assets, of one company and one status when given (`None`: every status).
@@ -866,13 +912,21 @@ impl Engine {
         let mut sources = Vec::new();
         let mut waits = Vec::new();
         for (connection, mappings) in by_connection {
-            let (client, wait) = self.saved_client(connection).await?;
-            waits.push(wait);
+            // A connection without a usable client fails its own tenants only.
+            let client = self.saved_client(connection).await.map(|(client, wait)| {
+                waits.push(wait);
+                client
+            });
             sources.push(compliance::sweep::Source {
                 connection,
                 client,
                 mappings,
             });
+        }
+        if !sources.is_empty() && sources.iter().all(|s| s.client.is_err()) {
+            if let Err(err) = sources.swap_remove(0).client {
+                return Err(err);
+            }
         }
         let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
         let data_dir = self.config.data_dir.clone();
@@ -884,14 +938,18 @@ impl Engine {
             alive: &alive,
             events: &self.events,
         };
+        let limit = self.config.deadlines.long_run;
         let request = compliance::sweep::Request {
             trigger,
             scope: &scope,
+            deadline: Some(limit),
         };
         let last_wait = waits.into_iter().next().unwrap_or_default();
+        // Reading stops itself at the deadline and the sweep lands; the outer limit only
+        // catches a sweep that could not.
         self.within(
             "Compliance sweep",
-            self.config.deadlines.long_run,
+            limit + LANDING_GRACE,
             &last_wait,
             compliance::sweep::run(&orchestra, &request, tenants, sources),
         )
@@ -1234,19 +1292,11 @@ impl Engine {
     ) -> Result<T> {
         match tokio::time::timeout(limit, work).await {
             Ok(result) => result,
-            Err(_) => {
-                let waiting = waits
-                    .lock()
-                    .ok()
-                    .and_then(|slot| slot.clone())
-                    .map(|w| format!(" (last: {w})"))
-                    .unwrap_or_default();
-                Err(Error::DeadlineExceeded {
-                    action,
-                    after_secs: limit.as_secs(),
-                    waiting,
-                })
-            }
+            Err(_) => Err(Error::DeadlineExceeded {
+                action,
+                after_secs: limit.as_secs(),
+                waiting: last_wait_text(waits),
+            }),
         }
     }
 }

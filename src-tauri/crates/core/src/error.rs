@@ -112,6 +112,9 @@ pub enum Error {
     NinjaOne(#[from] ninjaone::Error),
     #[error("NinjaOne at {host} accepted the credentials but shows this API client no organizations: its permissions hide every organization. In NinjaOne, give the API application access to your customer organizations, then test again.")]
     NoOrganizations { host: String },
+    /// A run whose every part failed the same way: the run's summary, with that kind.
+    #[error("{message}")]
+    RunFailed { kind: ErrorKind, message: String },
     #[error("{0}")]
     Internal(String),
 }
@@ -147,6 +150,7 @@ impl Error {
                 ninjaone::ErrorCategory::Other => ErrorKind::Internal,
             },
             Error::NoOrganizations { .. } => ErrorKind::Authentication,
+            Error::RunFailed { kind, .. } => *kind,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

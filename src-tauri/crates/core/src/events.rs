@@ -64,6 +64,11 @@ pub enum EngineEvent {
         /// What the run covers, as its record names it (`all`, `company:7`): a company page
         /// follows only its own run.
         scope: String,
+        /// The company written last (`None` until the first is written).
+        company: Option<crate::ids::CompanyId>,
+        /// Pages read from NinjaOne so far (one request each).
+        #[ts(type = "number")]
+        pages: u64,
         #[ts(type = "number")]
         devices: u64,
         organizations_done: u32,

@@ -302,6 +302,10 @@ pub struct ConnectionPoll {
     /// Incidents resolved because their alert is no longer active (a missed RESET).
     pub reconciled: u32,
     pub error: Option<String>,
+    /// The kind of `error` (the CLI's exit code when every connection failed the same way).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub error_kind: Option<crate::ErrorKind>,
 }
 
 /// `activities poll`, and the poll in the run history.
@@ -314,6 +318,10 @@ pub struct PollRun {
     #[ts(type = "number")]
     pub requests: u64,
     pub connections: Vec<ConnectionPoll>,
+    /// When every failed connection failed the same way: that kind.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub failure_kind: Option<crate::ErrorKind>,
 }
 
 /// The open incidents' weight, for the tray ("attention" while a high or critical one is

@@ -59,6 +59,9 @@ pub struct RunRow {
     pub ended_at: Option<DateTime<Utc>>,
     #[ts(type = "number")]
     pub requests: u64,
+    /// Items NinjaOne sent that did not parse (skipped, counted).
+    #[ts(type = "number")]
+    pub malformed_items: u64,
     pub truncated_any: bool,
     /// For syncs: the totals over the run's mappings.
     pub counts: Option<SyncCounts>,

@@ -147,6 +147,39 @@ pub struct CompanySync {
     pub truncated: bool,
     /// What went wrong for this mapping, with what to do; the others went on.
     pub error: Option<String>,
+    /// The kind of `error`, so a run whose mappings all failed the same way can say why
+    /// (the CLI's exit code).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub error_kind: Option<crate::ErrorKind>,
+    /// Left alone because another process is syncing this mapping: not a failure.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub busy: bool,
+}
+
+impl CompanySync {
+    /// Whether this mapping counts against the run: busy mappings were left to their holder.
+    pub fn failed(&self) -> bool {
+        self.error.is_some() && !self.busy
+    }
+}
+
+/// The kind every failure shares, when they share one (`None` without failures or when
+/// they differ): the CLI exits with its code.
+pub fn common_kind(
+    kinds: impl IntoIterator<Item = Option<crate::ErrorKind>>,
+) -> Option<crate::ErrorKind> {
+    let mut common = None;
+    for kind in kinds {
+        match (common, kind) {
+            (_, None) => return None,
+            (None, Some(k)) => common = Some(k),
+            (Some(c), Some(k)) if c == k => {}
+            _ => return None,
+        }
+    }
+    common
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -210,6 +243,10 @@ pub struct SyncRun {
     #[ts(type = "number")]
     pub malformed_items: u64,
     pub companies: Vec<CompanySync>,
+    /// When every failed mapping failed the same way (say, NinjaOne unreachable): that kind.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub failure_kind: Option<crate::ErrorKind>,
 }
 
 #[cfg(test)]
@@ -236,6 +273,8 @@ mod tests {
             },
             truncated: false,
             error: None,
+            error_kind: None,
+            busy: false,
         };
         let json = serde_json::to_value(row).unwrap();
         assert_eq!(json["created"], 4);

@@ -47,11 +47,22 @@ async fn world(tenant: SimConfig) -> World {
 
 /// A world whose engine (and, if the test wants, simulator) read `clock`.
 async fn world_with(tenant: SimConfig, clock: Option<Arc<ManualClock>>) -> World {
+    world_tuned(tenant, |engine_config| {
+        if let Some(clock) = &clock {
+            engine_config.clock = clock.clone();
+        }
+    })
+    .await
+}
+
+/// A world whose engine configuration `tune` adjusts.
+async fn world_tuned(
+    tenant: SimConfig,
+    tune: impl FnOnce(&mut fleetward_core::EngineConfig),
+) -> World {
     let dir = tempfile::tempdir().unwrap();
     let mut engine_config = config(dir.path().join("data"));
-    if let Some(clock) = &clock {
-        engine_config.clock = clock.clone();
-    }
+    tune(&mut engine_config);
     let engine = Engine::start(engine_config).await.unwrap();
     let sim = Simulator::start(tenant).await.unwrap();
     let connection = engine
@@ -81,6 +92,23 @@ async fn map(w: &World, org: i64, options: MappingOptions) -> CompanyId {
         .unwrap()
         .company_id
         .unwrap()
+}
+
+/// Maps `org` of `connection` to a new company named `name`; returns the company.
+async fn map_to_new(w: &World, connection: ConnectionId, org: i64, name: &str) -> CompanyId {
+    let company = w.engine.add_company(name).await.unwrap().id;
+    w.engine
+        .map_organization(
+            connection,
+            NinjaOrgId(org),
+            &MappingChoice::UseExisting {
+                company_id: company,
+            },
+            &MappingOptions::default(),
+        )
+        .await
+        .unwrap();
+    company
 }
 
 /// A manual sync of one company, which the test expects to run.
@@ -415,7 +443,7 @@ async fn a_failing_connection_never_stops_the_others() {
         ..SimConfig::default()
     })
     .await;
-    let good = map(&w, first_org(&w), MappingOptions::default()).await;
+    let good = map_to_new(&w, w.connection, first_org(&w), "Reachable customer").await;
     let second = Simulator::start(SimConfig {
         seed: 99,
         orgs: 1,
@@ -432,15 +460,7 @@ async fn a_failing_connection_never_stops_the_others() {
         .connection
         .id;
     let org = second.control().organizations()[0].id.unwrap();
-    w.engine
-        .map_organization(
-            other,
-            NinjaOrgId(org),
-            &MappingChoice::CreateNew,
-            &MappingOptions::default(),
-        )
-        .await
-        .unwrap();
+    map_to_new(&w, other, org, "Unreachable customer").await;
     second.shutdown().await;
     let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
     assert_eq!(run.status, RunStatus::Partial);
@@ -460,6 +480,197 @@ async fn a_failing_connection_never_stops_the_others() {
     let runs = w.engine.runs(1).await.unwrap();
     assert_eq!(runs[0].status, RunStatus::Partial);
     assert_eq!(runs[0].errors.len(), 1);
+    assert_eq!(run.failure_kind, Some(ErrorKind::Unreachable));
+
+    // The Companies list shows each company's last sync: the failed one with its reason.
+    let companies = w.engine.companies().await.unwrap();
+    let shown = |id: CompanyId| companies.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(shown(good).last_sync_error, None);
+    assert!(shown(good).last_synced_at.is_some());
+    let failed_company = shown(failed[0].company_id);
+    assert!(failed_company.last_synced_at.is_some());
+    let reason = failed_company
+        .last_sync_error
+        .as_deref()
+        .unwrap_or_default();
+    assert!(reason.contains("could not be reached"), "{reason:?}");
+}
+
+#[tokio::test]
+async fn a_sync_of_everything_leaves_a_busy_mapping_to_its_holder_without_failing() {
+    let w = world(SimConfig {
+        orgs: 2,
+        devices_per_org: 10,
+        ..SimConfig::default()
+    })
+    .await;
+    let orgs: Vec<i64> = w
+        .sim
+        .control()
+        .organizations()
+        .iter()
+        .map(|o| o.id.unwrap())
+        .collect();
+    let busy = map_to_new(&w, w.connection, orgs[0], "Busy customer").await;
+    let free = map_to_new(&w, w.connection, orgs[1], "Free customer").await;
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_500 }],
+        include_token_endpoint: false,
+    });
+    // Another process syncs one company, slowly.
+    let other = Engine::start(config(w.dir.path().join("data")))
+        .await
+        .unwrap();
+    let first = {
+        let other = other.clone();
+        tokio::spawn(async move { other.sync(Some(busy), Trigger::Manual, false).await })
+    };
+    running_run(&w.engine).await;
+    w.sim.control().clear_faults();
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    assert_eq!(
+        run.status,
+        RunStatus::Succeeded,
+        "a mapping left to another process is not a failure: {run:?}"
+    );
+    let skipped = run.companies.iter().find(|c| c.company_id == busy).unwrap();
+    assert!(skipped.busy);
+    assert!(skipped
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("already running"));
+    assert!(!w.engine.assets(Some(free), None).await.unwrap().is_empty());
+    first.await.unwrap().unwrap();
+    // The busy company's own run wrote its last sync, not this run's skip.
+    let companies = w.engine.companies().await.unwrap();
+    let busy_row = companies.iter().find(|c| c.id == busy).unwrap();
+    assert_eq!(busy_row.last_sync_error, None);
+}
+
+#[tokio::test]
+async fn a_sync_past_its_deadline_stops_lands_and_frees_its_mappings() {
+    let w = world_tuned(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 10,
+            ..SimConfig::default()
+        },
+        |c| c.deadlines.long_run = std::time::Duration::from_secs(2),
+    )
+    .await;
+    let company = map(&w, first_org(&w), MappingOptions::default()).await;
+    let (engine, sim, dir) = (&w.engine, &w.sim, &w.dir);
+    sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 4_000 }],
+        include_token_endpoint: false,
+    });
+    let err = engine
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unreachable);
+    assert!(
+        err.to_string().contains("did not finish within 2 s"),
+        "{err}"
+    );
+    let history = engine.runs(1).await.unwrap();
+    assert_eq!(
+        history[0].status,
+        RunStatus::Failed,
+        "the run ended, not left running"
+    );
+    assert!(
+        history[0].errors[0].contains("time limit"),
+        "{:?}",
+        history[0].errors
+    );
+    assert!(engine.assets(Some(company), None).await.unwrap().is_empty());
+
+    // Its mapping is free at once: another process syncs it without "already running".
+    sim.control().clear_faults();
+    let other = Engine::start(config(dir.path().join("data")))
+        .await
+        .unwrap();
+    let run = other
+        .sync(Some(company), Trigger::Manual, false)
+        .await
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn progress_names_the_company_pages_and_devices_and_items_that_did_not_parse_are_recorded() {
+    let w = world_tuned(
+        SimConfig {
+            orgs: 2,
+            devices_per_org: 30,
+            ..SimConfig::default()
+        },
+        |c| c.client.page_size = 10,
+    )
+    .await;
+    let orgs: Vec<i64> = w
+        .sim
+        .control()
+        .organizations()
+        .iter()
+        .map(|o| o.id.unwrap())
+        .collect();
+    let companies = [
+        map_to_new(&w, w.connection, orgs[0], "First customer").await,
+        map_to_new(&w, w.connection, orgs[1], "Second customer").await,
+    ];
+    let mut events = w.engine.subscribe();
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::MalformedJson],
+        include_token_endpoint: false,
+    });
+    let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
+    w.sim.control().clear_faults();
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let fleetward_core::EngineEvent::SyncProgress {
+            company,
+            pages,
+            devices,
+            organizations_done,
+            organizations_total,
+            ..
+        } = event
+        {
+            seen.push((
+                company,
+                pages,
+                devices,
+                organizations_done,
+                organizations_total,
+            ));
+        }
+    }
+    assert!(seen.len() >= 3, "{seen:?}");
+    let pages: Vec<u64> = seen.iter().map(|s| s.1).collect();
+    assert!(
+        pages.windows(2).all(|p| p[0] <= p[1]),
+        "pages only grow: {pages:?}"
+    );
+    let last = seen.last().unwrap();
+    assert_eq!((last.3, last.4), (2, 2));
+    assert_ne!(companies[0], companies[1]);
+    assert!(companies.contains(&last.0.unwrap()));
+    assert!(
+        last.1 > 1 && last.1 <= run.requests,
+        "{last:?} of {}",
+        run.requests
+    );
+    assert!(last.2 > 0);
+
+    assert!(run.malformed_items > 0, "every page had one bad item");
+    let history = w.engine.runs(1).await.unwrap();
+    assert_eq!(history[0].malformed_items, run.malformed_items);
 }
 
 #[tokio::test]

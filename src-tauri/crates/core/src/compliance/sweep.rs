@@ -69,6 +69,21 @@ pub struct CompanySweep {
     pub signals: Vec<SignalOutcome>,
     /// What went wrong for this tenant, with what to do; the others went on.
     pub error: Option<String>,
+    /// The kind of `error` (the CLI's exit code when every tenant failed the same way).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub error_kind: Option<crate::ErrorKind>,
+    /// Left alone because another process is sweeping it: not a failure.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub busy: bool,
+}
+
+impl CompanySweep {
+    /// Whether this tenant counts against the sweep: busy tenants were left to their holder.
+    pub fn failed(&self) -> bool {
+        self.error.is_some() && !self.busy
+    }
 }
 
 /// A sweep: `sweep` prints this.
@@ -83,6 +98,10 @@ pub struct SweepRun {
     #[ts(type = "Record<string, number>")]
     pub requests_by_report: RequestsByReport,
     pub companies: Vec<CompanySweep>,
+    /// When every failed tenant failed the same way: that kind.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub failure_kind: Option<crate::ErrorKind>,
 }
 
 /// What the orchestrator works with.
@@ -100,14 +119,21 @@ pub struct Request<'a> {
     pub trigger: Trigger,
     /// How the run record names its scope (`all`, `company:7`).
     pub scope: &'a str,
+    /// Reading NinjaOne stops here: tenants not read by then fail with
+    /// [`Error::DeadlineExceeded`]'s message, the others are written, the run lands.
+    pub deadline: Option<std::time::Duration>,
 }
 
-/// One connection's client and the mappings of tenants' companies it reads.
+/// One connection's client (or why it could not be made) and the mappings of tenants'
+/// companies it reads.
 pub struct Source {
     pub connection: ConnectionId,
-    pub client: Client,
+    pub client: Result<Client>,
     pub mappings: Vec<SyncTarget>,
 }
+
+/// How often a sweep renews its tenant locks while it reads NinjaOne.
+const LOCK_RENEWAL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Sweeps `tenants`, reading each source's reports once.
 pub async fn run(
@@ -196,10 +222,13 @@ async fn fly(
 
     let held_companies: BTreeSet<CompanyId> = held.iter().map(|t| t.company).collect();
     let mut rows: BTreeMap<CompanyId, CompanyRows> = BTreeMap::new();
-    let mut failed: BTreeMap<CompanyId, String> = BTreeMap::new();
+    let mut failed: BTreeMap<CompanyId, (Option<crate::ErrorKind>, String)> = BTreeMap::new();
     let mut connections_of: BTreeMap<CompanyId, BTreeSet<ConnectionId>> = BTreeMap::new();
     let mut requests_by_report = RequestsByReport::new();
-    let mut requests = 0;
+    let (mut requests, mut malformed) = (0, 0);
+    // Each connection is read once for all its tenants; connections are read side by side,
+    // and one that fails (or has no usable client) fails only its own tenants.
+    let mut reads = Vec::new();
     for source in sources {
         let mappings: Vec<SyncTarget> = source
             .mappings
@@ -215,10 +244,32 @@ async fn fly(
                 .or_default()
                 .insert(source.connection);
         }
-        let before = source.client.stats().requests;
-        let fetched = fetch::fetch(&source.client, &mappings, now, &|_| {}).await;
-        requests += source.client.stats().requests - before;
-        match fetched {
+        reads.push(read_source(
+            source.connection,
+            source.client,
+            mappings,
+            now,
+            request.deadline,
+        ));
+    }
+    let renewing = async {
+        loop {
+            tokio::time::sleep(LOCK_RENEWAL).await;
+            if let Err(err) =
+                store::compliance::renew_locks(o.store.pool(), o.holder, o.clock.now()).await
+            {
+                tracing::warn!(error = %err, "sweep locks could not be renewed; trying again");
+            }
+        }
+    };
+    let read = tokio::select! {
+        read = futures::future::join_all(reads) => read,
+        () = renewing => unreachable!("lock renewal never ends"),
+    };
+    for (connection, mappings, outcome) in read {
+        requests += outcome.requests;
+        malformed += outcome.malformed;
+        match outcome.fetched {
             Ok(fetched) => {
                 for (report, spent) in fetched.requests {
                     *requests_by_report.entry(report).or_default() += spent;
@@ -228,23 +279,23 @@ async fn fly(
                 }
             }
             Err(err) => {
-                let message = format!(
-                    "reading connection {} from NinjaOne failed: {err}",
-                    source.connection
-                );
+                let message =
+                    format!("reading connection {connection} from NinjaOne failed: {err}");
                 for m in &mappings {
-                    failed.entry(m.company).or_insert_with(|| message.clone());
+                    failed
+                        .entry(m.company)
+                        .or_insert_with(|| (Some(err.kind()), message.clone()));
                 }
             }
         }
-        store::compliance::renew_locks(o.store.pool(), o.holder, o.clock.now()).await?;
     }
+    store::compliance::renew_locks(o.store.pool(), o.holder, o.clock.now()).await?;
 
     let mut companies = Vec::new();
     let mut counts = SweepCounts::default();
     for (done, tenant) in held.iter().enumerate() {
         let outcome = match failed.remove(&tenant.company) {
-            Some(error) => Err(error),
+            Some(why) => Err(why),
             None => {
                 let company_rows = rows.remove(&tenant.company).unwrap_or_default();
                 let signals = rows::evaluate(&company_rows, now);
@@ -255,7 +306,7 @@ async fn fly(
                     .unwrap_or_default();
                 write_company(o, run_id, tenant, &connections, &signals, now, &mut counts)
                     .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| (Some(e.kind()), e.to_string()))
                     .map(|dry_run| (dry_run, signals))
             }
         };
@@ -272,25 +323,30 @@ async fn fly(
                     })
                     .collect(),
                 error: None,
+                error_kind: None,
+                busy: false,
             },
-            Err(error) => failed_company(tenant, error),
+            Err((kind, error)) => failed_company(tenant, kind, error),
         });
         progress(done as u32 + 1);
     }
     for t in busy {
-        companies.push(failed_company(
+        let mut part = failed_company(
             t,
+            Some(crate::ErrorKind::AlreadyRunning),
             "A sweep of this compliance tenant is already running elsewhere (the app or another \
              fleetward-cli); it was left to finish."
                 .into(),
-        ));
+        );
+        part.busy = true;
+        companies.push(part);
     }
 
     // A connection's first successful sweep ends its dry run: every tenant it feeds was
     // written.
     let failed_companies: BTreeSet<CompanyId> = companies
         .iter()
-        .filter(|c| c.error.is_some())
+        .filter(|c| c.failed())
         .map(|c| c.company_id)
         .collect();
     let mut good: BTreeSet<ConnectionId> = connections_of.values().flatten().copied().collect();
@@ -309,7 +365,14 @@ async fn fly(
         tx.commit().await?;
     }
 
-    let status = RunStatus::of(companies.len(), failed_companies.len());
+    let counted = companies.iter().filter(|c| !c.busy).count();
+    let status = RunStatus::of(counted, failed_companies.len());
+    let failure_kind = crate::sync::common_kind(
+        companies
+            .iter()
+            .filter(|c| c.failed())
+            .map(|c| c.error_kind),
+    );
     counts.companies = companies.len() as u32;
     counts.requests_by_report = requests_by_report.clone();
     let errors: Vec<String> = companies
@@ -324,6 +387,7 @@ async fn fly(
         status,
         truncated_any: false,
         requests,
+        malformed_items: malformed,
         counts: &counts,
         errors: &errors,
     };
@@ -336,7 +400,7 @@ async fn fly(
             message: format!(
                 "{} of {} compliance tenants could not be swept. Open Sync history for the reasons and what to do.",
                 failed_companies.len(),
-                companies.len()
+                counted
             ),
         });
     }
@@ -346,16 +410,68 @@ async fn fly(
         requests,
         requests_by_report,
         companies,
+        failure_kind,
     })
 }
 
-fn failed_company(t: &TenantRecord, error: String) -> CompanySweep {
+/// What reading one connection brought, and what it cost.
+struct SourceRead {
+    fetched: Result<fetch::Fetched>,
+    requests: u64,
+    malformed: u64,
+}
+
+/// Reads one connection's reports for its tenants, within the sweep's deadline.
+async fn read_source(
+    connection: ConnectionId,
+    client: Result<Client>,
+    mappings: Vec<SyncTarget>,
+    now: DateTime<Utc>,
+    deadline: Option<std::time::Duration>,
+) -> (ConnectionId, Vec<SyncTarget>, SourceRead) {
+    let client = match client {
+        Ok(client) => client,
+        Err(err) => {
+            let read = SourceRead {
+                fetched: Err(err),
+                requests: 0,
+                malformed: 0,
+            };
+            return (connection, mappings, read);
+        }
+    };
+    let before = client.stats();
+    let reading = fetch::fetch(&client, &mappings, now, &|_| {});
+    let fetched = match deadline {
+        Some(limit) => tokio::time::timeout(limit, reading)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::DeadlineExceeded {
+                    action: "Reading NinjaOne for the sweep",
+                    after_secs: limit.as_secs(),
+                    waiting: String::new(),
+                })
+            }),
+        None => reading.await,
+    };
+    let after = client.stats();
+    let read = SourceRead {
+        fetched,
+        requests: after.requests - before.requests,
+        malformed: after.malformed_items - before.malformed_items,
+    };
+    (connection, mappings, read)
+}
+
+fn failed_company(t: &TenantRecord, kind: Option<crate::ErrorKind>, error: String) -> CompanySweep {
     CompanySweep {
         company_id: t.company,
         compliance_tenant_id: t.tenant.clone(),
         dry_run: false,
         signals: Vec::new(),
         error: Some(error),
+        error_kind: kind,
+        busy: false,
     }
 }
 

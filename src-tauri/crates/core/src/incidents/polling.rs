@@ -95,6 +95,7 @@ pub async fn poll(
                 seeded: 0,
                 reconciled: 0,
                 error: Some(err.to_string()),
+                error_kind: Some(err.kind()),
             },
         });
     }
@@ -125,6 +126,12 @@ pub async fn poll(
             run_id,
             status,
             requests,
+            failure_kind: crate::sync::common_kind(
+                connections
+                    .iter()
+                    .filter(|c| c.error.is_some())
+                    .map(|c| c.error_kind),
+            ),
             connections,
         },
         all,
@@ -145,6 +152,7 @@ async fn poll_connection(p: &Poller<'_>, t: &PollTarget) -> Result<(ConnectionPo
         seeded: 0,
         reconciled: 0,
         error: None,
+        error_kind: None,
     };
     let (watermark, reconcile_below, reconciled_at) = match cursor {
         None => {

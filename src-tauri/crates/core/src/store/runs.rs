@@ -66,6 +66,7 @@ pub struct Finish<'a, C: serde::Serialize = SyncCounts> {
     pub status: RunStatus,
     pub truncated_any: bool,
     pub requests: u64,
+    pub malformed_items: u64,
     pub counts: &'a C,
     pub errors: &'a [String],
 }
@@ -77,8 +78,8 @@ pub async fn finish<C: serde::Serialize>(
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE runs SET status = ?1, finished_at = ?2, truncated_any = ?3, requests = ?4, counts = ?5, errors = ?6 \
-         WHERE id = ?7",
+        "UPDATE runs SET status = ?1, finished_at = ?2, truncated_any = ?3, requests = ?4, counts = ?5, errors = ?6, \
+         malformed_items = ?8 WHERE id = ?7",
     )
     .bind(end.status.as_str())
     .bind(time::format(at))
@@ -87,6 +88,7 @@ pub async fn finish<C: serde::Serialize>(
     .bind(serde_json::to_string(end.counts).unwrap_or_else(|_| "{}".into()))
     .bind(serde_json::to_string(end.errors).unwrap_or_else(|_| "[]".into()))
     .bind(run.0)
+    .bind(end.malformed_items as i64)
     .execute(pool)
     .await?;
     Ok(())
@@ -129,7 +131,7 @@ pub async fn last_started(pool: &SqlitePool, kind: RunKind) -> Result<Option<Dat
 /// Newest first.
 pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
     let rows = sqlx::query(
-        "SELECT id, kind, trigger, scope, status, started_at, finished_at, truncated_any, requests, counts, errors \
+        "SELECT id, kind, trigger, scope, status, started_at, finished_at, truncated_any, requests, malformed_items, counts, errors \
          FROM runs ORDER BY id DESC LIMIT ?1",
     )
     .bind(limit)
@@ -193,6 +195,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RunRow> {
         started_at: row.try_get("started_at")?,
         ended_at: row.try_get("finished_at")?,
         requests: row.get::<i64, _>("requests").max(0) as u64,
+        malformed_items: row.get::<i64, _>("malformed_items").max(0) as u64,
         truncated_any: row.get("truncated_any"),
         counts: (kind == RunKind::Sync)
             .then(|| serde_json::from_str(&counts).ok())

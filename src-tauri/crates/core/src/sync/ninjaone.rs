@@ -114,6 +114,9 @@ impl NinjaOneDriver {
     }
 }
 
+/// Devices read between two progress reports (a page is 1,000 by default: a few per page).
+const PROGRESS_EVERY: u64 = 250;
+
 impl Driver for NinjaOneDriver {
     fn source(&self) -> AssetSource {
         AssetSource::Ninjaone
@@ -148,13 +151,14 @@ impl Driver for NinjaOneDriver {
             } else {
                 HashMap::new()
             };
+            progress(read);
             // Drafts that custom fields or software complete after the devices, by device
             // id: only this stream's, so no more than the batch is ever held.
             let mut completing: HashMap<i64, (&SyncTarget, usize)> = HashMap::new();
             let mut devices = Box::pin(self.client.devices_detailed(&stream.filter));
             while let Some(device) = devices.try_next().await? {
                 read += 1;
-                if read.is_multiple_of(500) {
+                if read.is_multiple_of(PROGRESS_EVERY) {
                     progress(read);
                 }
                 let Some(target) = device

@@ -4,7 +4,8 @@
 //! nothing, not even a run record.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast;
@@ -15,7 +16,7 @@ use super::plan::{self, Change};
 use super::{
     AssetDraft, CompanySync, Driver, RunStatus, SyncCounts, SyncRun, SyncTarget, TargetFetch,
 };
-use crate::assets::RetiredReason;
+use crate::assets::{AssetSource, RetiredReason};
 use crate::engine::Trigger;
 use crate::events::{EngineEvent, NoticeSeverity};
 use crate::ids::{CompanyId, ConnectionId, NinjaOrgId, RunId};
@@ -23,7 +24,10 @@ use crate::runs::{Cancel, RunKind, Running};
 use crate::store::assets::Placement;
 use crate::store::{self, Store, WriteTx};
 use crate::time::Clock;
-use crate::Result;
+use crate::{Error, ErrorKind, Result};
+
+/// Why a mapping's fetch or write failed: the kind (for exit codes) and the message.
+type Failure = (Option<ErrorKind>, String);
 
 /// What the orchestrator works with.
 pub struct Orchestra<'a> {
@@ -43,13 +47,19 @@ pub struct Request<'a> {
     /// How the run record names its scope (`all`, `company:7`).
     pub scope: &'a str,
     pub preview: bool,
+    /// Past this, the run stops at its next safe point as a cancel would, lands (locks
+    /// released, run recorded as failed) and answers [`Error::DeadlineExceeded`].
+    pub deadline: Option<Duration>,
 }
 
 /// Syncs `groups` (each a driver with the targets it fetches) and records the run.
+/// `broken` are targets whose driver could not even be made (the error says why): they
+/// fail, and the others go on.
 pub async fn run<D: Driver>(
     o: &Orchestra<'_>,
     request: &Request<'_>,
     groups: Vec<(D, Vec<SyncTarget>)>,
+    broken: Vec<(Vec<SyncTarget>, Error)>,
 ) -> Result<SyncRun> {
     let all: Vec<SyncTarget> = groups.iter().flat_map(|(_, t)| t.clone()).collect();
     let flight = if request.preview {
@@ -66,7 +76,14 @@ pub async fn run<D: Driver>(
         flight.land(o.store).await;
         return Err(err);
     }
-    let outcome = fly(o, request, groups, &flight).await;
+    let broken: Vec<CompanySync> = broken
+        .into_iter()
+        .flat_map(|(targets, err)| {
+            let why: Failure = (Some(err.kind()), err.to_string());
+            targets.into_iter().map(move |t| failed(&t, why.clone()))
+        })
+        .collect();
+    let outcome = fly(o, request, groups, &flight, broken).await;
     if !request.preview {
         flight.land(o.store).await;
     }
@@ -78,6 +95,7 @@ async fn fly<D: Driver>(
     request: &Request<'_>,
     groups: Vec<(D, Vec<SyncTarget>)>,
     flight: &Flight,
+    broken: Vec<CompanySync>,
 ) -> Result<SyncRun> {
     let run_id = if request.preview {
         None
@@ -101,11 +119,35 @@ async fn fly<D: Driver>(
         Some(id)
     };
     let cancel = run_id.map_or_else(Cancel::default, |id| o.running.register(id));
-    let outcome = fly_run(o, request, groups, flight, run_id, &cancel).await;
+    let timed_out = AtomicBool::new(false);
+    // The deadline cancels rather than drops the run, so it still lands: its record ends,
+    // its locks are released and every company keeps its old assets or its new ones.
+    let deadline = async {
+        match request.deadline {
+            Some(limit) => {
+                tokio::time::sleep(limit).await;
+                timed_out.store(true, Ordering::SeqCst);
+                cancel.cancel();
+            }
+            None => {}
+        }
+        std::future::pending::<()>().await
+    };
+    let outcome = tokio::select! {
+        outcome = fly_run(o, request, groups, flight, broken, run_id, &cancel, &timed_out) => outcome,
+        () = deadline => unreachable!("the deadline future never ends"),
+    };
     if let Some(id) = run_id {
         o.running.finish(id);
     }
-    outcome
+    match (outcome, request.deadline) {
+        (Ok(_), Some(limit)) if timed_out.load(Ordering::SeqCst) => Err(Error::DeadlineExceeded {
+            action: "Asset sync",
+            after_secs: limit.as_secs(),
+            waiting: String::new(),
+        }),
+        (outcome, _) => outcome,
+    }
 }
 
 async fn fly_run<D: Driver>(
@@ -113,8 +155,10 @@ async fn fly_run<D: Driver>(
     request: &Request<'_>,
     groups: Vec<(D, Vec<SyncTarget>)>,
     flight: &Flight,
+    broken: Vec<CompanySync>,
     run_id: Option<RunId>,
     cancel: &Cancel,
+    timed_out: &AtomicBool,
 ) -> Result<SyncRun> {
     let total = flight.held.len() as u32;
     let progress = Progress::new(o, run_id, request.scope, total);
@@ -124,13 +168,13 @@ async fn fly_run<D: Driver>(
     // are fetched.
     let mut fetched: BTreeMap<
         (ConnectionId, NinjaOrgId),
-        std::result::Result<TargetFetch, String>,
+        std::result::Result<(TargetFetch, AssetSource), Failure>,
     > = BTreeMap::new();
     let mut waiting: BTreeMap<CompanyId, Vec<&SyncTarget>> = BTreeMap::new();
     for t in &flight.held {
         waiting.entry(t.company).or_default().push(t);
     }
-    let mut companies: Vec<CompanySync> = Vec::new();
+    let mut companies: Vec<CompanySync> = broken;
     let (mut requests, mut malformed) = (0, 0);
     let mut cancelled = false;
     'groups: for (driver, targets) in groups {
@@ -145,7 +189,7 @@ async fn fly_run<D: Driver>(
                 malformed += driver.malformed_items();
                 break 'groups;
             }
-            let tick = |devices: u64| progress.devices(devices);
+            let tick = |devices: u64| progress.devices(devices, driver.requests());
             let fetch = tokio::select! {
                 fetch = driver.fetch(&batch, &tick) => fetch,
                 () = stop_awaited(o.store, run_id, cancel) => {
@@ -159,12 +203,18 @@ async fn fly_run<D: Driver>(
                 Ok(mut by_target) => {
                     for t in &batch {
                         let key = (t.connection, t.org);
-                        fetched.insert(key, Ok(by_target.remove(&key).unwrap_or_default()));
+                        fetched.insert(
+                            key,
+                            Ok((by_target.remove(&key).unwrap_or_default(), driver.source())),
+                        );
                     }
                 }
                 Err(err) => {
                     for t in &batch {
-                        fetched.insert((t.connection, t.org), Err(err.to_string()));
+                        fetched.insert(
+                            (t.connection, t.org),
+                            Err((Some(err.kind()), err.to_string())),
+                        );
                     }
                 }
             }
@@ -191,30 +241,52 @@ async fn fly_run<D: Driver>(
                 let results =
                     company_sync(o, run_id, request.preview, company, &targets, &mut fetched).await;
                 companies.extend(results);
-                progress.company_done();
+                progress.company_done(company, targets.len(), driver.requests());
             }
         }
         requests += driver.requests();
         malformed += driver.malformed_items();
+        progress.driver_done(requests);
     }
+    let timed_out = timed_out.load(Ordering::SeqCst);
     if cancelled {
+        let why = if timed_out {
+            "The sync reached its time limit before this organization was synced; its assets are as they were. \
+             Check the network and NinjaOne's status, then sync again."
+        } else {
+            "Cancelled before this organization was synced; its assets are as they were. Sync again to bring it up to date."
+        };
         for t in waiting.values().flatten() {
-            companies.push(failed(
-                t,
-                "Cancelled before this organization was synced; its assets are as they were. Sync again to bring it up to date.".into(),
-            ));
+            let kind = timed_out.then_some(ErrorKind::Unreachable);
+            companies.push(failed(t, (kind, why.into())));
         }
     }
+    // Failures are recorded with their company (successes were, in their own write), so
+    // the Companies list shows a company's failed last sync and its reason.
+    if let Some(run) = run_id.filter(|_| !request.preview) {
+        record_failures(o.store, run, &companies).await?;
+    }
     for t in &flight.busy {
-        companies.push(failed(t, "A sync of this mapping is already running elsewhere (the app or another fleetward-cli); it was left to finish.".into()));
+        let mut part = failed(t, (Some(ErrorKind::AlreadyRunning), "A sync of this mapping is already running elsewhere (the app or another fleetward-cli); it was left to finish.".into()));
+        part.busy = true;
+        companies.push(part);
     }
 
-    let failures = companies.iter().filter(|c| c.error.is_some()).count();
-    let status = if cancelled {
+    let counted = companies.iter().filter(|c| !c.busy).count();
+    let failures = companies.iter().filter(|c| c.failed()).count();
+    let status = if cancelled && timed_out {
+        RunStatus::Failed
+    } else if cancelled {
         RunStatus::Cancelled
     } else {
-        RunStatus::of(companies.len(), failures)
+        RunStatus::of(counted, failures)
     };
+    let failure_kind = super::common_kind(
+        companies
+            .iter()
+            .filter(|c| c.failed())
+            .map(|c| c.error_kind),
+    );
     let truncated_any = companies.iter().any(|c| c.truncated);
     if let Some(run) = run_id {
         let mut totals = SyncCounts::default();
@@ -231,6 +303,7 @@ async fn fly_run<D: Driver>(
             status,
             truncated_any,
             requests,
+            malformed_items: malformed,
             counts: &totals,
             errors: &errors,
         };
@@ -244,8 +317,7 @@ async fn fly_run<D: Driver>(
                 severity: NoticeSeverity::Error,
                 title: "Asset sync did not fully succeed".into(),
                 message: format!(
-                    "{failures} of {} organizations could not be synced. Open Sync history for the reasons and what to do.",
-                    companies.len()
+                    "{failures} of {counted} organizations could not be synced. Open Sync history for the reasons and what to do."
                 ),
             });
         }
@@ -258,7 +330,22 @@ async fn fly_run<D: Driver>(
         requests,
         malformed_items: malformed,
         companies,
+        failure_kind,
     })
+}
+
+/// Writes the run's failed mappings (not the busy ones: another run holds them).
+async fn record_failures(store: &Store, run: RunId, companies: &[CompanySync]) -> Result<()> {
+    let failures: Vec<&CompanySync> = companies.iter().filter(|c| c.failed()).collect();
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.write().await?;
+    for part in failures {
+        store::runs::record_company(&mut tx, run, part).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Whether the run was asked to stop, here or by another process (through the store).
@@ -338,17 +425,20 @@ async fn company_sync(
     preview: bool,
     company: CompanyId,
     targets: &[&SyncTarget],
-    fetched: &mut BTreeMap<(ConnectionId, NinjaOrgId), std::result::Result<TargetFetch, String>>,
+    fetched: &mut BTreeMap<
+        (ConnectionId, NinjaOrgId),
+        std::result::Result<(TargetFetch, AssetSource), Failure>,
+    >,
 ) -> Vec<CompanySync> {
     let mut results = Vec::new();
     let mut usable = Vec::new();
     for t in targets {
         match fetched.remove(&(t.connection, t.org)) {
-            Some(Ok(fetch)) => usable.push((*t, fetch)),
+            Some(Ok((fetch, source))) => usable.push((*t, fetch, source)),
             Some(Err(err)) => results.push(failed(t, err)),
             None => results.push(failed(
                 t,
-                "Nothing was fetched for this organization.".into(),
+                (None, "Nothing was fetched for this organization.".into()),
             )),
         }
     }
@@ -358,8 +448,8 @@ async fn company_sync(
     match write_company(o, run, preview, company, &usable).await {
         Ok(done) => results.extend(done),
         Err(err) => {
-            let message = err.to_string();
-            results.extend(usable.iter().map(|(t, _)| failed(t, message.clone())));
+            let why: Failure = (Some(err.kind()), err.to_string());
+            results.extend(usable.iter().map(|(t, _, _)| failed(t, why.clone())));
         }
     }
     results
@@ -370,7 +460,7 @@ async fn write_company(
     run: Option<RunId>,
     preview: bool,
     company: CompanyId,
-    usable: &[(&SyncTarget, TargetFetch)],
+    usable: &[(&SyncTarget, TargetFetch, AssetSource)],
 ) -> Result<Vec<CompanySync>> {
     let now = o.clock.now();
     // A preview does the same work in a transaction it then rolls back: it sees exactly
@@ -378,7 +468,7 @@ async fn write_company(
     let mut tx: WriteTx = o.store.write().await?;
     let mut results = Vec::new();
     let mut changed = false;
-    for (target, fetch) in usable {
+    for (target, fetch, source) in usable {
         let stored = store::assets::stored_for_mapping(
             &mut tx,
             target.company,
@@ -389,7 +479,7 @@ async fn write_company(
         let plan = plan::plan(stored, fetch);
         let place = Placement {
             company: target.company,
-            source: crate::assets::AssetSource::Ninjaone,
+            source: *source,
             connection: Some(target.connection),
             org: Some(target.org),
         };
@@ -402,6 +492,8 @@ async fn write_company(
             counts: plan.counts,
             truncated: fetch.truncated,
             error: None,
+            error_kind: None,
+            busy: false,
         };
         results.push(part);
     }
@@ -487,7 +579,7 @@ pub(crate) async fn retire_duplicates(
     Ok(retirements.len() as u32)
 }
 
-fn failed(target: &SyncTarget, error: String) -> CompanySync {
+fn failed(target: &SyncTarget, (kind, error): Failure) -> CompanySync {
     CompanySync {
         company_id: target.company,
         connection_id: target.connection,
@@ -495,6 +587,8 @@ fn failed(target: &SyncTarget, error: String) -> CompanySync {
         counts: SyncCounts::default(),
         truncated: false,
         error: Some(error),
+        error_kind: kind,
+        busy: false,
     }
 }
 
@@ -507,6 +601,11 @@ struct Progress<'a> {
     done: AtomicU64,
     devices_base: AtomicU64,
     devices_now: AtomicU64,
+    /// Pages of earlier drivers (connections), and of the run so far.
+    pages_base: AtomicU64,
+    pages_now: AtomicU64,
+    /// The company written last.
+    company: std::sync::Mutex<Option<CompanyId>>,
 }
 
 impl<'a> Progress<'a> {
@@ -524,13 +623,21 @@ impl<'a> Progress<'a> {
             done: AtomicU64::new(0),
             devices_base: AtomicU64::new(0),
             devices_now: AtomicU64::new(0),
+            pages_base: AtomicU64::new(0),
+            pages_now: AtomicU64::new(0),
+            company: std::sync::Mutex::new(None),
         }
     }
 
-    fn devices(&self, read_in_group: u64) {
-        let devices = self.devices_base.load(Ordering::Relaxed) + read_in_group;
+    /// Devices read in the current batch and pages the current driver read.
+    fn devices(&self, read_in_batch: u64, driver_pages: u64) {
+        let devices = self.devices_base.load(Ordering::Relaxed) + read_in_batch;
         self.devices_now.store(devices, Ordering::Relaxed);
-        self.send(devices);
+        self.pages_now.store(
+            self.pages_base.load(Ordering::Relaxed) + driver_pages,
+            Ordering::Relaxed,
+        );
+        self.send();
     }
 
     fn add_devices_base(&self) {
@@ -538,16 +645,30 @@ impl<'a> Progress<'a> {
         self.devices_base.store(now, Ordering::Relaxed);
     }
 
-    fn company_done(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-        self.send(self.devices_now.load(Ordering::Relaxed));
+    /// A driver is done: `pages` is the run's total so far.
+    fn driver_done(&self, pages: u64) {
+        self.pages_base.store(pages, Ordering::Relaxed);
+        self.pages_now.store(pages, Ordering::Relaxed);
     }
 
-    fn send(&self, devices: u64) {
+    /// A company's `mappings` were written (or failed).
+    fn company_done(&self, company: CompanyId, mappings: usize, driver_pages: u64) {
+        self.done.fetch_add(mappings as u64, Ordering::Relaxed);
+        *self.company.lock().unwrap_or_else(|p| p.into_inner()) = Some(company);
+        self.pages_now.store(
+            self.pages_base.load(Ordering::Relaxed) + driver_pages,
+            Ordering::Relaxed,
+        );
+        self.send();
+    }
+
+    fn send(&self) {
         let _ = self.events.send(EngineEvent::SyncProgress {
             run_id: self.run_id,
             scope: self.scope.to_string(),
-            devices,
+            company: *self.company.lock().unwrap_or_else(|p| p.into_inner()),
+            pages: self.pages_now.load(Ordering::Relaxed),
+            devices: self.devices_now.load(Ordering::Relaxed),
             organizations_done: self.done.load(Ordering::Relaxed) as u32,
             organizations_total: self.total,
         });
