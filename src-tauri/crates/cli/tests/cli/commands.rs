@@ -483,6 +483,78 @@ fn sync_preview_assets_runs_and_audit_from_the_command_line() {
         .any(|e| e["action"] == "COMPANY_CREATED"));
     let out = run(&data, &["assets", "list", "--status", "bogus"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // Imports of other sources: good rows kept, bad rows named by line, exit 2.
+    let file = dir.path().join("level.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "externalId,company,name,serialNumber\n\
+             L-1,{company},LEVEL-ONE,SN-LEVEL-0001\n\
+             L-2,Nobody Inc,LEVEL-TWO,SN-LEVEL-0002\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(
+        &data,
+        &["--json", "assets", "import", "--source", "level", path],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["imported"], 1);
+    assert_eq!(report["errors"][0]["line"], 3);
+    assert!(
+        stderr(&out).contains("the good ones were kept"),
+        "{}",
+        stderr(&out)
+    );
+    let level = json(&run(
+        &data,
+        &["--json", "assets", "list", "--company", &company],
+    ));
+    assert!(level
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["source"] == "level" && a["externalId"] == "L-1"));
+    let out = run(
+        &data,
+        &[
+            "assets",
+            "import",
+            "--source",
+            "level",
+            "/nonexistent/x.csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot be read"), "{}", stderr(&out));
+    let out = run(&data, &["assets", "import", "--source", "ninjaone", path]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "NinjaOne assets come from sync only"
+    );
+
+    // When NinjaOne cannot be reached for any mapping, the exit code says so (4).
+    drop(s);
+    let out = run(&data, &["--json", "sync", "--company", &company]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let failed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        failed["companies"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{failed}"
+    );
+    assert!(
+        stderr(&out).contains("1 of 1 organizations could not be synced"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
