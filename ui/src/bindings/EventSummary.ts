@@ -7,6 +7,7 @@ import type { NinjaOrgId } from "./NinjaOrgId";
  */
 export type EventSummary = { activityId: number, connectionId: ConnectionId | null, receivedAt: string | null, activityType: string, statusCode: string, severity: string | null, priority: string | null, sourceName: string | null, orgId: NinjaOrgId | null, deviceClass: string | null, title: string, 
 /**
- * What became of it: applied, ignored, informational, unmapped, ignoredOrganization.
+ * What became of it: applied, ignored, informational, unmapped, ignoredOrganization,
+ * unplaced (no device, or a device NinjaOne does not place in an organization).
  */
 outcome: string, };

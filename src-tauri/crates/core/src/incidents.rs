@@ -213,7 +213,8 @@ pub struct EventSummary {
     pub org_id: Option<NinjaOrgId>,
     pub device_class: Option<String>,
     pub title: String,
-    /// What became of it: applied, ignored, informational, unmapped, ignoredOrganization.
+    /// What became of it: applied, ignored, informational, unmapped, ignoredOrganization,
+    /// unplaced (no device, or a device NinjaOne does not place in an organization).
     pub outcome: String,
 }
 

@@ -171,6 +171,41 @@ async fn the_first_poll_seeds_open_alerts_without_replaying_history() {
 }
 
 #[tokio::test]
+async fn a_seeded_incident_counts_its_late_original_trigger_once() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    let device = device_of(&sim, a).id.unwrap();
+    // Triggered before Fleetward polled: the first poll seeds it from `/v2/alerts`.
+    let original = append(&sim, condition(device, "late-original", "TRIGGERED"));
+    let first = poll(&w).await;
+    assert!(first.connections[0].first_poll);
+    let seeded = incident(&w, "late-original").await.expect("seeded");
+    assert_eq!((seeded.count, seeded.status), (1, IncidentStatus::Open));
+
+    // The original TRIGGERED arrives late (a relay's retry): the same trigger, not a repeat.
+    let deliver = |activity: &Activity| serde_json::to_vec(activity).unwrap();
+    w.engine.ingest_webhook(&deliver(&original)).await.unwrap();
+    let same = incident(&w, "late-original").await.unwrap();
+    assert_eq!((same.count, same.status), (1, IncidentStatus::Open));
+    w.engine.ingest_webhook(&deliver(&original)).await.unwrap();
+    assert_eq!(incident(&w, "late-original").await.unwrap().count, 1);
+
+    // A new TRIGGERED is a repeat; the RESET resolves it.
+    let repeat = append(&sim, condition(device, "late-original", "TRIGGERED"));
+    w.engine.ingest_webhook(&deliver(&repeat)).await.unwrap();
+    assert_eq!(incident(&w, "late-original").await.unwrap().count, 2);
+    let reset = append(&sim, condition(device, "late-original", "RESET"));
+    w.engine.ingest_webhook(&deliver(&reset)).await.unwrap();
+    let resolved = incident(&w, "late-original").await.unwrap();
+    assert_eq!(
+        (resolved.count, resolved.status),
+        (2, IncidentStatus::Resolved)
+    );
+}
+
+#[tokio::test]
 async fn polling_groups_suppresses_resolves_and_reopens() {
     let sim = sim().await;
     let w = engine_on(&sim).await;
@@ -267,6 +302,82 @@ async fn events_of_unmapped_and_ignored_organizations_are_dropped_and_counted() 
     assert_eq!(report.counts.dropped_ignored, 1);
     assert!(incident(&w, "pending-org").await.is_none());
     assert!(incident(&w, "ignored-org").await.is_none());
+}
+
+#[tokio::test]
+async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait_for_a_poll() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let last_events = || async {
+        w.engine
+            .preview_alert_rules(&[], 20)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| (row.event.activity_id, row.event.outcome))
+            .collect::<Vec<_>>()
+    };
+    // A test event (no device, no organization): no poll could ever place it.
+    let test_event = Activity {
+        id: Some(910_000_001),
+        activity_type: Some(ActivityType::System),
+        status_code: Some("FLEETWARD_TEST".into()),
+        message: Some("Test event sent from Fleetward Settings".into()),
+        ..Activity::default()
+    };
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&test_event).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.unplaced, 1);
+    assert!(
+        last_events()
+            .await
+            .contains(&(910_000_001, "unplaced".into())),
+        "{:?}",
+        last_events().await
+    );
+
+    // A delivery about a device neither the store nor NinjaOne knows: NinjaOne is asked,
+    // and the activity is shown as unplaced, not lost silently.
+    let stranger = append(&sim, condition(987_654, "nowhere", "TRIGGERED"));
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&stranger).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.unplaced, 1);
+    let id = stranger.id.unwrap();
+    assert!(last_events().await.contains(&(id, "unplaced".into())));
+
+    // When NinjaOne cannot be asked, the activity stays unmarked: a redelivery tries again.
+    let later = append(&sim, condition(987_655, "nowhere-yet", "TRIGGERED"));
+    sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Unavailable],
+        include_token_endpoint: false,
+    });
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&later).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.unplaced, 1);
+    let later_id = later.id.unwrap();
+    assert!(!last_events().await.iter().any(|(a, _)| *a == later_id));
+    sim.control().clear_faults();
+    let again = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&later).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((again.counts.duplicates, again.counts.unplaced), (0, 1));
+    assert!(last_events().await.contains(&(later_id, "unplaced".into())));
+    assert!(incident(&w, "nowhere").await.is_none());
 }
 
 #[tokio::test]

@@ -44,6 +44,10 @@ pub const MAX_BATCH: usize = 2_000;
 /// that (5,000+ activities a second), so a longer wait only idles the sender.
 pub const RETRY_AFTER_SECS: u64 = 1;
 pub const SIGNATURE_HEADER: &str = "X-Fleetward-Signature";
+/// Tries to store an accepted delivery when the store is busy, and the first wait between
+/// them (doubling): 0.25 + 0.5 + 1 + 2 s, about as long as SQLite's own busy wait again.
+const INGEST_ATTEMPTS: u32 = 5;
+const INGEST_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Where the accepted work goes: the engine in the app and the CLI, a recorder in tests.
 pub trait Sink: Send + Sync + 'static {
@@ -75,15 +79,32 @@ impl Sink for EngineSink {
     fn ingest(&self, activities: Vec<Activity>) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
             let count = activities.len();
-            match self.0.ingest_activities(activities).await {
-                Ok(report) => tracing::info!(
-                    received = report.counts.received,
-                    opened = report.counts.opened,
-                    resolved = report.counts.resolved,
-                    "webhook delivery processed"
-                ),
-                Err(err) => {
-                    tracing::warn!(error = %err, activities = count, "a webhook delivery could not be processed")
+            // A delivery was answered `202`: it is not dropped on a passing store fault (the
+            // CLI or the app holding the store a moment) but tried again, with backoff.
+            let mut attempt = 1;
+            loop {
+                match self.0.ingest_activities(activities.clone()).await {
+                    Ok(report) => {
+                        tracing::info!(
+                            received = report.counts.received,
+                            opened = report.counts.opened,
+                            resolved = report.counts.resolved,
+                            "webhook delivery processed"
+                        );
+                        return;
+                    }
+                    Err(err)
+                        if err.kind() == fleetward_core::ErrorKind::Store
+                            && attempt < INGEST_ATTEMPTS =>
+                    {
+                        tracing::warn!(error = %err, attempt, "a webhook delivery could not be stored yet; trying again");
+                        tokio::time::sleep(INGEST_BACKOFF * 2u32.pow(attempt - 1)).await;
+                        attempt += 1;
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, activities = count, "a webhook delivery could not be processed; the next activity poll brings its activities in");
+                        return;
+                    }
                 }
             }
         })

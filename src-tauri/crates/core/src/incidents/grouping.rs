@@ -18,6 +18,9 @@ use crate::ids::{AssetId, CompanyId, NinjaOrgId};
 pub enum Role {
     /// Opens the incident, or counts a repeat while it is open.
     Trigger,
+    /// An alert NinjaOne lists as triggered, whose TRIGGERED activity (at or below the
+    /// observation's id, the watermark) was not seen: a trigger the real one later replaces.
+    Seed,
     /// Resolves the incident of the same key.
     Resolve(Resolution),
     /// Says nothing about an incident (a backup finished, a device was created…).
@@ -116,6 +119,8 @@ pub struct SeriesState {
     pub last_trigger_id: Option<i64>,
     pub last_resolve: Option<Resolved>,
     pub details: Details,
+    /// The watermark of a seed whose TRIGGERED has not arrived yet.
+    pub seed: Option<i64>,
 }
 
 /// What applying an observation did, for notifications and counts.
@@ -158,8 +163,26 @@ pub fn apply(state: Option<SeriesState>, obs: &Observation) -> (SeriesState, Tra
         last_trigger_id: None,
         last_resolve: None,
         details: obs.details.clone(),
+        seed: None,
     });
     match obs.role {
+        Role::Trigger if s.seed.is_some_and(|seed| obs.id <= seed) => {
+            // The TRIGGERED a seed stood for: it takes the seed's place, not a new count.
+            s.seed = None;
+            s.first_seen = Some(s.first_seen.map_or(obs.at, |t| t.min(obs.at)));
+            s.last_seen = Some(s.last_seen.map_or(obs.at, |t| t.max(obs.at)));
+            return (s, Transition::Unchanged);
+        }
+        Role::Seed => {
+            s.count += 1;
+            s.seed = Some(obs.id);
+            s.first_seen = Some(s.first_seen.map_or(obs.at, |t| t.min(obs.at)));
+            s.last_seen = Some(s.last_seen.map_or(obs.at, |t| t.max(obs.at)));
+            if s.last_trigger_id.is_none_or(|id| obs.id > id) {
+                s.last_trigger_id = Some(obs.id);
+                s.details = obs.details.clone();
+            }
+        }
         Role::Trigger => {
             s.count += 1;
             s.first_seen = Some(s.first_seen.map_or(obs.at, |t| t.min(obs.at)));
@@ -188,7 +211,9 @@ pub fn apply(state: Option<SeriesState>, obs: &Observation) -> (SeriesState, Tra
     let transition = match (before, after) {
         (None, Some(IncidentStatus::Open)) => Transition::Opened,
         (Some(IncidentStatus::Resolved), Some(IncidentStatus::Open)) => Transition::Reopened,
-        (Some(IncidentStatus::Open), Some(IncidentStatus::Open)) if obs.role == Role::Trigger => {
+        (Some(IncidentStatus::Open), Some(IncidentStatus::Open))
+            if matches!(obs.role, Role::Trigger | Role::Seed) =>
+        {
             Transition::Repeated
         }
         (Some(IncidentStatus::Open), Some(IncidentStatus::Resolved)) => Transition::Resolved,

@@ -73,7 +73,8 @@ pub async fn ingest(
     client: Option<&Client>,
     now: DateTime<Utc>,
 ) -> Result<Applied> {
-    let places = ingest::place_devices(store, connection, activities, client).await?;
+    let (places, settled) =
+        ingest::place_devices(store, connection, activities, client, false).await?;
     let mappings = store::incidents::mappings(store.pool(), connection).await?;
     let rules = store::incidents::rules(store.pool()).await?;
     let batch = Batch {
@@ -82,6 +83,7 @@ pub async fn ingest(
         mappings: &mappings,
         rules: &rules,
         now,
+        last_chance: settled,
     };
     let mut tx = store.write().await?;
     let applied = ingest::apply(&mut tx, &batch, activities).await?;

@@ -25,13 +25,18 @@ const TITLE_CHARS: usize = 300;
 
 /// Where each device of a batch belongs: the activity's own `device` (webhooks expanded
 /// with `device`), the synced assets, devices met before, and finally NinjaOne itself (one
-/// request for all the unknown devices of a batch, when a client is given).
+/// request for all the unknown devices of a batch, when a client is given). Also answers
+/// whether that is settled: every device was placed or NinjaOne was asked about it. When
+/// `must_ask` (a poll, whose watermark moves past the batch), a failed question to NinjaOne
+/// is the answer, so the poll fails and is tried again; otherwise the activities stay
+/// unplaced, and unmarked, for a later delivery.
 pub async fn place_devices(
     store: &Store,
     connection: ConnectionId,
     activities: &[Activity],
     client: Option<&Client>,
-) -> Result<HashMap<i64, DevicePlace>> {
+    must_ask: bool,
+) -> Result<(HashMap<i64, DevicePlace>, bool)> {
     let wanted: BTreeSet<i64> = activities.iter().filter_map(|a| a.device_id).collect();
     let wanted: Vec<i64> = wanted.into_iter().collect();
     let known = store::incidents::device_places(store.pool(), connection, &wanted).await?;
@@ -57,10 +62,18 @@ pub async fn place_devices(
             }
         }
     }
-    if let (Some(client), false) = (client, unknown.is_empty()) {
+    if unknown.is_empty() {
+        return Ok((places, true));
+    }
+    let mut settled = false;
+    if let Some(client) = client {
         let df = DeviceFilter::new().id_in(unknown.iter().copied());
         let found: Vec<ninjaone::models::Device> = match client.devices(&df).try_collect().await {
-            Ok(found) => found,
+            Ok(found) => {
+                settled = true;
+                found
+            }
+            Err(err) if must_ask => return Err(err.into()),
             Err(err) => {
                 // Their activities stay unplaced (not marked processed): a later poll retries.
                 tracing::warn!(error = %err, devices = unknown.len(), "could not ask NinjaOne where devices belong");
@@ -78,7 +91,7 @@ pub async fn place_devices(
         }
         tx.commit().await?;
     }
-    Ok(places)
+    Ok((places, settled))
 }
 
 pub(crate) fn from_device(d: &ninjaone::models::Device) -> DevicePlace {
@@ -123,6 +136,10 @@ pub struct Batch<'a> {
     pub mappings: &'a HashMap<NinjaOrgId, OrgMapping>,
     pub rules: &'a [AlertRule],
     pub now: DateTime<Utc>,
+    /// Whether nothing later can place these activities (NinjaOne was asked where their
+    /// devices are): an unplaced one is then marked processed as `unplaced`, so it shows
+    /// among the last events. Otherwise it stays unmarked, so a redelivery tries again.
+    pub last_chance: bool,
 }
 
 /// What a batch will write once every activity has been looked at.
@@ -227,10 +244,14 @@ fn classify(batch: &Batch<'_>, a: &Activity, applied: &mut Applied, plan: &mut P
         summary.outcome = outcome.to_string();
         plan.marks.push(summary);
     };
-    // An activity whose organization is unknown is not marked processed: a later poll,
-    // which can ask NinjaOne where the device is, may still place it.
+    // An activity whose organization is unknown is not marked processed while a redelivery
+    // may still place it (NinjaOne could not be asked). One without a device (a test event,
+    // a system message) or whose device NinjaOne does not place is marked `unplaced`.
     let Some(org) = org else {
         applied.counts.unplaced += 1;
+        if a.device_id.is_none() || batch.last_chance {
+            mark(plan, summary, "unplaced");
+        }
         return;
     };
     let company = match batch.mappings.get(&org) {

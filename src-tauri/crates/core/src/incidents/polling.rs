@@ -174,30 +174,26 @@ async fn poll_connection(p: &Poller<'_>, t: &PollTarget) -> Result<(ConnectionPo
                 df: df.clone(),
                 ..ActivityQuery::default()
             };
-            let mut activities: Vec<Activity> = t
-                .client
-                .activities(&query)
-                .try_collect::<Vec<_>>()
-                .await?
-                .into_iter()
-                .take(MAX_ACTIVITIES_PER_POLL)
-                .collect();
-            // NinjaOne answers newest first; applied oldest first, chunk by chunk.
-            activities.sort_by_key(|a| a.id);
+            let activities = oldest_first(
+                t.client.activities(&query).try_collect::<Vec<_>>().await?,
+                MAX_ACTIVITIES_PER_POLL,
+            );
             let newest = activities
                 .iter()
                 .filter_map(|a| a.id)
                 .max()
                 .unwrap_or(last)
                 .max(last);
-            let places =
-                ingest::place_devices(p.store, t.connection, &activities, Some(&t.client)).await?;
+            let (places, settled) =
+                ingest::place_devices(p.store, t.connection, &activities, Some(&t.client), true)
+                    .await?;
             let batch = Batch {
                 connection: t.connection,
                 places: &places,
                 mappings: &mappings,
                 rules: p.rules,
                 now: p.clock.now(),
+                last_chance: settled,
             };
             let mut tx = p.store.write().await?;
             // One transaction for the poll, applied in chunks so that what a chunk plans to
@@ -322,7 +318,7 @@ async fn reconcile(
                 .filter(|s| s.is_finite())
                 .and_then(|s| DateTime::from_timestamp(s.floor() as i64, 0))
                 .unwrap_or(now),
-            role: Role::Trigger,
+            role: Role::Seed,
             details: Details {
                 title: ingest::title(
                     alert.message.as_deref(),
@@ -384,9 +380,32 @@ async fn reconcile(
     Ok((seeded, reconciled, applied))
 }
 
+/// A poll's activities in the order they happened, at most `max`: when more came, the
+/// oldest ones (right after the watermark), so the watermark stops before the rest and the
+/// next poll reads them; none is skipped.
+fn oldest_first(mut activities: Vec<Activity>, max: usize) -> Vec<Activity> {
+    activities.sort_by_key(|a| a.id);
+    activities.truncate(max);
+    activities
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poll_over_its_limit_keeps_the_oldest_so_the_next_poll_reads_the_rest() {
+        let newest_first: Vec<Activity> = (1..=5)
+            .rev()
+            .map(|id| Activity {
+                id: Some(id),
+                ..Activity::default()
+            })
+            .collect();
+        let ids = |kept: Vec<Activity>| kept.iter().filter_map(|a| a.id).collect::<Vec<_>>();
+        assert_eq!(ids(oldest_first(newest_first.clone(), 3)), vec![1, 2, 3]);
+        assert_eq!(ids(oldest_first(newest_first, 10)), vec![1, 2, 3, 4, 5]);
+    }
 
     fn at(secs: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()

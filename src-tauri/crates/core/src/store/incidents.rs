@@ -361,7 +361,7 @@ pub struct StoredState {
 
 const STATE_COLUMNS: &str = "id, count, first_seen, last_seen, last_trigger_id, last_resolve_id, resolved_at, resolution, \
      title, severity, actions, series_uid, activity_type, status_code, source_name, ninja_severity, ninja_priority, \
-     device_id, device_name, device_class, org_id, company_id, asset_id";
+     device_id, device_name, device_class, org_id, company_id, asset_id, seed_id";
 
 pub async fn state(
     tx: &mut WriteTx,
@@ -447,6 +447,7 @@ fn state_from_row(r: &SqliteRow) -> Result<StoredState> {
                 company_id: r.get::<Option<i64>, _>("company_id").map(CompanyId),
                 asset_id: r.get::<Option<i64>, _>("asset_id").map(AssetId),
             },
+            seed: r.get("seed_id"),
         },
     })
 }
@@ -475,8 +476,8 @@ pub async fn save(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO incidents (key, connection_id, status, severity, count, title, device_id, org_id, first_seen, \
          last_seen, resolved_at, company_id, asset_id, device_name, device_class, series_uid, activity_type, status_code, \
-         source_name, ninja_severity, ninja_priority, actions, last_trigger_id, last_resolve_id, resolution) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) \
+         source_name, ninja_severity, ninja_priority, actions, last_trigger_id, last_resolve_id, resolution, seed_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?27) \
          ON CONFLICT (connection_id, key) DO UPDATE SET status = excluded.status, severity = excluded.severity, \
          count = excluded.count, title = excluded.title, device_id = excluded.device_id, org_id = excluded.org_id, \
          first_seen = excluded.first_seen, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at, \
@@ -484,7 +485,7 @@ pub async fn save(
          device_class = excluded.device_class, series_uid = excluded.series_uid, activity_type = excluded.activity_type, \
          status_code = excluded.status_code, source_name = excluded.source_name, ninja_severity = excluded.ninja_severity, \
          ninja_priority = excluded.ninja_priority, actions = excluded.actions, last_trigger_id = excluded.last_trigger_id, \
-         last_resolve_id = excluded.last_resolve_id, resolution = excluded.resolution, \
+         last_resolve_id = excluded.last_resolve_id, resolution = excluded.resolution, seed_id = excluded.seed_id, \
          acknowledged_at = CASE WHEN ?26 THEN NULL ELSE acknowledged_at END \
          RETURNING id",
     )
@@ -514,6 +515,7 @@ pub async fn save(
     .bind(s.last_resolve.map(|r| r.id))
     .bind(resolved.map(|r| r.how.as_str()).or(s.last_resolve.map(|r| r.how.as_str())))
     .bind(reopened)
+    .bind(s.seed)
     .fetch_one(&mut **tx)
     .await?;
     Ok(IncidentId(id))
@@ -534,11 +536,11 @@ pub async fn save_many(
         let sql = format!(
             "INSERT INTO incidents (key, connection_id, status, severity, count, title, device_id, org_id, first_seen, \
              last_seen, resolved_at, company_id, asset_id, device_name, device_class, series_uid, activity_type, status_code, \
-             source_name, ninja_severity, ninja_priority, actions, last_trigger_id, last_resolve_id, resolution) \
+             source_name, ninja_severity, ninja_priority, actions, last_trigger_id, last_resolve_id, resolution, seed_id) \
              VALUES {} \
              ON CONFLICT (connection_id, key) DO UPDATE SET {SAVE_UPDATES} \
              RETURNING id, key",
-            placeholders(chunk.len(), 25)
+            placeholders(chunk.len(), 26)
         );
         let mut query = sqlx::query(&sql);
         for (key, s) in chunk {
@@ -580,7 +582,8 @@ pub async fn save_many(
                     resolved
                         .map(|r| r.how.as_str())
                         .or(s.last_resolve.map(|r| r.how.as_str())),
-                );
+                )
+                .bind(s.seed);
         }
         for row in query.fetch_all(&mut **tx).await? {
             ids.insert(row.get("key"), IncidentId(row.get("id")));
@@ -607,7 +610,7 @@ const SAVE_UPDATES: &str = "status = excluded.status, severity = excluded.severi
      device_class = excluded.device_class, series_uid = excluded.series_uid, activity_type = excluded.activity_type, \
      status_code = excluded.status_code, source_name = excluded.source_name, ninja_severity = excluded.ninja_severity, \
      ninja_priority = excluded.ninja_priority, actions = excluded.actions, last_trigger_id = excluded.last_trigger_id, \
-     last_resolve_id = excluded.last_resolve_id, resolution = excluded.resolution";
+     last_resolve_id = excluded.last_resolve_id, resolution = excluded.resolution, seed_id = excluded.seed_id";
 
 /// The state of one incident by id, with its connection and key.
 pub async fn state_by_id(
