@@ -94,7 +94,12 @@ fn posture(rows: &[&AntivirusStatus], now: DateTime<Utc>) -> (Posture, Option<St
     if !reported_lately {
         return (Posture::Expired, vendor(first));
     }
-    let on: Vec<&&AntivirusStatus> = rows.iter().filter(|r| is(&r.product_state, "ON")).collect();
+    // Protection counts as on only as reported in the last 30 days: an old "on" next to a
+    // recent "off" is protection off.
+    let on: Vec<&&AntivirusStatus> = rows
+        .iter()
+        .filter(|r| is(&r.product_state, "ON") && within_days(r.timestamp, now, EXPIRED_AFTER_DAYS))
+        .collect();
     let Some(best) = on.iter().find(|r| {
         is(&r.definition_status, "UP_TO_DATE") && within_days(r.timestamp, now, CURRENT_DAYS)
     }) else {
@@ -187,6 +192,14 @@ mod tests {
         assert_eq!(
             status_of(&[row(1, "ON", "UP_TO_DATE", 30.5)]),
             SignalStatus::Fail
+        );
+        assert_eq!(
+            status_of(&[
+                row(1, "ON", "OUT_OF_DATE", 31.0),
+                row(1, "OFF", "UP_TO_DATE", 1.0)
+            ]),
+            SignalStatus::Fail,
+            "an expired 'on' does not outweigh a recent 'off'"
         );
     }
 

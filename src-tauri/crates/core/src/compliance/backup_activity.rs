@@ -1,7 +1,9 @@
 //! `backup_activity` (SPEC §5): backup activities (`NINJA_BACKUP`, `CLOUDBERRY_BACKUP`) of the
 //! last 7 days. The population is the devices with at least one such activity. A device whose
-//! jobs all failed is "only failed": none is pass, fewer than 10 % is warn, 10 % or more is
-//! fail. Devices whose jobs neither succeeded nor failed yet are counted apart.
+//! jobs all failed is "only failed": 10 % or more is fail, fewer is warn. Pass needs every
+//! device to have a success: devices whose jobs neither succeeded nor failed yet (started,
+//! cancelled) are counted apart and keep the signal at warn, since nothing shows they
+//! are backed up.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -73,7 +75,7 @@ pub fn evaluate(
         SignalStatus::NoData
     } else if u64::from(m.only_failed) * 100 >= FAIL_PERCENT * u64::from(m.devices) {
         SignalStatus::Fail
-    } else if m.only_failed > 0 {
+    } else if m.only_failed > 0 || m.with_success < m.devices {
         SignalStatus::Warn
     } else {
         SignalStatus::Pass
@@ -208,7 +210,36 @@ mod tests {
             (2, 1, 0, 1)
         );
         assert_eq!(m.by_product.get("cloudberry"), Some(&1));
-        assert_eq!(signal.status, SignalStatus::Pass);
+        assert_eq!(
+            signal.status,
+            SignalStatus::Warn,
+            "a device whose job only started has no success to show"
+        );
+    }
+
+    #[test]
+    fn pass_needs_a_success_on_every_device() {
+        let started = |device| {
+            activity(
+                device,
+                "NINJA_BACKUP",
+                "NINJA_BACKUP_BACKUPJOB_STARTED",
+                None,
+                1.0,
+            )
+        };
+        assert_eq!(
+            evaluate(&devices(2), &[ok(1), ok(2)], now()).status,
+            SignalStatus::Pass
+        );
+        assert_eq!(
+            evaluate(&devices(2), &[ok(1), started(2)], now()).status,
+            SignalStatus::Warn
+        );
+        assert_eq!(
+            evaluate(&devices(1), &[started(1)], now()).status,
+            SignalStatus::Warn
+        );
     }
 
     #[test]
