@@ -467,6 +467,61 @@ async fn a_second_asker_is_told_the_sweep_is_already_running() {
 }
 
 #[tokio::test]
+async fn a_sweep_of_everyone_leaves_a_tenant_swept_elsewhere_without_failing() {
+    let w = world(2, |_| {}).await;
+    let mut tenants = Vec::new();
+    for (org, name) in [(1, "Busy customer"), (2, "Free customer")] {
+        let company = w.engine.add_company(name).await.unwrap().id;
+        w.engine
+            .map_organization(
+                w.connection,
+                NinjaOrgId(org),
+                &MappingChoice::UseExisting {
+                    company_id: company,
+                },
+                &MappingOptions::default(),
+            )
+            .await
+            .unwrap();
+        w.engine.promote_company(company).await.unwrap();
+        tenants.push(company);
+    }
+    let (busy, free) = (tenants[0], tenants[1]);
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_000 }],
+        include_token_endpoint: false,
+    });
+    let other = Engine::start(config(w.dir.path().join("data"), &w.clock))
+        .await
+        .unwrap();
+    let first = {
+        let other = other.clone();
+        tokio::spawn(async move { other.sweep(Some(busy), Trigger::Manual).await })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while w.engine.runs(1).await.unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first sweep never started"
+        );
+        tokio::task::yield_now().await;
+    }
+    w.sim.control().clear_faults();
+    let run = w.engine.sweep(None, Trigger::Manual).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded, "{:?}", run.companies);
+    let skipped = run.companies.iter().find(|c| c.company_id == busy).unwrap();
+    assert!(skipped.busy && !skipped.failed());
+    assert!(skipped
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("already running"));
+    assert_eq!(w.engine.signals(Some(free)).await.unwrap().len(), 5);
+    assert_eq!(first.await.unwrap().unwrap().status, RunStatus::Succeeded);
+}
+
+#[tokio::test]
 async fn a_failing_connection_never_stops_the_other_tenants() {
     let w = world(1, |_| {}).await;
     let good = tenant_of_org(&w, 1).await;
@@ -524,6 +579,8 @@ async fn a_failing_connection_never_stops_the_other_tenants() {
         .is_none());
     assert_eq!(w.engine.signals(Some(good)).await.unwrap().len(), 5);
     assert!(w.engine.signals(Some(bad)).await.unwrap().is_empty());
+    assert_eq!(failed.error_kind, Some(ErrorKind::Unreachable));
+    assert_eq!(run.failure_kind, Some(ErrorKind::Unreachable));
     let recorded = &w.engine.runs(1).await.unwrap()[0];
     assert_eq!(recorded.status, RunStatus::Partial);
     assert!(
