@@ -62,15 +62,20 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
     }
     let first = run(&data, &["sync"]);
     assert!(first.status.success(), "{}", stderr(&first));
-    let (_, old) = snapshot(&data);
+    let (_, mut before) = snapshot(&data);
 
-    // Every device changes, so a new sync rewrites every company.
-    for device in s.sim.control().devices() {
-        let id = device.id.unwrap();
-        s.sim.control().rename_device(id, &format!("RENAMED-{id}"));
-    }
+    // Before each attempt every device gets a new name, so a sync rewrites every company and
+    // each company must afterwards hold the previous names or the new ones, never a mix.
+    const ATTEMPTS: u32 = 20;
     let mut kills = 0;
-    for _ in 0..12 {
+    for attempt in 0..ATTEMPTS {
+        let generation = format!("GEN{attempt}-");
+        for device in s.sim.control().devices() {
+            let id = device.id.unwrap();
+            s.sim
+                .control()
+                .rename_device(id, &format!("{generation}{id}"));
+        }
         let mut child = cli(&data)
             .arg("sync")
             .stdout(Stdio::null())
@@ -86,25 +91,22 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
         let (integrity, now) = snapshot(&data);
         assert_eq!(integrity, "ok", "the store is damaged after a kill");
         for (company, assets) in &now {
-            let was = old.get(company);
             let renamed = assets
                 .iter()
-                .all(|(_, _, name)| name.starts_with("RENAMED-"));
-            let untouched = Some(assets) == was;
+                .filter(|(_, _, name)| name.starts_with(&generation))
+                .count();
+            let untouched = Some(assets) == before.get(company);
             assert!(
-                untouched || renamed,
-                "company {company} is half-written after a kill: {} of {} assets renamed",
-                assets
-                    .iter()
-                    .filter(|(_, _, n)| n.starts_with("RENAMED-"))
-                    .count(),
+                untouched || renamed == assets.len(),
+                "company {company} is half-written after attempt {attempt}: {renamed} of {} assets renamed",
                 assets.len()
             );
         }
+        before = now;
     }
     assert!(
-        kills >= 3,
-        "only {kills} of 12 syncs were killed mid-way; the test proved little"
+        kills >= ATTEMPTS / 4,
+        "only {kills} of {ATTEMPTS} syncs were killed mid-way; the test proved little"
     );
     let last = run(&data, &["sync"]);
     assert!(
@@ -124,8 +126,9 @@ fn a_sync_killed_at_random_moments_leaves_each_company_old_or_new_never_half() {
             "{failed}"
         );
     }
+    let newest = format!("GEN{}-", ATTEMPTS - 1);
     assert!(after
         .values()
         .flatten()
-        .all(|(_, _, name)| name.starts_with("RENAMED-")));
+        .all(|(_, _, name)| name.starts_with(&newest)));
 }

@@ -545,6 +545,66 @@ fn ctrl_c_stops_a_command_waiting_on_a_silent_server() {
     assert!(err.contains("Stopped (Ctrl-C)"), "{err}");
 }
 
+#[test]
+fn a_second_process_syncing_the_same_company_exits_7_and_changes_nothing() {
+    let s = sim(SimConfig {
+        orgs: 1,
+        devices_per_org: 6,
+        ..SimConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    connected(&s, &data);
+    let org = s.sim.control().organizations()[0].id.unwrap().to_string();
+    let mapped = json(&run(&data, &["--json", "orgs", "map", &org, "--create"]));
+    let company = mapped["companyId"].as_i64().unwrap().to_string();
+    s.sim.control().set_faults(Faults {
+        probability: 1.0,
+        kinds: vec![FaultKind::Latency { millis: 700 }],
+        include_token_endpoint: false,
+    });
+    let first = cli(&data)
+        .args(["--json", "sync", "--company", &company])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let runs = json(&run(&data, &["--json", "runs", "list"]));
+        if runs.as_array().is_some_and(|r| !r.is_empty()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first sync never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let second = run(&data, &["sync", "--company", &company]);
+    assert_eq!(second.status.code(), Some(7), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("already running"),
+        "{}",
+        stderr(&second)
+    );
+    let runs = json(&run(&data, &["--json", "runs", "list"]));
+    assert_eq!(
+        runs.as_array().unwrap().len(),
+        1,
+        "the refused sync recorded no run: {runs}"
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    s.sim.control().clear_faults();
+    let again = run(&data, &["sync", "--company", &company]);
+    assert!(again.status.success(), "free again: {}", stderr(&again));
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
