@@ -674,6 +674,42 @@ async fn progress_names_the_company_pages_and_devices_and_items_that_did_not_par
 }
 
 #[tokio::test]
+async fn an_organization_over_10000_devices_keeps_the_first_10000_by_id_and_says_truncated() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 14_500,
+        ..SimConfig::default()
+    })
+    .await;
+    let org = first_org(&w);
+    let mut synced: Vec<Device> = devices_of(&w, org)
+        .into_iter()
+        .filter(|d| agent(d) && d.approval_status == Some(ApprovalStatus::Approved))
+        .collect();
+    assert!(
+        synced.len() > 10_000,
+        "the tenant must exceed the cap: {}",
+        synced.len()
+    );
+    synced.sort_unstable_by_key(|d| d.id);
+    let kept: std::collections::BTreeSet<String> = synced[..10_000]
+        .iter()
+        .map(|d| d.uid.clone().unwrap_or_else(|| d.id.unwrap().to_string()))
+        .collect();
+    let company = map(&w, org, MappingOptions::default()).await;
+    let run = sync(&w, company).await;
+    assert!(run.truncated_any);
+    assert!(run.companies[0].truncated);
+    assert_eq!(run.companies[0].counts.created, 10_000);
+    let assets = w.engine.assets(Some(company), None).await.unwrap();
+    assert_eq!(assets.len(), 10_000);
+    let ids: std::collections::BTreeSet<String> =
+        assets.iter().map(|a| a.external_id.clone()).collect();
+    assert_eq!(ids, kept, "the first 10,000 by device id");
+    assert!(w.engine.runs(1).await.unwrap()[0].truncated_any);
+}
+
+#[tokio::test]
 async fn a_sync_with_nothing_mapped_says_what_to_map() {
     let w = world(SimConfig::default()).await;
     let err = w.engine.sync_all(Trigger::Manual).await.unwrap_err();
@@ -760,6 +796,63 @@ async fn an_import_keeps_good_rows_reports_bad_lines_and_loses_to_ninjaone_on_de
         .await
         .unwrap_err();
     assert_eq!(not_json.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn run_details_go_after_90_days_and_the_field_history_stays() {
+    let clock = Arc::new(ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-06-01T10:00:00Z")
+            .unwrap()
+            .into(),
+    ));
+    let w = world_with(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 5,
+            clock: clock.clone(),
+            ..SimConfig::default()
+        },
+        Some(clock.clone()),
+    )
+    .await;
+    let company = map(&w, first_org(&w), MappingOptions::default()).await;
+    sync(&w, company).await;
+    let asset = w.engine.assets(Some(company), None).await.unwrap()[0].clone();
+    let device: i64 = devices_of(&w, first_org(&w))
+        .into_iter()
+        .find(|d| d.uid.as_deref() == Some(asset.external_id.as_str()))
+        .and_then(|d| d.id)
+        .unwrap();
+    w.sim.control().rename_device(device, "RENAMED-ONCE");
+    let renaming = sync(&w, company).await.run_id.unwrap();
+    let history = w.engine.asset(asset.id).await.unwrap().history;
+    assert!(history.iter().any(|c| c.run_id == Some(renaming)));
+    let changes = history.len();
+
+    clock.advance(std::time::Duration::from_secs(89 * 86_400));
+    sync(&w, company).await;
+    assert_eq!(
+        w.engine.runs(10).await.unwrap().len(),
+        3,
+        "89 days: all kept"
+    );
+    clock.advance(std::time::Duration::from_secs(2 * 86_400));
+    let latest = sync(&w, company).await.run_id.unwrap();
+    let runs: Vec<_> = w
+        .engine
+        .runs(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(runs.len(), 2, "the runs of day one went: {runs:?}");
+    assert!(runs.contains(&latest) && !runs.contains(&renaming));
+    let history = w.engine.asset(asset.id).await.unwrap().history;
+    assert_eq!(history.len(), changes, "field history is never pruned");
+    assert!(history
+        .iter()
+        .any(|c| c.new_value.as_deref() == Some("RENAMED-ONCE") && c.run_id.is_none()));
 }
 
 #[tokio::test]
