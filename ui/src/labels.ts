@@ -59,6 +59,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   COMPANY_CREATED: "Company created",
   COMPANY_RENAMED: "Company renamed",
   COMPLIANCE_TENANT_CREATED: "Compliance tenant created",
+  ASSETS_SYNCED: "Assets synced",
+  ASSETS_IMPORTED: "Assets imported",
+  DUPLICATES_RETIRED: "Duplicates retired",
 };
 
 /**

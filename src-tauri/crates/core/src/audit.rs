@@ -54,10 +54,16 @@ pub enum AuditAction {
     CompanyCreated,
     CompanyRenamed,
     ComplianceTenantCreated,
+    /// A sync changed a company's assets (counts only; an unchanged sync writes nothing).
+    AssetsSynced,
+    /// An import of another source changed a company's assets.
+    AssetsImported,
+    /// Copies of machines another source also holds were retired (SPEC §4 dedup).
+    DuplicatesRetired,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::ConnectionSaved,
         AuditAction::ConnectionDisconnected,
         AuditAction::NinjaoneDisconnected,
@@ -66,6 +72,9 @@ impl AuditAction {
         AuditAction::CompanyCreated,
         AuditAction::CompanyRenamed,
         AuditAction::ComplianceTenantCreated,
+        AuditAction::AssetsSynced,
+        AuditAction::AssetsImported,
+        AuditAction::DuplicatesRetired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +87,9 @@ impl AuditAction {
             AuditAction::CompanyCreated => "COMPANY_CREATED",
             AuditAction::CompanyRenamed => "COMPANY_RENAMED",
             AuditAction::ComplianceTenantCreated => "COMPLIANCE_TENANT_CREATED",
+            AuditAction::AssetsSynced => "ASSETS_SYNCED",
+            AuditAction::AssetsImported => "ASSETS_IMPORTED",
+            AuditAction::DuplicatesRetired => "DUPLICATES_RETIRED",
         }
     }
 

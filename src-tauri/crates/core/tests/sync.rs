@@ -212,11 +212,37 @@ async fn an_unchanged_resync_writes_nothing_and_a_change_is_one_history_row_per_
     .await;
     let org = first_org(&w);
     let company = map(&w, org, MappingOptions::default()).await;
-    sync(&w, company).await;
+    let first = sync(&w, company).await;
+    let synced_rows = |events: &[fleetward_core::audit::AuditEvent]| {
+        events
+            .iter()
+            .filter(|e| e.action == fleetward_core::audit::AuditAction::AssetsSynced)
+            .count()
+    };
+    let audit = w.engine.audit_events(Some(company)).await.unwrap();
+    assert_eq!(synced_rows(&audit), 1, "{audit:?}");
+    let row = audit
+        .iter()
+        .find(|e| e.action == fleetward_core::audit::AuditAction::AssetsSynced)
+        .unwrap();
+    let created = first.companies[0].counts.created;
+    assert!(
+        row.detail.contains(&format!(
+            "sync run {}: {created} created",
+            first.run_id.unwrap()
+        )),
+        "{row:?}"
+    );
     let again = sync(&w, company).await;
     let counts = again.companies[0].counts;
     assert_eq!((counts.created, counts.updated, counts.stale), (0, 0, 0));
     assert!(counts.unchanged > 0);
+    let audit = w.engine.audit_events(Some(company)).await.unwrap();
+    assert_eq!(
+        synced_rows(&audit),
+        1,
+        "an unchanged resync writes no audit row either"
+    );
 
     let asset = w.engine.assets(Some(company), None).await.unwrap()[0].clone();
     let device = devices_of(&w, org)
@@ -757,6 +783,17 @@ async fn an_import_keeps_good_rows_reports_bad_lines_and_loses_to_ninjaone_on_de
     );
     let lines: Vec<u32> = report.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, vec![4, 5], "{:?}", report.errors);
+    let audit = w.engine.audit_events(Some(company)).await.unwrap();
+    let actions: Vec<_> = audit.iter().map(|e| e.action).collect();
+    use fleetward_core::audit::AuditAction;
+    assert!(actions.contains(&AuditAction::AssetsImported), "{audit:?}");
+    assert!(
+        actions.contains(&AuditAction::DuplicatesRetired),
+        "{audit:?}"
+    );
+    assert!(audit
+        .iter()
+        .any(|e| e.detail == "level: 2 created, 0 updated, 0 unchanged"));
     assert!(
         report.errors[1].message.contains("Nobody Inc"),
         "{:?}",

@@ -85,6 +85,23 @@ pub async fn import(
         };
         crate::sync::run::apply(&mut tx, &place, &plan.changes, None, now).await?;
         let retired = crate::sync::run::retire_duplicates(&mut tx, company, now).await?;
+        if !plan.changes.is_empty() {
+            let detail = format!(
+                "{}: {} created, {} updated, {} unchanged",
+                source.as_str(),
+                plan.counts.created,
+                plan.counts.updated,
+                plan.counts.unchanged
+            );
+            store::audit::record(
+                &mut tx,
+                now,
+                crate::audit::Scope::Company(company),
+                crate::audit::AuditAction::AssetsImported,
+                &detail,
+            )
+            .await?;
+        }
         tx.commit().await?;
         report.created += plan.counts.created;
         report.updated += plan.counts.updated;

@@ -17,6 +17,7 @@ use super::{
     AssetDraft, CompanySync, Driver, RunStatus, SyncCounts, SyncRun, SyncTarget, TargetFetch,
 };
 use crate::assets::{AssetSource, RetiredReason};
+use crate::audit::{AuditAction, Scope};
 use crate::engine::Trigger;
 use crate::events::{EngineEvent, NoticeSeverity};
 use crate::ids::{CompanyId, ConnectionId, NinjaOrgId, RunId};
@@ -506,6 +507,26 @@ async fn write_company(
     if let Some(first) = results.first_mut() {
         first.counts.retired_duplicates += retired;
     }
+    if changed {
+        let mut totals = SyncCounts::default();
+        results.iter().for_each(|r| totals.add(&r.counts));
+        let detail = format!(
+            "{}: {} created, {} updated, {} marked stale, {} retired as duplicates",
+            run.map_or("preview".to_string(), |r| format!("sync run {r}")),
+            totals.created,
+            totals.updated,
+            totals.stale,
+            totals.retired_duplicates
+        );
+        store::audit::record(
+            &mut tx,
+            now,
+            Scope::Company(company),
+            AuditAction::AssetsSynced,
+            &detail,
+        )
+        .await?;
+    }
     if let Some(run) = run {
         for part in &results {
             store::runs::record_company(&mut tx, run, part).await?;
@@ -569,6 +590,20 @@ pub(crate) async fn retire_duplicates(
 ) -> Result<u32> {
     let candidates = store::assets::dedup_candidates(tx, company).await?;
     let retirements = dedup::duplicates(&candidates);
+    if !retirements.is_empty() {
+        let detail = format!(
+            "{} copies retired in favour of a better source's copy of the same machine",
+            retirements.len()
+        );
+        store::audit::record(
+            tx,
+            now,
+            Scope::Company(company),
+            AuditAction::DuplicatesRetired,
+            &detail,
+        )
+        .await?;
+    }
     for r in &retirements {
         let reason = RetiredReason::DuplicateOf {
             winner: r.winner,
