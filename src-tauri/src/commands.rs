@@ -280,6 +280,16 @@ pub async fn runs(state: State<'_, AppState>) -> Reply<Vec<RunRow>> {
     Ok(engine.runs(500).await?)
 }
 
+/// A sync run's companies, with their counts and errors (a run opened in Sync history).
+#[tauri::command]
+pub async fn run_companies(
+    state: State<'_, AppState>,
+    run_id: RunId,
+) -> Reply<Vec<fleetward_core::runs::RunCompanyRow>> {
+    let engine = state.engine().await?;
+    Ok(engine.run_companies(run_id).await?)
+}
+
 /// Cancels a run in progress, whether this app or a `fleetward-cli` runs it.
 #[tauri::command]
 pub async fn cancel_run(state: State<'_, AppState>, run_id: RunId) -> Reply<RunStatus> {

@@ -207,6 +207,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::assets,
         commands::asset,
         commands::runs,
+        commands::run_companies,
         commands::cancel_run,
         commands::audit_events,
         commands::import_assets,

@@ -264,6 +264,26 @@ describe("Sync all now answers", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Connection" })).toBeVisible();
     expect(screen.getByRole("alert")).toHaveTextContent("NinjaOne is not connected yet.");
   });
+
+  it("says politely that a sync is already running, as information and not as a failure", async () => {
+    const user = userEvent.setup();
+    mockEngine({
+      sync_all_now: () =>
+        rejectWith({ kind: "alreadyRunning", message: "A sync of every company is running." }),
+    });
+    await renderReadyApp();
+
+    await user.click(screen.getByRole("button", { name: "Sync all now" }));
+
+    const region = screen.getByRole("region", { name: "Notifications" });
+    const toast = await within(region).findByRole("status");
+    expect(toast).toHaveTextContent("A sync is already running");
+    expect(toast).toHaveTextContent("It will finish on its own; see Sync history for its result.");
+    expect(toast).toHaveClass("toast-info");
+    expect(within(region).queryByRole("alert")).toBeNull();
+    expect(screen.queryByText(/Sync all now failed/)).toBeNull();
+    expect(screen.getByRole("button", { name: "Sync all now" })).toBeEnabled();
+  });
 });
 
 describe("Sync all now results", () => {

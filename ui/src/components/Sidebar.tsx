@@ -86,6 +86,15 @@ function SyncAllButton() {
           toast({ severity: "error", title: "Sync all now failed", message });
           void navigate("/connection");
           break;
+        // A sync (scheduled, from the tray or another window) is already at work: nothing
+        // failed, and starting a second one would only wait for the first.
+        case "alreadyRunning":
+          toast({
+            severity: "info",
+            title: "A sync is already running",
+            message: "It will finish on its own; see Sync history for its result.",
+          });
+          break;
         default:
           toast({ severity: "error", title: "Sync all now failed", message });
       }

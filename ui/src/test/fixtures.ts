@@ -8,6 +8,7 @@ import type { Connection } from "../bindings/Connection";
 import type { ConnectionSetup } from "../bindings/ConnectionSetup";
 import type { ConnectionTest } from "../bindings/ConnectionTest";
 import type { DiscoverySummary } from "../bindings/DiscoverySummary";
+import type { EngineEvent } from "../bindings/EngineEvent";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { OrganizationRow } from "../bindings/OrganizationRow";
 import type { RegionOption } from "../bindings/RegionOption";
@@ -172,6 +173,25 @@ export function syncRunWith(overrides: Partial<SyncRun> = {}): SyncRun {
   };
 }
 
+type SyncProgress = Extract<EngineEvent, { type: "syncProgress" }>;
+
+/** A progress event of a recorded sync of every company, one organization of two done. */
+export function syncProgressWith(
+  overrides: Partial<Omit<SyncProgress, "type">> = {},
+): SyncProgress {
+  return {
+    type: "syncProgress",
+    runId: 7,
+    scope: "all",
+    company: null,
+    pages: 1,
+    devices: 14,
+    organizationsDone: 1,
+    organizationsTotal: 2,
+    ...overrides,
+  };
+}
+
 export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
   return {
     id: 7,
@@ -182,6 +202,7 @@ export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
     startedAt: "2025-11-21T08:15:00Z",
     endedAt: "2025-11-21T08:15:09Z",
     requests: 4,
+    malformedItems: 0,
     truncatedAny: false,
     sweep: null,
     counts: {

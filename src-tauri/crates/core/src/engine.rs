@@ -509,6 +509,11 @@ impl Engine {
         store::runs::list(self.store.pool(), limit).await
     }
 
+    /// A sync run's mappings with their counts and errors (a run opened in Sync history).
+    pub async fn run_companies(&self, run: RunId) -> Result<Vec<crate::runs::RunCompanyRow>> {
+        store::runs::companies(self.store.pool(), run).await
+    }
+
     /// Cancels a run in progress (here at once, in another process at its next check).
     pub async fn cancel_run(&self, run: RunId) -> Result<RunStatus> {
         crate::runs::cancel(&self.store, &self.running, run).await

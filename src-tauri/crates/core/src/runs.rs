@@ -71,6 +71,23 @@ pub struct RunRow {
     pub errors: Vec<String>,
 }
 
+/// One mapping's part of a sync run, as Sync history shows it when a run is opened.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RunCompanyRow {
+    pub company_id: crate::ids::CompanyId,
+    /// `None` when the company has since been removed.
+    pub company_name: Option<String>,
+    pub connection_id: crate::ids::ConnectionId,
+    pub org_id: crate::ids::NinjaOrgId,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub counts: SyncCounts,
+    pub truncated: bool,
+    pub error: Option<String>,
+}
+
 /// A request to stop a run at its next safe point (between pages, before a company's
 /// write), within this process. Other processes ask through the store
 /// (`store::runs::request_cancel`), which a run checks as it goes.

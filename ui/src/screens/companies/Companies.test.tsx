@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { App } from "../../App";
 import type { Company } from "../../bindings/Company";
-import { companyWith } from "../../test/fixtures";
+import { companyWith, fiveSignals } from "../../test/fixtures";
 import { formatTimestamp } from "../../format";
 import { deferred, emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
 
@@ -20,7 +20,7 @@ const GLOBEX = companyWith({
 });
 
 async function openCompanies(handlers: Handlers = {}, list: Company[] = [ACME, GLOBEX]) {
-  const calls = mockEngine({ companies: () => list, ...handlers });
+  const calls = mockEngine({ companies: () => list, signals: () => [], ...handlers });
   startAt("/companies");
   render(<App />);
   await screen.findByRole("heading", { level: 1, name: "Companies" });
@@ -46,6 +46,55 @@ describe("Companies", () => {
     expect(within(globex).getByText("Compliance tenant")).toBeVisible();
     expect(within(globex).getByText("ct_8f2a91")).toBeVisible();
     expect(within(globex).queryByRole("button", { name: /Promote/ })).not.toBeInTheDocument();
+  });
+
+  it("shows each compliance tenant's worst signal, asking the engine once for every tenant", async () => {
+    const INITECH = companyWith({ id: 3, name: "Initech", complianceTenantId: "ct_77b310" });
+    const UMBRELLA = companyWith({ id: 4, name: "Umbrella", complianceTenantId: "ct_90aa12" });
+    const calls = await openCompanies(
+      {
+        signals: () => [
+          ...fiveSignals({ companyId: 2 }, { patch_sla: "warn", disk_encryption: "fail" }),
+          ...fiveSignals({ companyId: 4 }),
+        ],
+      },
+      [ACME, GLOBEX, INITECH, UMBRELLA],
+    );
+    await screen.findByRole("table", { name: "Companies" });
+
+    const globex = within(rowOf("Globex"));
+    expect(await globex.findByText("Fail")).toBeVisible();
+    expect(globex.queryByText("Warn")).toBeNull();
+    expect(within(rowOf("Umbrella")).getByText("Pass")).toBeVisible();
+    expect(within(rowOf("Initech")).getByText("No sweep yet")).toBeVisible();
+    // A company that is no compliance tenant has no status, only the way to become one.
+    const acme = within(rowOf("Acme"));
+    expect(acme.queryByText(/Pass|Fail|Warn|No sweep yet/)).toBeNull();
+    expect(acme.getByRole("button", { name: "Promote to compliance tenant: Acme" })).toBeVisible();
+    expect(calls.filter((call) => call.cmd === "signals")).toEqual([
+      { cmd: "signals", args: { companyId: null } },
+    ]);
+  });
+
+  it("shows expired evidence as the worst status and follows a finished sweep", async () => {
+    let swept = false;
+    await openCompanies({
+      signals: () =>
+        swept
+          ? fiveSignals({ companyId: 2 })
+          : fiveSignals({ companyId: 2 }, { backup_activity: "warn" }).map((row) =>
+              row.signal === "device_inventory" ? { ...row, expired: true } : row,
+            ),
+    });
+    await screen.findByRole("table", { name: "Companies" });
+    const globex = within(rowOf("Globex"));
+    expect(await globex.findByText("Expired")).toBeVisible();
+
+    swept = true;
+    await emitEngine({ type: "sweepFinished", runId: 12, status: "succeeded" });
+
+    expect(await globex.findByText("Pass")).toBeVisible();
+    expect(globex.queryByText("Expired")).toBeNull();
   });
 
   it("shows when each company last synced and whether that sync went well", async () => {
@@ -215,6 +264,7 @@ describe("Companies", () => {
     const acme = rowOf("Acme");
     expect(await within(acme).findByText("ct_41c07e")).toBeVisible();
     expect(within(acme).getByText("Compliance tenant")).toBeVisible();
+    expect(within(acme).getByText("No sweep yet")).toBeVisible();
     expect(calls.filter((call) => call.cmd === "promote_company")).toEqual([
       { cmd: "promote_company", args: { companyId: 1 } },
     ]);

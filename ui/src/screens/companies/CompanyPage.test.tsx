@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -13,6 +13,8 @@ import {
   companyWith,
   connectionWith,
   orgRow,
+  runRowWith,
+  syncProgressWith,
   syncRunWith,
 } from "../../test/fixtures";
 import { layOutVirtualLists } from "../../test/layout";
@@ -74,6 +76,7 @@ function openCompany(handlers: Handlers = {}, id = 1) {
     organizations: (args) => (args.connectionId === 1 ? [ACME_US, GLOBEX_US] : [ACME_EU]),
     assets: () => [PC, OLD_PC],
     signals: () => [],
+    runs: () => [],
     ...handlers,
   });
   startAt(`/companies/${id}`);
@@ -92,7 +95,8 @@ function facts(region: HTMLElement): [string, string][] {
     .map((term) => [term.textContent ?? "", term.nextElementSibling?.textContent ?? ""]);
 }
 
-const syncButton = () => screen.getByRole("button", { name: /Sync With NinjaOne|Syncing…/ });
+const syncButton = () =>
+  screen.getByRole("button", { name: /Sync With NinjaOne|Syncing…|Sync running…/ });
 const previewButton = () => screen.getByRole("button", { name: /Preview/ });
 
 describe("Company page", () => {
@@ -192,23 +196,25 @@ describe("Company page", () => {
     expect(bar).toHaveAttribute("aria-valuetext", "Starting…");
 
     // Another company's run does not move this bar.
-    await emitEngine({
-      type: "syncProgress",
-      runId: 30,
-      scope: "company:2",
-      devices: 400,
-      organizationsDone: 3,
-      organizationsTotal: 4,
-    });
+    await emitEngine(
+      syncProgressWith({
+        runId: 30,
+        scope: "company:2",
+        devices: 400,
+        organizationsDone: 3,
+        organizationsTotal: 4,
+      }),
+    );
     expect(bar).not.toHaveAttribute("aria-valuenow");
-    await emitEngine({
-      type: "syncProgress",
-      runId: 31,
-      scope: "company:1",
-      devices: 14,
-      organizationsDone: 1,
-      organizationsTotal: 2,
-    });
+    await emitEngine(
+      syncProgressWith({
+        runId: 31,
+        scope: "company:1",
+        devices: 14,
+        organizationsDone: 1,
+        organizationsTotal: 2,
+      }),
+    );
     expect(bar).toHaveAttribute("aria-valuemin", "0");
     expect(bar).toHaveAttribute("aria-valuemax", "2");
     expect(bar).toHaveAttribute("aria-valuenow", "1");
@@ -310,23 +316,25 @@ describe("Company page", () => {
     const bar = screen.getByRole("progressbar", { name: "Preview progress" });
 
     // A recorded run's progress is another sync's, not this preview's.
-    await emitEngine({
-      type: "syncProgress",
-      runId: 40,
-      scope: "company:1",
-      devices: 500,
-      organizationsDone: 3,
-      organizationsTotal: 9,
-    });
+    await emitEngine(
+      syncProgressWith({
+        runId: 40,
+        scope: "company:1",
+        devices: 500,
+        organizationsDone: 3,
+        organizationsTotal: 9,
+      }),
+    );
     expect(bar).not.toHaveAttribute("aria-valuenow");
-    await emitEngine({
-      type: "syncProgress",
-      runId: null,
-      scope: "company:1",
-      devices: 14,
-      organizationsDone: 1,
-      organizationsTotal: 2,
-    });
+    await emitEngine(
+      syncProgressWith({
+        runId: null,
+        scope: "company:1",
+        devices: 14,
+        organizationsDone: 1,
+        organizationsTotal: 2,
+      }),
+    );
     expect(bar).toHaveAttribute("aria-valuenow", "1");
 
     answer.resolve(
@@ -407,6 +415,79 @@ describe("Company page", () => {
     expect(syncButton()).toBeEnabled();
   });
 
+  it("holds Sync back with a live bar while Sync all now syncs every company, then refreshes", async () => {
+    let synced = false;
+    const calls = openCompany({
+      companies: () => [synced ? { ...ACME, assets: 3 } : ACME],
+    });
+    await ready();
+    expect(syncButton()).toBeEnabled();
+
+    await emitEngine(syncProgressWith({ runId: 50, scope: "all", devices: 14 }));
+
+    expect(syncButton()).toBeDisabled();
+    expect(syncButton()).toHaveTextContent("Sync running…");
+    const bar = screen.getByRole("progressbar", { name: "Running sync progress" });
+    expect(bar).toHaveAttribute("aria-valuenow", "1");
+    expect(bar).toHaveAttribute("aria-valuemax", "2");
+    expect(screen.getByText("1 of 2 organizations done · 14 devices read")).toBeVisible();
+    expect(screen.getByText(/Every company is being synced/)).toBeVisible();
+
+    await emitEngine(
+      syncProgressWith({ runId: 50, scope: "all", organizationsDone: 2, devices: 30 }),
+    );
+    expect(bar).toHaveAttribute("aria-valuenow", "2");
+
+    synced = true;
+    await emitEngine({ type: "syncFinished", runId: 50, status: "succeeded" });
+
+    expect(await screen.findByRole("button", { name: "Sync With NinjaOne" })).toBeEnabled();
+    expect(screen.queryByRole("progressbar", { name: "Running sync progress" })).toBeNull();
+    await waitFor(() =>
+      expect(facts(screen.getByRole("region", { name: "Overview" }))[1]).toEqual([
+        "Active assets",
+        "3",
+      ]),
+    );
+    expect(calls.filter((call) => call.cmd === "assets")).toHaveLength(2);
+    expect(calls.some((call) => call.cmd === "sync_company")).toBe(false);
+  });
+
+  it("keeps Sync available while another company syncs or a preview runs elsewhere", async () => {
+    openCompany();
+    await ready();
+
+    await emitEngine(syncProgressWith({ runId: 51, scope: "company:2" }));
+    await emitEngine(syncProgressWith({ runId: null, scope: "company:1" }));
+
+    expect(syncButton()).toBeEnabled();
+    expect(syncButton()).toHaveTextContent("Sync With NinjaOne");
+    expect(screen.queryByRole("progressbar")).toBeNull();
+  });
+
+  it("shows a sync of this company that was already running when the page opened", async () => {
+    openCompany({
+      runs: () => [
+        runRowWith({ id: 60, scope: "company:2", status: "running", endedAt: null }),
+        runRowWith({ id: 61, scope: "company:1", status: "running", endedAt: null }),
+        runRowWith({ id: 59, scope: "all", status: "succeeded" }),
+      ],
+    });
+    await ready();
+
+    await waitFor(() => expect(syncButton()).toBeDisabled());
+    expect(syncButton()).toHaveTextContent("Sync running…");
+    const bar = screen.getByRole("progressbar", { name: "Running sync progress" });
+    expect(bar).toHaveAttribute("aria-valuetext", "Starting…");
+    expect(screen.getByText(/A sync of this company, started in another window/)).toBeVisible();
+
+    // Another run's end changes nothing; this one's gives Sync back.
+    await emitEngine({ type: "syncFinished", runId: 60, status: "succeeded" });
+    expect(syncButton()).toBeDisabled();
+    await emitEngine({ type: "syncFinished", runId: 61, status: "partial" });
+    expect(await screen.findByRole("button", { name: "Sync With NinjaOne" })).toBeEnabled();
+  });
+
   it("shows the engine's message when the sync fails", async () => {
     const user = userEvent.setup();
     const message = "NinjaOne cannot be reached (timed out). Check the network and try again.";
@@ -460,6 +541,9 @@ describe("Company page", () => {
       "Backup activity",
       "Device inventory",
     ]);
+    expect(screen.getByText(/Compliance status:/)).toHaveTextContent(
+      "Compliance status: Fail (the worst of its latest signals)",
+    );
     expect(rows[0]).toHaveTextContent("Fail15 of 20 volumes encrypted (75 %).");
     expect(rows[2]).toHaveTextContent("Warn");
     expect(rows[4]).toHaveTextContent("Expired");
@@ -468,6 +552,15 @@ describe("Company page", () => {
       "#/compliance?company=1",
     );
     expect(calls).toContainEqual({ cmd: "signals", args: { companyId: 1 } });
+  });
+
+  it("shows the company's compliance status as the worst of its signals", async () => {
+    openCompany({
+      signals: () => fiveSignals({}, { backup_activity: "warn", device_inventory: "no_data" }),
+    });
+    const status = await screen.findByText(/Compliance status:/);
+    expect(within(status).getByText("Warn")).toBeVisible();
+    expect(within(status).queryByText("Fail")).toBeNull();
   });
 
   it("says a compliance tenant has not been swept yet", async () => {

@@ -3,6 +3,7 @@ import type { FormEvent } from "react";
 import { Link } from "react-router-dom";
 
 import type { Company } from "../../bindings/Company";
+import type { SignalRow } from "../../bindings/SignalRow";
 import { EmptyState } from "../../components/EmptyState";
 import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
@@ -16,8 +17,10 @@ import {
   onEngineEvent,
   promoteCompany,
   renameCompany,
+  signals as loadSignals,
   toErrorReport,
 } from "../../ipc";
+import { WorstSignal } from "../compliance/WorstSignal";
 import { LastSyncState } from "./LastSync";
 
 function withCompany(list: Company[], company: Company): Company[] {
@@ -29,10 +32,15 @@ function withCompany(list: Company[], company: Company): Company[] {
 export default function CompaniesScreen() {
   const { state, retry, update, refresh } = useLoaded(companies);
   const changed = (company: Company) => update((list) => withCompany(list, company));
+  // Every tenant's latest signals in one call, for the compliance column.
+  const signals = useLoaded(() => loadSignals());
+  const refreshSignals = signals.refresh;
 
-  // Asset counts and last-sync columns change with every sync, wherever it was started.
+  // Asset counts and last-sync columns change with every sync, wherever it was started; the
+  // compliance column with every sweep.
   useSubscription(onEngineEvent, (event) => {
     if (event.type === "syncFinished") refresh();
+    if (event.type === "sweepFinished") refreshSignals();
   });
 
   return (
@@ -70,7 +78,16 @@ export default function CompaniesScreen() {
               </thead>
               <tbody>
                 {state.data.map((company) => (
-                  <CompanyRow key={company.id} company={company} onChanged={changed} />
+                  <CompanyRow
+                    key={company.id}
+                    company={company}
+                    signals={
+                      signals.state.status === "ready"
+                        ? signals.state.data.filter((row) => row.companyId === company.id)
+                        : null
+                    }
+                    onChanged={changed}
+                  />
                 ))}
               </tbody>
             </table>
@@ -139,9 +156,12 @@ function AddCompanyForm({ onAdded }: { onAdded: (company: Company) => void }) {
 
 function CompanyRow({
   company,
+  signals,
   onChanged,
 }: {
   company: Company;
+  /** Its latest compliance signals; null while they load or when they could not be. */
+  signals: SignalRow[] | null;
   onChanged: (company: Company) => void;
 }) {
   const inputId = useId();
@@ -252,6 +272,7 @@ function CompanyRow({
           <span className="tenant">
             <span className="badge badge-info">Compliance tenant</span>
             <code className="mono-small">{company.complianceTenantId}</code>
+            {signals !== null && <WorstSignal rows={signals} />}
           </span>
         ) : (
           <button

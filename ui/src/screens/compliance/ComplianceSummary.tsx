@@ -10,6 +10,7 @@ import { useSubscription } from "../../hooks/useSubscription";
 import { onEngineEvent, signals as loadSignals } from "../../ipc";
 import { describeSignal, SIGNAL_KINDS, SIGNAL_LABELS } from "./labels";
 import { SignalBadge } from "./SignalBadge";
+import { WorstSignal } from "./WorstSignal";
 
 /** A compliance tenant's five signals on its company page, with the way to the dashboard. */
 export function ComplianceSummary({ companyId }: { companyId: CompanyId }) {
@@ -36,40 +37,48 @@ export function ComplianceSummary({ companyId }: { companyId: CompanyId }) {
             <Link to={dashboard}>Compliance dashboard</Link>.
           </p>
         ) : (
-          <table className="table">
-            <caption className="visually-hidden">Latest compliance signals of this company</caption>
-            <thead>
-              <tr>
-                <th scope="col">Signal</th>
-                <th scope="col">Status</th>
-                <th scope="col">Numbers</th>
-                <th scope="col">Collected</th>
-              </tr>
-            </thead>
-            <tbody>
-              {SIGNAL_KINDS.map((kind) => {
-                const row = state.data.find((r) => r.signal === kind);
-                return (
-                  <tr key={kind}>
-                    <th scope="row">{SIGNAL_LABELS[kind]}</th>
-                    <td>
-                      {row ? <SignalBadge row={row} /> : <span className="muted">Not swept</span>}
-                    </td>
-                    <td>{row ? describeSignal(row)[0] : "—"}</td>
-                    <td className="nowrap">
-                      {row ? (
-                        <time dateTime={row.collectedAt}>
-                          {formatShortTimestamp(row.collectedAt)}
-                        </time>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <>
+            <p className="compliance-status">
+              Compliance status: <WorstSignal rows={state.data} />{" "}
+              <span className="hint">(the worst of its latest signals)</span>
+            </p>
+            <table className="table">
+              <caption className="visually-hidden">
+                Latest compliance signals of this company
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Signal</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Numbers</th>
+                  <th scope="col">Collected</th>
+                </tr>
+              </thead>
+              <tbody>
+                {SIGNAL_KINDS.map((kind) => {
+                  const row = state.data.find((r) => r.signal === kind);
+                  return (
+                    <tr key={kind}>
+                      <th scope="row">{SIGNAL_LABELS[kind]}</th>
+                      <td>
+                        {row ? <SignalBadge row={row} /> : <span className="muted">Not swept</span>}
+                      </td>
+                      <td>{row ? describeSignal(row)[0] : "—"}</td>
+                      <td className="nowrap">
+                        {row ? (
+                          <time dateTime={row.collectedAt}>
+                            {formatShortTimestamp(row.collectedAt)}
+                          </time>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </>
         ))}
     </section>
   );

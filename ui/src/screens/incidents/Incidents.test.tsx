@@ -6,13 +6,15 @@ import { App } from "../../App";
 import type { Incident } from "../../bindings/Incident";
 import type { StatusFilter } from "../../bindings/StatusFilter";
 import { deferred, emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
-import { incidentWith, pollRunWith } from "../../test/fixtures";
+import { companyWith, incidentWith, pollRunWith } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
 const DISK = incidentWith();
 const CPU = incidentWith({
   id: 2,
+  companyId: 8,
+  companyName: "Contoso",
   title: "CPU above 90% for 15 minutes",
   severity: "medium",
   count: 1,
@@ -35,8 +37,18 @@ function byStatus(open: Incident[], resolved: Incident[] = [RESOLVED]) {
   };
 }
 
+const COMPANIES = [
+  companyWith({ id: 7, name: "Northwind Traders" }),
+  companyWith({ id: 8, name: "Contoso" }),
+  companyWith({ id: 9, name: "Initech" }),
+];
+
 async function openIncidents(handlers: Handlers = {}) {
-  const calls = mockEngine({ incidents: byStatus([DISK, CPU]), ...handlers });
+  const calls = mockEngine({
+    incidents: byStatus([DISK, CPU]),
+    companies: () => COMPANIES,
+    ...handlers,
+  });
   startAt("/incidents");
   render(<App />);
   await screen.findByRole("heading", { level: 1, name: "Incidents" });
@@ -89,6 +101,57 @@ describe("Incidents", () => {
     expect(
       screen.getByText(/Choose “Any severity” to see the other 2 incidents/),
     ).toBeInTheDocument();
+  });
+
+  it("filters by company, incidents of no company included, and says how to see the rest", async () => {
+    const user = userEvent.setup();
+    const UNMAPPED = incidentWith({
+      id: 4,
+      title: "Agent offline",
+      companyId: null,
+      companyName: null,
+    });
+    const calls = await openIncidents({ incidents: byStatus([DISK, CPU, UNMAPPED]) });
+    await screen.findByRole("table");
+    const filter = screen.getByRole("combobox", { name: "Company" });
+    await waitFor(() =>
+      expect(
+        within(filter)
+          .getAllByRole("option")
+          .map((o) => o.textContent),
+      ).toEqual(["Any company", "Contoso", "Initech", "Northwind Traders", "No company"]),
+    );
+
+    await user.selectOptions(filter, "Contoso");
+    expect(screen.getByText("CPU above 90% for 15 minutes")).toBeInTheDocument();
+    expect(screen.queryByText("Disk C: is 95% full")).toBeNull();
+    expect(screen.queryByText("Agent offline")).toBeNull();
+
+    await user.selectOptions(filter, "No company");
+    expect(screen.getByText("Agent offline")).toBeInTheDocument();
+    expect(screen.queryByText("CPU above 90% for 15 minutes")).toBeNull();
+
+    await user.selectOptions(filter, "Initech");
+    expect(
+      screen.getByText(
+        "No open incidents of Initech. Choose “Any company” to see the other 3 incidents.",
+      ),
+    ).toBeInTheDocument();
+
+    // Both filters at once: each one not at "Any" is named.
+    await user.selectOptions(filter, "Northwind Traders");
+    await user.selectOptions(screen.getByLabelText("Severity"), "low");
+    expect(
+      screen.getByText(
+        "No open incidents of Northwind Traders are Low. Choose “Any severity” and “Any company” to see the other 3 incidents.",
+      ),
+    ).toBeInTheDocument();
+    await user.selectOptions(filter, "Any company");
+    await user.selectOptions(screen.getByLabelText("Severity"), "");
+    expect(screen.getByText("Disk C: is 95% full")).toBeInTheDocument();
+    // The screen filters by company itself: the engine was asked for open incidents once.
+    expect(calls.filter((c) => c.cmd === "incidents")).toHaveLength(1);
+    expect(calls.filter((c) => c.cmd === "companies")).toHaveLength(1);
   });
 
   it("says what to do when there are no incidents", async () => {

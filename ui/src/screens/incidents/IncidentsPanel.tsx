@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { Link } from "react-router-dom";
 
+import type { CompanyId } from "../../bindings/CompanyId";
 import type { Incident } from "../../bindings/Incident";
 import type { IncidentSeverity } from "../../bindings/IncidentSeverity";
 import type { PollRun } from "../../bindings/PollRun";
@@ -14,6 +15,7 @@ import { useLoaded } from "../../hooks/useLoaded";
 import { useSubscription } from "../../hooks/useSubscription";
 import {
   acknowledgeIncident,
+  companies as loadCompanies,
   incidents as loadIncidents,
   onEngineEvent,
   pollNow,
@@ -28,6 +30,32 @@ const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: "all", label: "All" },
 ];
 
+/** The company filter: any company, incidents of no company, or one company. */
+type CompanyFilter = { kind: "any" } | { kind: "none" } | { kind: "company"; id: CompanyId };
+
+const ANY_COMPANY: CompanyFilter = { kind: "any" };
+
+function companyFilterValue(filter: CompanyFilter): string {
+  return filter.kind === "company" ? String(filter.id) : filter.kind;
+}
+
+function parseCompanyFilter(value: string): CompanyFilter {
+  if (value === "none") return { kind: "none" };
+  const id = Number(value);
+  return Number.isSafeInteger(id) && id > 0 ? { kind: "company", id } : ANY_COMPANY;
+}
+
+function matchesCompany(incident: Incident, filter: CompanyFilter): boolean {
+  switch (filter.kind) {
+    case "any":
+      return true;
+    case "none":
+      return incident.companyId === null;
+    case "company":
+      return incident.companyId === filter.id;
+  }
+}
+
 type PollState =
   | { status: "idle" }
   | { status: "polling" }
@@ -38,9 +66,17 @@ type PollState =
 export function IncidentsPanel() {
   const [status, setStatus] = useState<StatusFilter>("open");
   const [severity, setSeverity] = useState<IncidentSeverity | null>(null);
+  const [company, setCompany] = useState<CompanyFilter>(ANY_COMPANY);
   const [poll, setPoll] = useState<PollState>({ status: "idle" });
   const statusId = useId();
   const severityId = useId();
+  const companyId = useId();
+  // The filter's choices; without them the filter offers "Any company" and "No company" only.
+  const companies = useLoaded(loadCompanies);
+  const companyOptions =
+    companies.state.status === "ready"
+      ? [...companies.state.data].sort((a, b) => a.name.localeCompare(b.name))
+      : [];
 
   async function runPoll() {
     setPoll({ status: "polling" });
@@ -85,6 +121,22 @@ export function IncidentsPanel() {
             ))}
           </select>
         </div>
+        <div className="toolbar-field">
+          <label htmlFor={companyId}>Company</label>
+          <select
+            id={companyId}
+            value={companyFilterValue(company)}
+            onChange={(e) => setCompany(parseCompanyFilter(e.currentTarget.value))}
+          >
+            <option value="any">Any company</option>
+            {companyOptions.map((c) => (
+              <option key={c.id} value={String(c.id)}>
+                {c.name}
+              </option>
+            ))}
+            <option value="none">No company</option>
+          </select>
+        </div>
         <div className="toolbar-action">
           <button
             type="button"
@@ -97,8 +149,18 @@ export function IncidentsPanel() {
         </div>
       </div>
       <PollOutcome poll={poll} />
-      {/* A new list per status: the engine filters by status, the screen by severity. */}
-      <IncidentList key={status} status={status} severity={severity} />
+      {/* A new list per status: the engine filters by status, the screen by severity and company. */}
+      <IncidentList
+        key={status}
+        status={status}
+        severity={severity}
+        company={company}
+        companyName={
+          company.kind === "company"
+            ? (companyOptions.find((c) => c.id === company.id)?.name ?? `company ${company.id}`)
+            : null
+        }
+      />
     </>
   );
 }
@@ -134,9 +196,14 @@ function PollOutcome({ poll }: { poll: PollState }) {
 function IncidentList({
   status,
   severity,
+  company,
+  companyName,
 }: {
   status: StatusFilter;
   severity: IncidentSeverity | null;
+  company: CompanyFilter;
+  /** The chosen company's name, when one is chosen. */
+  companyName: string | null;
 }) {
   const { state, retry, refresh, update } = useLoaded(() => loadIncidents(status));
 
@@ -149,15 +216,29 @@ function IncidentList({
   if (state.status === "failed") return <LoadFailed message={state.message} onRetry={retry} />;
 
   const all = state.data;
-  const shown = severity ? all.filter((i) => i.severity === severity) : all;
+  const shown = all.filter(
+    (i) => (severity === null || i.severity === severity) && matchesCompany(i, company),
+  );
   if (all.length === 0) return <NoIncidents status={status} />;
   if (shown.length === 0) {
+    const of =
+      company.kind === "company"
+        ? ` of ${companyName}`
+        : company.kind === "none"
+          ? " without a company"
+          : "";
+    const are = severity ? ` are ${SEVERITY[severity].label}` : "";
+    const choose = [
+      severity ? "“Any severity”" : null,
+      company.kind !== "any" ? "“Any company”" : null,
+    ]
+      .filter(Boolean)
+      .join(" and ");
     return (
       <EmptyState>
         <p>
-          No {status === "all" ? "" : `${status} `}incidents are{" "}
-          {SEVERITY[severity ?? "info"].label}. Choose “Any severity” to see the other{" "}
-          {countOf(all.length, "incident")}.
+          No {status === "all" ? "" : `${status} `}incidents{of}
+          {are}. Choose {choose} to see the other {countOf(all.length, "incident")}.
         </p>
       </EmptyState>
     );

@@ -1,12 +1,13 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
 import { App } from "../../App";
 import type { IncidentSettings } from "../../bindings/IncidentSettings";
 import type { WebhookSettings } from "../../bindings/WebhookSettings";
-import { INCIDENT_SETTINGS, mockEngine, rejectWith, startAt } from "../../test/engine";
+import { emitEngine, INCIDENT_SETTINGS, mockEngine, rejectWith, startAt } from "../../test/engine";
 import { eventSummaryWith, secretShownWith, webhookPanelWith } from "../../test/fixtures";
+import { RECENT_EVENTS_REFRESH_MS } from "./WebhookSection";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
@@ -25,11 +26,11 @@ const LISTENING = webhookPanelWith({
 async function openReceiver(handlers: Handlers = {}) {
   const calls = mockEngine(handlers);
   startAt("/settings");
-  render(<App />);
+  const { unmount } = render(<App />);
   // The first render of the whole app is slow on a loaded machine.
   const region = await screen.findByRole("region", { name: "Webhook receiver" }, { timeout: 5000 });
   await within(region).findByRole("checkbox", { name: "Receive NinjaOne webhooks" });
-  return { calls, region: within(region) };
+  return { calls, region: within(region), unmount };
 }
 
 describe("Settings → webhook receiver", () => {
@@ -108,6 +109,56 @@ describe("Settings → webhook receiver", () => {
     const { region } = await openReceiver({ webhook_panel: () => LISTENING });
     expect(region.getByText(/A secret is set/)).toBeInTheDocument();
     expect(region.queryByRole("region", { name: "New webhook secret" })).toBeNull();
+    expect(region.queryByText(/s3cr3t/)).toBeNull();
+  });
+
+  it("shows the URL and header name to configure whenever a secret is set", async () => {
+    const { region } = await openReceiver({ webhook_panel: () => LISTENING });
+    const setup = within(region.getByRole("region", { name: "Webhook setup" }));
+    expect(setup.getByText("http://127.0.0.1:8787/ninjaone/webhook")).toBeVisible();
+    expect(setup.getByText("X-Fleetward-Secret:")).toBeVisible();
+    expect(setup.getByText("the secret shown when it was generated")).toBeVisible();
+    expect(region.getByRole("button", { name: "Regenerate secret" })).toBeEnabled();
+  });
+
+  it("says where the URL appears when a secret is set but the receiver is off", async () => {
+    const { region } = await openReceiver({
+      webhook_panel: () =>
+        webhookPanelWith({ settings: { ...LISTENING.settings, enabled: false } }),
+    });
+    const setup = within(region.getByRole("region", { name: "Webhook setup" }));
+    expect(setup.getByText("Shown here while the receiver listens.")).toBeVisible();
+    expect(setup.getByText("X-Fleetward-Secret:")).toBeVisible();
+  });
+
+  it("refreshes the last events received while open, and stops when closed", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      let recent = LISTENING.recent;
+      const { calls, region, unmount } = await openReceiver({
+        webhook_panel: () => ({ ...LISTENING, recent }),
+      });
+      expect(region.getByText("Disk C: is 95% full")).toBeInTheDocument();
+      const asked = () => calls.filter((c) => c.cmd === "webhook_panel").length;
+      const before = asked();
+
+      recent = [eventSummaryWith({ activityId: 9002, title: "CPU above 90%" }), ...recent];
+      await act(() => vi.advanceTimersByTimeAsync(RECENT_EVENTS_REFRESH_MS));
+      expect(await region.findByText("CPU above 90%")).toBeInTheDocument();
+      expect(asked()).toBe(before + 1);
+
+      // A poll that brought events is shown at once, without waiting for the next refresh.
+      recent = [eventSummaryWith({ activityId: 9003, title: "Backup failed" }), ...recent];
+      await emitEngine({ type: "pollFinished", runId: 14, status: "succeeded" });
+      expect(await region.findByText("Backup failed")).toBeInTheDocument();
+
+      const open = asked();
+      unmount();
+      vi.advanceTimersByTime(RECENT_EVENTS_REFRESH_MS * 3);
+      expect(asked()).toBe(open);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("sends a test event and shows the receiver's answer", async () => {

@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 
 import type { WebhookPanel } from "../../bindings/WebhookPanel";
 import type { WebhookSecretShown } from "../../bindings/WebhookSecretShown";
@@ -8,7 +8,9 @@ import { LoadFailed } from "../../components/LoadFailed";
 import { Loading } from "../../components/Loading";
 import { formatShortTimestamp } from "../../format";
 import { useLoaded } from "../../hooks/useLoaded";
+import { useSubscription } from "../../hooks/useSubscription";
 import {
+  onEngineEvent,
   regenerateWebhookSecret,
   saveWebhookSettings,
   sendTestWebhook,
@@ -17,9 +19,32 @@ import {
 } from "../../ipc";
 import { SettingsSection } from "./SettingsSection";
 
+/**
+ * The header that carries the secret, as SPEC §7's receiver contract fixes it. The engine names
+ * it only with a freshly generated secret, yet a relay needs it every time it is set up.
+ */
+const SECRET_HEADER = "X-Fleetward-Secret";
+
+/**
+ * How often the open section asks again for the last events received. No engine event names a
+ * webhook delivery that changed no incident (an ignored or informational one), so it asks.
+ */
+export const RECENT_EVENTS_REFRESH_MS = 5_000;
+
 /** Settings → webhook receiver (SPEC §7): on/off, address, port, secret, test, last events. */
 export function WebhookSection() {
-  const { state, retry, update } = useLoaded(webhookPanel);
+  const { state, retry, update, refresh } = useLoaded(webhookPanel);
+  const ready = state.status === "ready";
+
+  // The last events received stay current while the section is open.
+  useEffect(() => {
+    if (!ready) return;
+    const timer = window.setInterval(refresh, RECENT_EVENTS_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [ready, refresh]);
+  useSubscription(onEngineEvent, (event) => {
+    if (ready && (event.type === "incidentsChanged" || event.type === "pollFinished")) refresh();
+  });
   return (
     <SettingsSection title="Webhook receiver">
       <p className="hint">
@@ -159,12 +184,10 @@ function WebhookForm({
       <h3 className="section-title">Secret</h3>
       {shown ? (
         <SecretShown shown={shown} />
+      ) : draft.secretSet ? (
+        <ReceiverSetup url={receiver.url} />
       ) : (
-        <p className="hint">
-          {draft.secretSet
-            ? "A secret is set. It was shown once when it was generated; generate a new one if it is lost (the old one stops working)."
-            : "No secret yet. Generate one: every request must carry it."}
-        </p>
+        <p className="hint">No secret yet. Generate one: every request must carry it.</p>
       )}
       <div className="action-row">
         <button type="button" className="button" disabled={busy !== null} onClick={regenerate}>
@@ -218,6 +241,44 @@ function WebhookForm({
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/**
+ * What to configure in NinjaOne or a relay once a secret is set: the URL and the header's name.
+ * The secret itself was shown once, when it was generated, and is never shown again.
+ */
+function ReceiverSetup({ url }: { url: string | null }) {
+  return (
+    <div role="region" aria-label="Webhook setup">
+      <p className="hint">
+        A secret is set. It was shown once when it was generated; generate a new one if it is lost
+        (the old one stops working).
+      </p>
+      <dl className="facts">
+        <div>
+          <dt>URL</dt>
+          <dd>
+            {url ? (
+              <code className="path">{url}</code>
+            ) : (
+              <span className="muted">Shown here while the receiver listens.</span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Header</dt>
+          <dd>
+            <code className="path">{SECRET_HEADER}:</code>{" "}
+            <span className="muted">the secret shown when it was generated</span>
+          </dd>
+        </div>
+      </dl>
+      <p className="hint">
+        In NinjaOne (or your relay), send activities to the URL with this header, or with
+        Authorization: Bearer and the secret.
+      </p>
     </div>
   );
 }

@@ -7,8 +7,8 @@ use sqlx::{Row, SqlitePool};
 
 use super::WriteTx;
 use crate::engine::Trigger;
-use crate::ids::RunId;
-use crate::runs::{RunKind, RunRow};
+use crate::ids::{CompanyId, ConnectionId, NinjaOrgId, RunId};
+use crate::runs::{RunCompanyRow, RunKind, RunRow};
 use crate::sync::{CompanySync, RunStatus, SyncCounts};
 use crate::{time, Error, Result};
 
@@ -138,6 +138,41 @@ pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
     .fetch_all(pool)
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// A sync run's mappings, by company name then organization.
+pub async fn companies(pool: &SqlitePool, run: RunId) -> Result<Vec<RunCompanyRow>> {
+    let rows = sqlx::query(
+        "SELECT rc.company_id, c.name AS company_name, rc.connection_id, rc.org_id, rc.created, rc.updated, \
+         rc.unchanged, rc.stale, rc.retired_duplicates, rc.skipped_pending, rc.skipped_rejected, rc.truncated, rc.error \
+         FROM run_companies rc LEFT JOIN companies c ON c.id = rc.company_id \
+         WHERE rc.run_id = ?1 ORDER BY c.name COLLATE NOCASE, rc.company_id, rc.org_id",
+    )
+    .bind(run.0)
+    .fetch_all(pool)
+    .await?;
+    let count =
+        |row: &sqlx::sqlite::SqliteRow, column: &str| row.get::<i64, _>(column).max(0) as u32;
+    Ok(rows
+        .iter()
+        .map(|r| RunCompanyRow {
+            company_id: CompanyId(r.get("company_id")),
+            company_name: r.get("company_name"),
+            connection_id: ConnectionId(r.get("connection_id")),
+            org_id: NinjaOrgId(r.get("org_id")),
+            counts: SyncCounts {
+                created: count(r, "created"),
+                updated: count(r, "updated"),
+                unchanged: count(r, "unchanged"),
+                stale: count(r, "stale"),
+                retired_duplicates: count(r, "retired_duplicates"),
+                skipped_pending: count(r, "skipped_pending"),
+                skipped_rejected: count(r, "skipped_rejected"),
+            },
+            truncated: r.get("truncated"),
+            error: r.get("error"),
+        })
+        .collect())
 }
 
 /// When the last sync of everything started (what a schedule tick is compared with).
