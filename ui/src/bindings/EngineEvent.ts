@@ -21,4 +21,9 @@ company: CompanyId | null,
 /**
  * Pages read from NinjaOne so far (one request each).
  */
-pages: number, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, } | { "type": "pollFinished", runId: RunId, status: RunStatus, } | { "type": "incidentRaised", incident: IncidentNotice, } | { "type": "incidentsChanged", tally: IncidentTally, };
+pages: number, devices: number, organizationsDone: number, organizationsTotal: number, } | { "type": "syncFinished", runId: RunId, status: RunStatus, } | { "type": "sweepProgress", runId: RunId, companiesDone: number, companiesTotal: number, 
+/**
+ * Pages read from NinjaOne so far (one request each); they move while the reports
+ * are read, before any company is written.
+ */
+pages: number, } | { "type": "sweepFinished", runId: RunId, status: RunStatus, } | { "type": "signalFailed", companyId: CompanyId, companyName: string, complianceTenantId: ComplianceTenantId, signal: SignalKind, summary: string, } | { "type": "pollFinished", runId: RunId, status: RunStatus, } | { "type": "incidentRaised", incident: IncidentNotice, } | { "type": "incidentsChanged", tally: IncidentTally, };

@@ -44,12 +44,13 @@ impl SyncProgress {
                 } else if let EngineEvent::SweepProgress {
                     companies_done,
                     companies_total,
+                    pages,
                     ..
                 } = event
                 {
                     bar.set_length(companies_total.into());
                     bar.set_position(companies_done.into());
-                    bar.set_message("compliance tenants swept");
+                    bar.set_message(format!("compliance tenants swept, {pages} pages read"));
                 }
             }
         });

@@ -84,6 +84,10 @@ pub enum EngineEvent {
         run_id: crate::ids::RunId,
         companies_done: u32,
         companies_total: u32,
+        /// Pages read from NinjaOne so far (one request each); they move while the reports
+        /// are read, before any company is written.
+        #[ts(type = "number")]
+        pages: u64,
     },
     /// A compliance sweep finished (its details are in the run).
     SweepFinished {

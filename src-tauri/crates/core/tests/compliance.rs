@@ -467,6 +467,37 @@ async fn a_second_asker_is_told_the_sweep_is_already_running() {
 }
 
 #[tokio::test]
+async fn sweep_progress_counts_pages_while_reading_then_tenants_written() {
+    let w = world(1, |_| {}).await;
+    tenant_of_org(&w, 1).await;
+    let mut events = w.engine.subscribe();
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 250 }],
+        include_token_endpoint: false,
+    });
+    let run = w.engine.sweep(None, Trigger::Manual).await.unwrap();
+    w.sim.control().clear_faults();
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let EngineEvent::SweepProgress {
+            companies_done,
+            companies_total,
+            pages,
+            ..
+        } = event
+        {
+            seen.push((companies_done, companies_total, pages));
+        }
+    }
+    assert!(
+        seen.iter().any(|&(done, _, pages)| done == 0 && pages > 0),
+        "pages move before any tenant is written: {seen:?}"
+    );
+    assert_eq!(seen.last().copied(), Some((1, 1, run.requests)), "{seen:?}");
+}
+
+#[tokio::test]
 async fn a_sweep_of_everyone_leaves_a_tenant_swept_elsewhere_without_failing() {
     let w = world(2, |_| {}).await;
     let mut tenants = Vec::new();

@@ -244,7 +244,23 @@ describe("Compliance dashboard", () => {
     await user.click(button);
     expect(button).toBeDisabled();
     expect(button).toHaveTextContent("Sweeping…");
-    await emitEngine({ type: "sweepProgress", runId: 31, companiesDone: 1, companiesTotal: 3 });
+    await emitEngine({
+      type: "sweepProgress",
+      runId: 31,
+      companiesDone: 0,
+      companiesTotal: 3,
+      pages: 12,
+    });
+    expect(
+      await screen.findByRole("progressbar", { name: "Sweep of all compliance tenants progress" }),
+    ).toHaveAttribute("aria-valuetext", "Reading NinjaOne: 12 pages so far");
+    await emitEngine({
+      type: "sweepProgress",
+      runId: 31,
+      companiesDone: 1,
+      companiesTotal: 3,
+      pages: 30,
+    });
     expect(
       screen.getByRole("progressbar", { name: "Sweep of all compliance tenants progress" }),
     ).toHaveAttribute("aria-valuetext", "1 of 3 compliance tenants swept");

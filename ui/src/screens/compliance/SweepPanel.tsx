@@ -120,7 +120,9 @@ function SweepProgress({ progress, subject }: { progress: Progress | null; subje
   const text =
     progress === null
       ? "Starting…"
-      : `${formatCount(progress.companiesDone)} of ${countOf(progress.companiesTotal, "compliance tenant")} swept`;
+      : progress.companiesDone === 0 && progress.pages > 0
+        ? `Reading NinjaOne: ${countOf(progress.pages, "page")} so far`
+        : `${formatCount(progress.companiesDone)} of ${countOf(progress.companiesTotal, "compliance tenant")} swept`;
   return (
     <ProgressBar
       label={`Sweep of ${subject} progress`}

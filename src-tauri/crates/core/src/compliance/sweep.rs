@@ -132,6 +132,8 @@ pub struct Source {
     pub mappings: Vec<SyncTarget>,
 }
 
+/// How often a sweep reports the pages read while it reads NinjaOne.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often a sweep renews its tenant locks while it reads NinjaOne.
 const LOCK_RENEWAL: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -211,14 +213,15 @@ async fn fly(
     store::runs::held_by(&mut tx, run_id, o.holder).await?;
     tx.commit().await?;
     let total = held.len() as u32;
-    let progress = |done: u32| {
+    let progress = |done: u32, pages: u64| {
         let _ = o.events.send(EngineEvent::SweepProgress {
             run_id,
             companies_done: done,
             companies_total: total,
+            pages,
         });
     };
-    progress(0);
+    progress(0, 0);
 
     let held_companies: BTreeSet<CompanyId> = held.iter().map(|t| t.company).collect();
     let mut rows: BTreeMap<CompanyId, CompanyRows> = BTreeMap::new();
@@ -229,6 +232,8 @@ async fn fly(
     // Each connection is read once for all its tenants; connections are read side by side,
     // and one that fails (or has no usable client) fails only its own tenants.
     let mut reads = Vec::new();
+    // The clients being read, and their requests before, so progress can count pages.
+    let mut watched: Vec<(Client, u64)> = Vec::new();
     for source in sources {
         let mappings: Vec<SyncTarget> = source
             .mappings
@@ -243,6 +248,9 @@ async fn fly(
                 .entry(m.company)
                 .or_default()
                 .insert(source.connection);
+        }
+        if let Ok(client) = &source.client {
+            watched.push((client.clone(), client.stats().requests));
         }
         reads.push(read_source(
             source.connection,
@@ -262,9 +270,22 @@ async fn fly(
             }
         }
     };
+    let pages = || -> u64 {
+        watched
+            .iter()
+            .map(|(client, before)| client.stats().requests - before)
+            .sum()
+    };
+    let reporting = async {
+        loop {
+            tokio::time::sleep(PROGRESS_EVERY).await;
+            progress(0, pages());
+        }
+    };
     let read = tokio::select! {
         read = futures::future::join_all(reads) => read,
         () = renewing => unreachable!("lock renewal never ends"),
+        () = reporting => unreachable!("progress never ends"),
     };
     for (connection, mappings, outcome) in read {
         requests += outcome.requests;
@@ -328,7 +349,7 @@ async fn fly(
             },
             Err((kind, error)) => failed_company(tenant, kind, error),
         });
-        progress(done as u32 + 1);
+        progress(done as u32 + 1, requests);
     }
     for t in busy {
         let mut part = failed_company(
