@@ -493,6 +493,64 @@ async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
         .await
         .unwrap();
     assert_eq!(report.counts.opened, 1);
+    // The same without a series uid (keyed by configuration and device): one whose alert is
+    // gone, and one whose condition NinjaOne still lists.
+    let unkeyed = |id: i64, device: i64, config: &str| Activity {
+        id: Some(id),
+        series_uid: None,
+        source_config_uid: Some(config.into()),
+        ..condition(device, "", "TRIGGERED")
+    };
+    let other_device = sim
+        .control()
+        .devices()
+        .into_iter()
+        .filter(|d| d.organization_id == Some(a))
+        .nth(1)
+        .and_then(|d| d.id)
+        .unwrap();
+    let still = append(
+        &sim,
+        Activity {
+            source_config_uid: Some("cfg-still-on".into()),
+            ..condition(other_device, "still-on", "TRIGGERED")
+        },
+    );
+    // A rule makes failed backups incidents: NinjaOne never lists those as alerts.
+    w.engine
+        .save_alert_rules(&[AlertRule {
+            name: "Failed backups".into(),
+            enabled: true,
+            when: RuleMatch {
+                status_codes: vec!["NINJA_BACKUP_BACKUPJOB_FAILED".into()],
+                ..RuleMatch::default()
+            },
+            severity: Some(IncidentSeverity::High),
+            actions: vec![RuleAction::Notify],
+        }])
+        .await
+        .unwrap();
+    let backup = Activity {
+        id: Some(8),
+        series_uid: Some("backup-series".into()),
+        activity_type: Some(ActivityType::NinjaBackup),
+        status_code: Some("NINJA_BACKUP_BACKUPJOB_FAILED".into()),
+        ..condition(device, "", "")
+    };
+    let deliveries = vec![
+        unkeyed(6, device, "cfg-gone"),
+        unkeyed(7, other_device, "cfg-still-on"),
+        backup,
+    ];
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&deliveries).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.opened, 3, "{report:?}");
+    let gone_key = format!("cfg-gone/device-{device}");
+    let still_key = format!("cfg-still-on/device-{other_device}");
+    assert!(still.id.is_some());
     poll(&w).await;
     assert_eq!(
         incident(&w, "lost-reset").await.unwrap().status,
@@ -501,10 +559,22 @@ async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
     );
     w.clock.advance(Duration::from_secs(11 * 60));
     let run = poll(&w).await;
-    assert_eq!(run.connections[0].reconciled, 1);
+    assert_eq!(run.connections[0].reconciled, 2, "{run:?}");
     let gone = incident(&w, "lost-reset").await.unwrap();
     assert_eq!(gone.status, IncidentStatus::Resolved);
     assert_eq!(gone.resolution, Some(Resolution::Reconciled));
+    let gone = incident(&w, &gone_key).await.unwrap();
+    assert_eq!(gone.resolution, Some(Resolution::Reconciled));
+    assert_eq!(
+        incident(&w, &still_key).await.unwrap().status,
+        IncidentStatus::Open,
+        "its condition is still listed"
+    );
+    assert_eq!(
+        incident(&w, "backup-series").await.unwrap().status,
+        IncidentStatus::Open,
+        "a rule's incident is not an alert: reconciliation leaves it"
+    );
     // Alerts NinjaOne still lists stay open.
     let seeded_open = w.engine.incidents(StatusFilter::Open).await.unwrap();
     assert!(!seeded_open.is_empty());

@@ -269,6 +269,13 @@ async fn reconcile(
             continue;
         };
         active.insert(key.clone());
+        // An incident of the same condition keyed without its series (activities that came
+        // without a `seriesUid`) is still active too.
+        if let Some(fallback) =
+            grouping::key(None, alert.source_config_uid.as_deref(), alert.device_id)
+        {
+            active.insert(fallback);
+        }
         let place = alert.device_id.and_then(|d| places.get(&d));
         let Some(org) = place.and_then(|p| p.org) else {
             continue;

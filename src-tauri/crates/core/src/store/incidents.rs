@@ -645,14 +645,17 @@ pub async fn acknowledge(tx: &mut WriteTx, id: IncidentId, at: DateTime<Utc>) ->
     Ok(done.rows_affected() > 0)
 }
 
-/// Open incidents of a connection that carry a series uid: (key, newest trigger id, org).
+/// Open incidents of a connection that NinjaOne lists as alerts while they last (opened by a
+/// TRIGGERED condition, keyed by series or by configuration and device): (key, newest
+/// trigger id, org). Incidents a rule made of another status code (a failed backup) are not
+/// alerts, and are left to their own resolution.
 pub async fn open_series(
     tx: &mut WriteTx,
     connection: ConnectionId,
 ) -> Result<Vec<(String, i64, Option<NinjaOrgId>)>> {
     let rows = sqlx::query(
         "SELECT key, last_trigger_id, org_id FROM incidents \
-         WHERE connection_id = ?1 AND status = 'open' AND series_uid IS NOT NULL AND count > 0",
+         WHERE connection_id = ?1 AND status = 'open' AND status_code = 'TRIGGERED' AND count > 0",
     )
     .bind(connection.0)
     .fetch_all(&mut **tx)
