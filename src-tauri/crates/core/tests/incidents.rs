@@ -206,6 +206,55 @@ async fn a_seeded_incident_counts_its_late_original_trigger_once() {
 }
 
 #[tokio::test]
+async fn an_action_set_completed_resolves_what_it_was_started_for() {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    let started = Activity {
+        id: Some(700),
+        activity_type: Some(ActivityType::ConditionActionSet),
+        ..condition(device, "remediation", "TRIGGERED")
+    };
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&started).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.opened, 1);
+    // A script that merely completed says nothing of the incident; the action set's does.
+    let script = Activity {
+        id: Some(701),
+        activity_type: Some("SCRIPTING".into()),
+        ..condition(device, "remediation", "COMPLETED")
+    };
+    let completed = Activity {
+        id: Some(702),
+        activity_type: Some(ActivityType::ConditionActionSet),
+        ..condition(device, "remediation", "COMPLETED")
+    };
+    w.engine
+        .ingest_webhook(&serde_json::to_vec(&script).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        incident(&w, "remediation").await.unwrap().status,
+        IncidentStatus::Open
+    );
+    let report = w
+        .engine
+        .ingest_webhook(&serde_json::to_vec(&completed).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.resolved, 1);
+    let done = incident(&w, "remediation").await.unwrap();
+    assert_eq!(done.status, IncidentStatus::Resolved);
+    assert_eq!(done.resolution, Some(Resolution::Completed));
+}
+
+#[tokio::test]
 async fn polling_groups_suppresses_resolves_and_reopens() {
     let sim = sim().await;
     let w = engine_on(&sim).await;

@@ -51,7 +51,27 @@ fn invalid_json_to_webhook_ingest_exits_2_and_changes_nothing() {
     let out = run(dir.path(), &["webhook", "ingest", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    for body in ["[]", "\"text\"", "[1, 2]"] {
+        std::fs::write(&file, body).unwrap();
+        let out = run(dir.path(), &["webhook", "ingest", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{body}: {}", stderr(&out));
+        assert!(stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    }
     assert!(incidents(dir.path(), "all").is_empty());
+}
+
+#[test]
+fn webhook_serve_refuses_an_address_it_cannot_use() {
+    let dir = tempfile::tempdir().unwrap();
+    for bind in ["not-an-address", "999.1.1.1"] {
+        let out = cli(dir.path())
+            .args(["webhook", "serve", "--port", "0", "--bind", bind])
+            .env("FLEETWARD_WEBHOOK_SECRET", "serve-secret")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bind}: {}", stderr(&out));
+        assert!(stderr(&out).contains(bind), "{}", stderr(&out));
+    }
 }
 
 #[test]
@@ -125,7 +145,14 @@ fn webhook_serve_receives_an_activity_with_the_secret_and_the_incident_appears()
         .unwrap()
         .port();
     let mut server = cli(dir.path())
-        .args(["webhook", "serve", "--port", &port.to_string()])
+        .args([
+            "webhook",
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+        ])
         .env("FLEETWARD_WEBHOOK_SECRET", "serve-secret")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
