@@ -83,10 +83,11 @@ pub fn forward(app: AppHandle, engine: &Arc<Engine>) -> EventForwarder {
 
 /// What the tray icon shows, from the events seen so far: attention while a high or critical
 /// incident is open (from `IncidentsChanged`'s tally) or after a failed sync or an error
-/// notice, syncing while a sync runs, ok otherwise.
+/// notice, syncing while any sync runs, ok otherwise.
 #[derive(Debug, Default)]
 struct TrayLook {
-    syncing: bool,
+    /// The syncs under way (several companies can sync at once).
+    syncing: std::collections::BTreeSet<fleetward_core::ids::RunId>,
     failed: bool,
     incidents: bool,
 }
@@ -100,11 +101,18 @@ impl TrayLook {
                 ..
             } => self.failed = true,
             EngineEvent::SyncProgress {
-                run_id: Some(_), ..
-            } => self.syncing = true,
-            EngineEvent::SyncFinished { status, .. } => {
-                self.syncing = false;
-                self.failed = *status != RunStatus::Succeeded;
+                run_id: Some(run), ..
+            } => {
+                self.syncing.insert(*run);
+            }
+            EngineEvent::SyncFinished { run_id, status } => {
+                self.syncing.remove(run_id);
+                // A cancelled sync is what the user asked for, not a failure.
+                match status {
+                    RunStatus::Succeeded => self.failed = false,
+                    RunStatus::Partial | RunStatus::Failed => self.failed = true,
+                    RunStatus::Cancelled | RunStatus::Running => {}
+                }
             }
             EngineEvent::IncidentsChanged { tally } => self.incidents = tally.attention,
             _ => return None,
@@ -115,7 +123,7 @@ impl TrayLook {
     fn state(&self) -> TrayState {
         if self.incidents {
             TrayState::Attention
-        } else if self.syncing {
+        } else if !self.syncing.is_empty() {
             TrayState::Syncing
         } else if self.failed {
             TrayState::Attention
@@ -136,5 +144,91 @@ pub fn notify(app: &AppHandle, notification: &Notification) {
         .show()
     {
         tracing::warn!(error = %err, "could not show a notification");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fleetward_core::ids::RunId;
+    use fleetward_core::incidents::IncidentTally;
+
+    fn progress(run: i64) -> EngineEvent {
+        EngineEvent::SyncProgress {
+            run_id: Some(RunId(run)),
+            scope: "all".into(),
+            company: None,
+            pages: 1,
+            devices: 10,
+            organizations_done: 0,
+            organizations_total: 2,
+        }
+    }
+
+    fn finished(run: i64, status: RunStatus) -> EngineEvent {
+        EngineEvent::SyncFinished {
+            run_id: RunId(run),
+            status,
+        }
+    }
+
+    fn incidents(attention: bool) -> EngineEvent {
+        EngineEvent::IncidentsChanged {
+            tally: IncidentTally {
+                attention,
+                ..IncidentTally::default()
+            },
+        }
+    }
+
+    #[test]
+    fn the_tray_syncs_while_any_sync_runs_and_a_failure_asks_for_attention() {
+        let mut look = TrayLook::default();
+        assert_eq!(look.follow(&progress(1)), Some(TrayState::Syncing));
+        assert_eq!(look.follow(&progress(2)), Some(TrayState::Syncing));
+        assert_eq!(
+            look.follow(&finished(1, RunStatus::Succeeded)),
+            Some(TrayState::Syncing),
+            "the other company still syncs"
+        );
+        assert_eq!(
+            look.follow(&finished(2, RunStatus::Partial)),
+            Some(TrayState::Attention)
+        );
+        assert_eq!(
+            look.follow(&finished(3, RunStatus::Succeeded)),
+            Some(TrayState::Ok),
+            "a good sync clears it"
+        );
+        look.follow(&progress(4));
+        assert_eq!(
+            look.follow(&finished(4, RunStatus::Cancelled)),
+            Some(TrayState::Ok),
+            "a cancel is not a failure"
+        );
+    }
+
+    #[test]
+    fn open_high_incidents_win_over_everything_and_a_preview_changes_nothing() {
+        let mut look = TrayLook::default();
+        assert_eq!(look.follow(&incidents(true)), Some(TrayState::Attention));
+        assert_eq!(look.follow(&progress(1)), Some(TrayState::Attention));
+        assert_eq!(look.follow(&incidents(false)), Some(TrayState::Syncing));
+        let preview = EngineEvent::SyncProgress {
+            run_id: None,
+            scope: "company:1".into(),
+            company: None,
+            pages: 1,
+            devices: 1,
+            organizations_done: 0,
+            organizations_total: 1,
+        };
+        assert_eq!(look.follow(&preview), None);
+        assert_eq!(
+            look.follow(&EngineEvent::Waiting {
+                message: "throttled".into()
+            }),
+            None
+        );
     }
 }
