@@ -13,6 +13,7 @@ pub mod audit;
 pub mod companies;
 pub mod compliance;
 pub mod connections;
+pub mod crypto;
 pub mod incidents;
 mod key;
 pub mod leases;
@@ -61,6 +62,7 @@ impl Store {
     /// Opens (or creates) the store in `data_dir` with `key`, then brings its schema up to
     /// date.
     pub async fn open(data_dir: &Path, key: &StoreKey) -> Result<Store> {
+        crypto::init_for_clean_exit();
         let path = Self::path_in(data_dir);
         refuse_damaged(&path)?;
         create_private(&path)?;

@@ -21,6 +21,7 @@ pub struct SelfCheck {
 impl SelfCheck {
     /// Runs the check on a throw-away in-memory database.
     pub async fn run() -> Result<SelfCheck> {
+        super::crypto::init_for_clean_exit();
         let internal = |e: sqlx::Error| Error::SelfCheck(e.to_string());
         let mut conn = SqliteConnectOptions::new()
             .in_memory(true)
