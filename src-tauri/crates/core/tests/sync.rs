@@ -488,8 +488,20 @@ async fn a_failing_connection_never_stops_the_others() {
     let org = second.control().organizations()[0].id.unwrap();
     map_to_new(&w, other, org, "Unreachable customer").await;
     second.shutdown().await;
+    let mut events = w.engine.subscribe();
     let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
     assert_eq!(run.status, RunStatus::Partial);
+    // A notice (a native notification in the app) says the sync did not fully succeed.
+    let mut notices = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let fleetward_core::EngineEvent::Notice { title, message, .. } = event {
+            notices.push(format!("{title}: {message}"));
+        }
+    }
+    assert_eq!(
+        notices,
+        vec!["Asset sync did not fully succeed: 1 of 2 organizations could not be synced. Open Sync history for the reasons and what to do.".to_string()]
+    );
     let failed: Vec<_> = run.companies.iter().filter(|c| c.error.is_some()).collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].connection_id, other);
@@ -733,6 +745,43 @@ async fn an_organization_over_10000_devices_keeps_the_first_10000_by_id_and_says
         assets.iter().map(|a| a.external_id.clone()).collect();
     assert_eq!(ids, kept, "the first 10,000 by device id");
     assert!(w.engine.runs(1).await.unwrap()[0].truncated_any);
+}
+
+#[tokio::test]
+async fn open_in_ninjaone_asks_for_the_device_link_and_refuses_other_sources() {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 5,
+        ..SimConfig::default()
+    })
+    .await;
+    let company = map(&w, first_org(&w), MappingOptions::default()).await;
+    sync(&w, company).await;
+    let asset = w.engine.assets(Some(company), None).await.unwrap()[0].clone();
+    let device = w.engine.asset(asset.id).await.unwrap().fields["identity.deviceId"].clone();
+    let link = w.engine.device_link(asset.id).await.unwrap();
+    assert!(link.starts_with("http"), "{link}");
+    assert!(link.contains(&device), "{link} names device {device}");
+
+    let csv = format!("externalId,company,name\nL-9,{company},ELSEWHERE\n");
+    w.engine
+        .import_assets(fleetward_core::assets::AssetSource::Level, csv.as_bytes())
+        .await
+        .unwrap();
+    let level = w
+        .engine
+        .assets(Some(company), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.external_id == "L-9")
+        .unwrap();
+    let err = w.engine.device_link(level.id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.to_string().contains("did not come from NinjaOne"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
