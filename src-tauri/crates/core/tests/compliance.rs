@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fleetward_core::compliance::export::ExportFormat;
 use fleetward_core::compliance::tickets::{TicketPriority, TicketStatus};
-use fleetward_core::compliance::{SignalKind, SignalStatus};
+use fleetward_core::compliance::{SignalKind, SignalMetadata, SignalStatus};
 use fleetward_core::connection::ConnectionDraft;
 use fleetward_core::ids::{CompanyId, ConnectionId, NinjaOrgId};
 use fleetward_core::organizations::{MappingChoice, MappingOptions};
@@ -464,6 +464,114 @@ async fn a_second_asker_is_told_the_sweep_is_already_running() {
         .sweep(Some(company), Trigger::Manual)
         .await
         .expect("free again");
+}
+
+/// The device_inventory numbers a tenant's signal shows: (devices, offline).
+async fn inventory(w: &World, company: CompanyId) -> (u32, u32) {
+    let row = w
+        .engine
+        .signals(Some(company))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.signal == SignalKind::DeviceInventory)
+        .unwrap();
+    let SignalMetadata::DeviceInventory(m) = row.metadata else {
+        panic!("{:?}", row.metadata)
+    };
+    (m.devices, m.offline)
+}
+
+#[tokio::test]
+async fn each_tenant_counts_only_its_own_population_and_its_evidence_names_only_itself() {
+    let w = world_sized(3, 30, |_| {}).await;
+    let control = w.sim.control();
+    let devices = control.devices();
+    let of_org = |org: i64| -> Vec<&ninjaone::models::Device> {
+        devices
+            .iter()
+            .filter(|d| d.organization_id == Some(org))
+            .collect()
+    };
+    // Org 3 is restricted to one of its locations.
+    let location = of_org(3).iter().find_map(|d| d.location_id).unwrap();
+    let mut tenants = Vec::new();
+    for (org, name, locations) in [
+        (1, "First customer", None),
+        (2, "Second customer", None),
+        (3, "Third customer", Some(vec![location])),
+    ] {
+        let company = w.engine.add_company(name).await.unwrap().id;
+        w.engine
+            .map_organization(
+                w.connection,
+                NinjaOrgId(org),
+                &MappingChoice::UseExisting {
+                    company_id: company,
+                },
+                &MappingOptions {
+                    location_ids: locations.map(|l| {
+                        l.into_iter()
+                            .map(fleetward_core::ids::NinjaLocationId)
+                            .collect()
+                    }),
+                    ..MappingOptions::default()
+                },
+            )
+            .await
+            .unwrap();
+        w.engine.promote_company(company).await.unwrap();
+        tenants.push(company);
+    }
+    // Three more of the second customer's devices go offline.
+    let agents_of = |org: i64, location: Option<i64>| -> Vec<ninjaone::models::Device> {
+        w.sim
+            .control()
+            .devices()
+            .into_iter()
+            .filter(|d| d.organization_id == Some(org))
+            .filter(|d| location.is_none() || d.location_id == location)
+            .filter(|d| d.approval_status == Some(ApprovalStatus::Approved))
+            .filter(|d| d.node_class.as_ref().is_some_and(NodeClass::is_agent))
+            .collect()
+    };
+    for d in agents_of(2, None)
+        .iter()
+        .filter(|d| d.offline != Some(true))
+        .take(3)
+    {
+        control.set_offline(d.id.unwrap(), true);
+    }
+    let run = w.engine.sweep(None, Trigger::Manual).await.unwrap();
+    assert_eq!(run.status, RunStatus::Succeeded);
+    for (company, org, location) in [
+        (tenants[0], 1, None),
+        (tenants[1], 2, None),
+        (tenants[2], 3, Some(location)),
+    ] {
+        let agents = agents_of(org, location);
+        let offline = agents.iter().filter(|d| d.offline == Some(true)).count() as u32;
+        assert_eq!(
+            inventory(&w, company).await,
+            (agents.len() as u32, offline),
+            "company {company}: its approved agents (location applied), no one else's"
+        );
+    }
+    for company in &tenants {
+        let tenant = w
+            .engine
+            .company(*company)
+            .await
+            .unwrap()
+            .compliance_tenant_id
+            .unwrap();
+        for row in w.engine.evidence(Some(*company)).await.unwrap() {
+            assert_eq!(
+                (row.company_id, &row.compliance_tenant_id),
+                (*company, &tenant)
+            );
+        }
+    }
 }
 
 #[tokio::test]
