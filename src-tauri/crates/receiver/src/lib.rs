@@ -40,6 +40,10 @@ pub const QUEUE_CAPACITY: usize = 8_192;
 /// are merged up to this, so a burst costs one store transaction per batch instead of one
 /// per delivery.
 pub const MAX_BATCH: usize = 2_000;
+/// Activities accepted but not yet processed before the receiver answers `429`, whatever
+/// the number of deliveries they came in: a few tens of MB at most (an activity is ~1 KB),
+/// about ten seconds of the engine's work.
+pub const MAX_QUEUED_ACTIVITIES: usize = 50_000;
 /// What `429` asks a sender to wait, in seconds: the engine drains a full queue in about
 /// that (5,000+ activities a second), so a longer wait only idles the sender.
 pub const RETRY_AFTER_SECS: u64 = 1;
@@ -352,6 +356,11 @@ async fn receive(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Body) -
     let fresh_ids: Vec<i64> = fresh.iter().filter_map(|a| a.id).collect();
     {
         let mut pending = s.pending();
+        // Deliveries are bounded in number by the queue and in activities here, so a storm
+        // of large deliveries cannot hold more than a bounded amount of memory.
+        if pending.len() + fresh_ids.len() > MAX_QUEUED_ACTIVITIES {
+            return retry_later("queue full");
+        }
         fresh_ids.iter().for_each(|id| {
             pending.insert(*id);
         });

@@ -285,6 +285,40 @@ async fn a_full_queue_answers_429_with_retry_after_and_keeps_nothing() {
 }
 
 #[tokio::test]
+async fn large_deliveries_are_bounded_by_activities_queued_not_only_by_deliveries() {
+    let sink = Arc::new(Recorder {
+        gate: Some(Semaphore::new(0)),
+        ..Recorder::default()
+    });
+    let r = start(sink.clone(), false, 64).await;
+    let per_delivery = 10_000;
+    let mut statuses = Vec::new();
+    for delivery in 0..6 {
+        let first = 1_000_000 + delivery * per_delivery;
+        let body = format!(
+            "[{}]",
+            (first..first + per_delivery)
+                .map(|id| format!(r#"{{"id":{id},"statusCode":"TRIGGERED"}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert!(body.len() < BODY_LIMIT);
+        let answer = post(&r, body, &[("X-Fleetward-Secret", SECRET)]).await;
+        statuses.push(answer.status().as_u16());
+    }
+    // The queue has room for 64 deliveries, but not for more than the activity bound.
+    let accepted = statuses.iter().filter(|s| **s == 202).count();
+    assert_eq!(
+        accepted,
+        fleetward_receiver::MAX_QUEUED_ACTIVITIES / per_delivery as usize,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.last(), Some(&429));
+    sink.gate.as_ref().unwrap().add_permits(100);
+    processed(&sink, accepted).await;
+}
+
+#[tokio::test]
 async fn healthz_answers_200_without_a_secret_and_says_nothing_else() {
     let sink = Arc::new(Recorder::default());
     let r = start(sink, false, 16).await;
