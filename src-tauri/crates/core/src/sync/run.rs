@@ -191,8 +191,22 @@ async fn fly_run<D: Driver>(
                 break 'groups;
             }
             let tick = |devices: u64| progress.devices(devices, driver.requests());
+            // A long fetch (a large tenant, throttling) keeps its mappings' locks fresh, so
+            // no other process takes them over as abandoned.
+            let renewing = async {
+                if request.preview {
+                    return std::future::pending().await;
+                }
+                loop {
+                    tokio::time::sleep(LOCK_RENEWAL).await;
+                    if let Err(err) = flight.renew(o.store, o.clock.now()).await {
+                        tracing::warn!(error = %err, "sync locks could not be renewed; trying again");
+                    }
+                }
+            };
             let fetch = tokio::select! {
                 fetch = driver.fetch(&batch, &tick) => fetch,
+                () = renewing => unreachable!("lock renewal never ends"),
                 () = stop_awaited(o.store, run_id, cancel) => {
                     cancelled = true;
                     requests += driver.requests();
@@ -361,6 +375,10 @@ async fn stop_asked(store: &Store, run: Option<RunId>, cancel: &Cancel) -> bool 
         None => false,
     }
 }
+
+/// How often a sync renews its mapping locks while it fetches (they expire after
+/// [`flight::LOCK_EXPIRY`]).
+const LOCK_RENEWAL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How often a fetch looks for a cancel request another process left in the store.
 const CANCEL_POLL: std::time::Duration = std::time::Duration::from_secs(2);
