@@ -240,6 +240,42 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_software_install_of_the_last_seven_days_is_fail() {
+        let sw_install = |device: i64, status: &str, days_ago: f64| SoftwarePatch {
+            device_id: Some(device),
+            status: Some(status.into()),
+            installed_at: Some(epoch(now()) - days_ago * 86_400.0),
+            ..SoftwarePatch::default()
+        };
+        let status = |installs: &[SoftwarePatch]| {
+            evaluate(
+                &devices(),
+                &Reports {
+                    os_patches: &[],
+                    software_patches: &[],
+                    os_installs: &[],
+                    software_installs: installs,
+                },
+                now(),
+            )
+            .status
+        };
+        assert_eq!(status(&[sw_install(1, "FAILED", 6.9)]), SignalStatus::Fail);
+        assert_eq!(
+            status(&[
+                sw_install(1, "FAILED", 7.1),
+                sw_install(2, "INSTALLED", 1.0)
+            ]),
+            SignalStatus::Pass
+        );
+        assert_eq!(
+            status(&[sw_install(99, "FAILED", 1.0)]),
+            SignalStatus::Pass,
+            "a device out of scope"
+        );
+    }
+
+    #[test]
     fn no_device_in_scope_is_no_data() {
         let signal = evaluate(
             &[],
