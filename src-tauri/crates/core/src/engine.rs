@@ -929,9 +929,7 @@ impl Engine {
             });
         }
         if !sources.is_empty() && sources.iter().all(|s| s.client.is_err()) {
-            if let Err(err) = sources.swap_remove(0).client {
-                return Err(err);
-            }
+            sources.swap_remove(0).client?;
         }
         let scope = company.map_or("all".to_string(), |c| format!("company:{c}"));
         let data_dir = self.config.data_dir.clone();

@@ -115,6 +115,25 @@ async fn tenant_of_org(w: &World, org: i64) -> CompanyId {
     company
 }
 
+/// Maps organization `org` to a new company named `name` (generated organization names can
+/// share a company) with `options`, and promotes it.
+async fn named_tenant(w: &World, org: i64, name: &str, options: &MappingOptions) -> CompanyId {
+    let company = w.engine.add_company(name).await.unwrap().id;
+    w.engine
+        .map_organization(
+            w.connection,
+            NinjaOrgId(org),
+            &MappingChoice::UseExisting {
+                company_id: company,
+            },
+            options,
+        )
+        .await
+        .unwrap();
+    w.engine.promote_company(company).await.unwrap();
+    company
+}
+
 fn backup(device: i64, code: &str) -> Activity {
     Activity {
         device_id: Some(device),
@@ -501,27 +520,15 @@ async fn each_tenant_counts_only_its_own_population_and_its_evidence_names_only_
         (2, "Second customer", None),
         (3, "Third customer", Some(vec![location])),
     ] {
-        let company = w.engine.add_company(name).await.unwrap().id;
-        w.engine
-            .map_organization(
-                w.connection,
-                NinjaOrgId(org),
-                &MappingChoice::UseExisting {
-                    company_id: company,
-                },
-                &MappingOptions {
-                    location_ids: locations.map(|l| {
-                        l.into_iter()
-                            .map(fleetward_core::ids::NinjaLocationId)
-                            .collect()
-                    }),
-                    ..MappingOptions::default()
-                },
-            )
-            .await
-            .unwrap();
-        w.engine.promote_company(company).await.unwrap();
-        tenants.push(company);
+        let options = MappingOptions {
+            location_ids: locations.map(|l| {
+                l.into_iter()
+                    .map(fleetward_core::ids::NinjaLocationId)
+                    .collect()
+            }),
+            ..MappingOptions::default()
+        };
+        tenants.push(named_tenant(&w, org, name, &options).await);
     }
     // Three more of the second customer's devices go offline.
     let agents_of = |org: i64, location: Option<i64>| -> Vec<ninjaone::models::Device> {
@@ -608,24 +615,9 @@ async fn sweep_progress_counts_pages_while_reading_then_tenants_written() {
 #[tokio::test]
 async fn a_sweep_of_everyone_leaves_a_tenant_swept_elsewhere_without_failing() {
     let w = world(2, |_| {}).await;
-    let mut tenants = Vec::new();
-    for (org, name) in [(1, "Busy customer"), (2, "Free customer")] {
-        let company = w.engine.add_company(name).await.unwrap().id;
-        w.engine
-            .map_organization(
-                w.connection,
-                NinjaOrgId(org),
-                &MappingChoice::UseExisting {
-                    company_id: company,
-                },
-                &MappingOptions::default(),
-            )
-            .await
-            .unwrap();
-        w.engine.promote_company(company).await.unwrap();
-        tenants.push(company);
-    }
-    let (busy, free) = (tenants[0], tenants[1]);
+    let options = MappingOptions::default();
+    let busy = named_tenant(&w, 1, "Busy customer", &options).await;
+    let free = named_tenant(&w, 2, "Free customer", &options).await;
     w.sim.control().set_faults(ninjaone_sim::Faults {
         probability: 1.0,
         kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_000 }],

@@ -123,6 +123,18 @@ fn append(sim: &Simulator, mut activity: Activity) -> Activity {
     }
 }
 
+/// One webhook delivery of `body` (an activity or a list of them), which the test expects to
+/// be taken.
+async fn deliver(
+    w: &World,
+    body: &impl serde::Serialize,
+) -> fleetward_core::incidents::IngestReport {
+    w.engine
+        .ingest_webhook(&serde_json::to_vec(body).unwrap())
+        .await
+        .unwrap()
+}
+
 async fn poll(w: &World) -> fleetward_core::incidents::PollRun {
     w.engine.poll_activities(Trigger::Manual).await.unwrap()
 }
@@ -185,19 +197,18 @@ async fn a_seeded_incident_counts_its_late_original_trigger_once() {
     assert_eq!((seeded.count, seeded.status), (1, IncidentStatus::Open));
 
     // The original TRIGGERED arrives late (a relay's retry): the same trigger, not a repeat.
-    let deliver = |activity: &Activity| serde_json::to_vec(activity).unwrap();
-    w.engine.ingest_webhook(&deliver(&original)).await.unwrap();
+    deliver(&w, &original).await;
     let same = incident(&w, "late-original").await.unwrap();
     assert_eq!((same.count, same.status), (1, IncidentStatus::Open));
-    w.engine.ingest_webhook(&deliver(&original)).await.unwrap();
+    deliver(&w, &original).await;
     assert_eq!(incident(&w, "late-original").await.unwrap().count, 1);
 
     // A new TRIGGERED is a repeat; the RESET resolves it.
     let repeat = append(&sim, condition(device, "late-original", "TRIGGERED"));
-    w.engine.ingest_webhook(&deliver(&repeat)).await.unwrap();
+    deliver(&w, &repeat).await;
     assert_eq!(incident(&w, "late-original").await.unwrap().count, 2);
     let reset = append(&sim, condition(device, "late-original", "RESET"));
-    w.engine.ingest_webhook(&deliver(&reset)).await.unwrap();
+    deliver(&w, &reset).await;
     let resolved = incident(&w, "late-original").await.unwrap();
     assert_eq!(
         (resolved.count, resolved.status),
@@ -218,11 +229,7 @@ async fn an_action_set_completed_resolves_what_it_was_started_for() {
         activity_type: Some(ActivityType::ConditionActionSet),
         ..condition(device, "remediation", "TRIGGERED")
     };
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&started).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &started).await;
     assert_eq!(report.counts.opened, 1);
     // A script that merely completed says nothing of the incident; the action set's does.
     let script = Activity {
@@ -235,19 +242,12 @@ async fn an_action_set_completed_resolves_what_it_was_started_for() {
         activity_type: Some(ActivityType::ConditionActionSet),
         ..condition(device, "remediation", "COMPLETED")
     };
-    w.engine
-        .ingest_webhook(&serde_json::to_vec(&script).unwrap())
-        .await
-        .unwrap();
+    deliver(&w, &script).await;
     assert_eq!(
         incident(&w, "remediation").await.unwrap().status,
         IncidentStatus::Open
     );
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&completed).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &completed).await;
     assert_eq!(report.counts.resolved, 1);
     let done = incident(&w, "remediation").await.unwrap();
     assert_eq!(done.status, IncidentStatus::Resolved);
@@ -354,7 +354,8 @@ async fn events_of_unmapped_and_ignored_organizations_are_dropped_and_counted() 
 }
 
 #[tokio::test]
-async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait_for_a_poll() {
+async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait_for_a_redelivery()
+{
     let sim = sim().await;
     let w = engine_on(&sim).await;
     let (a, _) = org_ids(&sim);
@@ -377,11 +378,7 @@ async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait
         message: Some("Test event sent from Fleetward Settings".into()),
         ..Activity::default()
     };
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&test_event).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &test_event).await;
     assert_eq!(report.counts.unplaced, 1);
     assert!(
         last_events()
@@ -394,11 +391,7 @@ async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait
     // A delivery about a device neither the store nor NinjaOne knows: NinjaOne is asked,
     // and the activity is shown as unplaced, not lost silently.
     let stranger = append(&sim, condition(987_654, "nowhere", "TRIGGERED"));
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&stranger).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &stranger).await;
     assert_eq!(report.counts.unplaced, 1);
     let id = stranger.id.unwrap();
     assert!(last_events().await.contains(&(id, "unplaced".into())));
@@ -410,20 +403,12 @@ async fn activities_nothing_can_place_show_among_the_last_events_and_others_wait
         kinds: vec![ninjaone_sim::FaultKind::Unavailable],
         include_token_endpoint: false,
     });
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&later).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &later).await;
     assert_eq!(report.counts.unplaced, 1);
     let later_id = later.id.unwrap();
     assert!(!last_events().await.iter().any(|(a, _)| *a == later_id));
     sim.control().clear_faults();
-    let again = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&later).unwrap())
-        .await
-        .unwrap();
+    let again = deliver(&w, &later).await;
     assert_eq!((again.counts.duplicates, again.counts.unplaced), (0, 1));
     assert!(last_events().await.contains(&(later_id, "unplaced".into())));
     assert!(incident(&w, "nowhere").await.is_none());
@@ -591,11 +576,7 @@ async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
         unkeyed(7, other_device, "cfg-still-on"),
         backup,
     ];
-    let report = w
-        .engine
-        .ingest_webhook(&serde_json::to_vec(&deliveries).unwrap())
-        .await
-        .unwrap();
+    let report = deliver(&w, &deliveries).await;
     assert_eq!(report.counts.opened, 3, "{report:?}");
     let gone_key = format!("cfg-gone/device-{device}");
     let still_key = format!("cfg-still-on/device-{other_device}");

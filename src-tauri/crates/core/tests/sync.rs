@@ -55,6 +55,25 @@ async fn world_with(tenant: SimConfig, clock: Option<Arc<ManualClock>>) -> World
     .await
 }
 
+/// A small world (one organization, five devices) whose engine and simulator read a manual
+/// clock starting at `start` (RFC 3339).
+async fn clocked_world(start: &str) -> (World, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339(start).unwrap().into(),
+    ));
+    let w = world_with(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 5,
+            clock: clock.clone(),
+            ..SimConfig::default()
+        },
+        Some(clock.clone()),
+    )
+    .await;
+    (w, clock)
+}
+
 /// A world whose engine configuration `tune` adjusts.
 async fn world_tuned(
     tenant: SimConfig,
@@ -886,21 +905,7 @@ async fn an_import_keeps_good_rows_reports_bad_lines_and_loses_to_ninjaone_on_de
 
 #[tokio::test]
 async fn run_details_go_after_90_days_and_the_field_history_stays() {
-    let clock = Arc::new(ManualClock::new(
-        chrono::DateTime::parse_from_rfc3339("2026-06-01T10:00:00Z")
-            .unwrap()
-            .into(),
-    ));
-    let w = world_with(
-        SimConfig {
-            orgs: 1,
-            devices_per_org: 5,
-            clock: clock.clone(),
-            ..SimConfig::default()
-        },
-        Some(clock.clone()),
-    )
-    .await;
+    let (w, clock) = clocked_world("2026-06-01T10:00:00Z").await;
     let company = map(&w, first_org(&w), MappingOptions::default()).await;
     sync(&w, company).await;
     let asset = w.engine.assets(Some(company), None).await.unwrap()[0].clone();
@@ -943,21 +948,7 @@ async fn run_details_go_after_90_days_and_the_field_history_stays() {
 
 #[tokio::test]
 async fn schedules_catch_up_once_tick_every_four_hours_pause_and_have_one_holder() {
-    let clock = Arc::new(ManualClock::new(
-        chrono::DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
-            .unwrap()
-            .into(),
-    ));
-    let w = world_with(
-        SimConfig {
-            orgs: 1,
-            devices_per_org: 5,
-            clock: clock.clone(),
-            ..SimConfig::default()
-        },
-        Some(clock.clone()),
-    )
-    .await;
+    let (w, clock) = clocked_world("2026-11-27T10:00:00Z").await;
     map(&w, first_org(&w), MappingOptions::default()).await;
 
     let caught_up = w.engine.run_due_schedules(Trigger::StartUp).await.unwrap();

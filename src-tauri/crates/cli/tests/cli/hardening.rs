@@ -545,6 +545,22 @@ fn ctrl_c_stops_a_command_waiting_on_a_silent_server() {
     assert!(err.contains("Stopped (Ctrl-C)"), "{err}");
 }
 
+/// Waits (bounded) until a run is recorded in the store at `data`.
+fn wait_for_a_run(data: &Path) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let runs = json(&run(data, &["--json", "runs", "list"]));
+        if runs.as_array().is_some_and(|r| !r.is_empty()) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_second_process_syncing_the_same_company_exits_7_and_changes_nothing() {
     let s = sim(SimConfig {
@@ -569,18 +585,7 @@ fn a_second_process_syncing_the_same_company_exits_7_and_changes_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let runs = json(&run(&data, &["--json", "runs", "list"]));
-        if runs.as_array().is_some_and(|r| !r.is_empty()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the first sync never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_for_a_run(&data);
     let second = run(&data, &["sync", "--company", &company]);
     assert_eq!(second.status.code(), Some(7), "{}", stderr(&second));
     assert!(
@@ -632,19 +637,8 @@ fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait (bounded) until the run is recorded, then press Ctrl-C once.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let runs = json(&run(&data, &["--json", "runs", "list"]));
-        if runs.as_array().is_some_and(|r| !r.is_empty()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sync never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    // Once the run is recorded, press Ctrl-C once.
+    wait_for_a_run(&data);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

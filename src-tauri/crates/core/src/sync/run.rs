@@ -30,6 +30,16 @@ use crate::{Error, ErrorKind, Result};
 /// Why a mapping's fetch or write failed: the kind (for exit codes) and the message.
 type Failure = (Option<ErrorKind>, String);
 
+/// What each mapping's fetch brought (with its driver's source), or why it failed.
+type Fetched =
+    BTreeMap<(ConnectionId, NinjaOrgId), std::result::Result<(TargetFetch, AssetSource), Failure>>;
+
+/// How a run is told to stop: a cancel, which the deadline also pulls (then `timed_out`).
+struct Stop<'a> {
+    cancel: &'a Cancel,
+    timed_out: &'a AtomicBool,
+}
+
 /// What the orchestrator works with.
 pub struct Orchestra<'a> {
     pub store: &'a Store,
@@ -124,18 +134,15 @@ async fn fly<D: Driver>(
     // The deadline cancels rather than drops the run, so it still lands: its record ends,
     // its locks are released and every company keeps its old assets or its new ones.
     let deadline = async {
-        match request.deadline {
-            Some(limit) => {
-                tokio::time::sleep(limit).await;
-                timed_out.store(true, Ordering::SeqCst);
-                cancel.cancel();
-            }
-            None => {}
+        if let Some(limit) = request.deadline {
+            tokio::time::sleep(limit).await;
+            timed_out.store(true, Ordering::SeqCst);
+            cancel.cancel();
         }
         std::future::pending::<()>().await
     };
     let outcome = tokio::select! {
-        outcome = fly_run(o, request, groups, flight, broken, run_id, &cancel, &timed_out) => outcome,
+        outcome = fly_run(o, request, groups, flight, broken, run_id, Stop { cancel: &cancel, timed_out: &timed_out }) => outcome,
         () = deadline => unreachable!("the deadline future never ends"),
     };
     if let Some(id) = run_id {
@@ -158,19 +165,16 @@ async fn fly_run<D: Driver>(
     flight: &Flight,
     broken: Vec<CompanySync>,
     run_id: Option<RunId>,
-    cancel: &Cancel,
-    timed_out: &AtomicBool,
+    stop: Stop<'_>,
 ) -> Result<SyncRun> {
+    let Stop { cancel, timed_out } = stop;
     let total = flight.held.len() as u32;
     let progress = Progress::new(o, run_id, request.scope, total);
 
     // Fetch in batches of whole companies (about BATCH_DEVICES devices each, so memory stays
     // bounded), and write each company, in one transaction, as soon as all its organizations
     // are fetched.
-    let mut fetched: BTreeMap<
-        (ConnectionId, NinjaOrgId),
-        std::result::Result<(TargetFetch, AssetSource), Failure>,
-    > = BTreeMap::new();
+    let mut fetched: Fetched = BTreeMap::new();
     let mut waiting: BTreeMap<CompanyId, Vec<&SyncTarget>> = BTreeMap::new();
     for t in &flight.held {
         waiting.entry(t.company).or_default().push(t);
@@ -444,10 +448,7 @@ async fn company_sync(
     preview: bool,
     company: CompanyId,
     targets: &[&SyncTarget],
-    fetched: &mut BTreeMap<
-        (ConnectionId, NinjaOrgId),
-        std::result::Result<(TargetFetch, AssetSource), Failure>,
-    >,
+    fetched: &mut Fetched,
 ) -> Vec<CompanySync> {
     let mut results = Vec::new();
     let mut usable = Vec::new();
