@@ -20,6 +20,7 @@ import {
   organizations,
   promoteCompany,
   renameCompany,
+  runCompanies,
   runs,
   saveConnection,
   setSchedulesPaused,
@@ -201,6 +202,7 @@ describe("commands", () => {
       open_in_ninjaone: () => null,
       import_assets: () => null,
       runs: () => [],
+      run_companies: () => [],
       audit_events: () => [],
     });
 
@@ -212,6 +214,7 @@ describe("commands", () => {
     await openInNinjaOne(42);
     await importAssets("intune", "externalId,company\nA1,Acme\n");
     await runs();
+    await runCompanies(12);
     await auditEvents();
     await auditEvents(7);
 
@@ -227,6 +230,7 @@ describe("commands", () => {
         args: { source: "intune", content: "externalId,company\nA1,Acme\n" },
       },
       { cmd: "runs", args: {} },
+      { cmd: "run_companies", args: { runId: 12 } },
       { cmd: "audit_events", args: { companyId: null } },
       { cmd: "audit_events", args: { companyId: 7 } },
     ]);

@@ -29,6 +29,7 @@ import type { MappingChoice } from "./bindings/MappingChoice";
 import type { MappingOptions } from "./bindings/MappingOptions";
 import type { NinjaOrgId } from "./bindings/NinjaOrgId";
 import type { OrganizationRow } from "./bindings/OrganizationRow";
+import type { RunCompanyRow } from "./bindings/RunCompanyRow";
 import type { RunRow } from "./bindings/RunRow";
 import type { RunId } from "./bindings/RunId";
 import type { RunStatus } from "./bindings/RunStatus";
@@ -274,6 +275,14 @@ export function importAssets(source: AssetSource, content: string): Promise<Impo
 /** Recorded runs, newest first. */
 export function runs(): Promise<RunRow[]> {
   return call<RunRow[]>("runs");
+}
+
+/**
+ * One sync run's part per mapping (company and organization): its counts, truncation and
+ * error with the fix, as recorded. Asked for when a run is opened in Sync history.
+ */
+export function runCompanies(runId: RunId): Promise<RunCompanyRow[]> {
+  return call<RunCompanyRow[]>("run_companies", { runId });
 }
 
 /** Asks a run in progress to stop at its next safe point (this app's or a CLI's run). */

@@ -98,6 +98,28 @@ export const SYNC_COUNTS: readonly {
   },
 ];
 
+/**
+ * What became of an activity received by webhook or poll (`EventSummary.outcome`), in plain
+ * words. The engine sends the outcome as text, so this is not a Record over a union: use
+ * `eventOutcomeLabel`, which falls back to the text as it came.
+ */
+export const EVENT_OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  applied: "applied to an incident",
+  ignored: "ignored by an alert rule",
+  informational: "informational (no incident)",
+  unmapped: "organization not mapped",
+  ignoredOrganization: "organization ignored",
+  unplaced: "no organization (not placed)",
+  duplicate: "duplicate (already received)",
+};
+
+/** An event outcome in plain words; an outcome this build does not know, as the engine sent it. */
+export function eventOutcomeLabel(outcome: string): string {
+  // hasOwn, so that an outcome named like an Object method ("toString") is not taken for one.
+  if (!Object.hasOwn(EVENT_OUTCOME_LABELS, outcome)) return outcome;
+  return EVENT_OUTCOME_LABELS[outcome] ?? outcome;
+}
+
 /** "WINDOWS_WORKSTATION" → "Windows workstation": NinjaOne's constants, made readable. */
 export function humanizeConstant(value: string): string {
   const words = value.replace(/[_-]+/g, " ").trim().toLocaleLowerCase();

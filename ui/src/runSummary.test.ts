@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { countsSentence, runErrors, runSentence, runTotals } from "./runSummary";
+import { countsSentence, malformedSentence, runErrors, runSentence, runTotals } from "./runSummary";
 import { companySyncWith, syncRunWith } from "./test/fixtures";
 
 describe("run sentences", () => {
@@ -31,5 +31,12 @@ describe("run sentences", () => {
     });
     expect(runTotals(run)).toMatchObject({ created: 5, skippedPending: 5, updated: 0 });
     expect(runErrors(run)).toEqual(["First.", "Second."]);
+  });
+
+  it("says how many items NinjaOne sent could not be read, in the singular for one", () => {
+    expect(malformedSentence(1)).toBe("1 item NinjaOne sent could not be read and was skipped.");
+    expect(malformedSentence(1200)).toBe(
+      `${(1200).toLocaleString()} items NinjaOne sent could not be read and were skipped.`,
+    );
   });
 });

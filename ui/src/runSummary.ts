@@ -37,6 +37,14 @@ export function runTotals(run: SyncRun): SyncCounts {
 export const TRUNCATED_NOTE =
   "NinjaOne has more devices in an organization than one sync reads: only the first are included.";
 
+/**
+ * "3 items NinjaOne sent could not be read and were skipped.": said on a recorded run whose
+ * `malformedItems` is above zero (SPEC §11: malformed input is skipped and counted).
+ */
+export function malformedSentence(items: number): string {
+  return `${countOf(items, "item")} NinjaOne sent could not be read and ${items === 1 ? "was" : "were"} skipped.`;
+}
+
 /** "3 organizations: 12 created, 40 updated." plus a truncation note when NinjaOne had more. */
 export function runSentence(run: SyncRun): string {
   const head = `${countOf(run.companies.length, "organization")}: ${countsSentence(runTotals(run))}.`;

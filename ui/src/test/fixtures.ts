@@ -12,6 +12,7 @@ import type { EngineEvent } from "../bindings/EngineEvent";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { OrganizationRow } from "../bindings/OrganizationRow";
 import type { RegionOption } from "../bindings/RegionOption";
+import type { RunCompanyRow } from "../bindings/RunCompanyRow";
 import type { RunRow } from "../bindings/RunRow";
 import type { SyncRun } from "../bindings/SyncRun";
 // Incidents
@@ -215,6 +216,26 @@ export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
       skippedRejected: 0,
     },
     errors: [],
+    ...overrides,
+  };
+}
+
+/** One mapping of a recorded sync run: Acme's organization 100 on connection 1, all zero. */
+export function runCompanyRowWith(overrides: Partial<RunCompanyRow> = {}): RunCompanyRow {
+  return {
+    companyId: 1,
+    companyName: "Acme",
+    connectionId: 1,
+    orgId: 100,
+    truncated: false,
+    error: null,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    stale: 0,
+    retiredDuplicates: 0,
+    skippedPending: 0,
+    skippedRejected: 0,
     ...overrides,
   };
 }

@@ -1,12 +1,13 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { App } from "../../App";
+import type { RunCompanyRow } from "../../bindings/RunCompanyRow";
 import type { RunRow } from "../../bindings/RunRow";
 import { formatShortTimestamp } from "../../format";
 import { emitEngine, mockEngine, rejectWith, startAt } from "../../test/engine";
-import { auditEventWith, companyWith, runRowWith } from "../../test/fixtures";
+import { auditEventWith, companyWith, runCompanyRowWith, runRowWith } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof mockEngine>[0];
 
@@ -57,6 +58,24 @@ const DISCOVERY = runRowWith({
   counts: null,
 });
 
+/** Run 12's mappings in the engine's order (by company name): Globex's failed. */
+const PARTIAL_COMPANIES: RunCompanyRow[] = [
+  runCompanyRowWith({
+    companyId: 1,
+    companyName: "Acme",
+    orgId: 100,
+    truncated: true,
+    created: 3,
+    updated: 40,
+    unchanged: 200,
+    stale: 2,
+    retiredDuplicates: 1,
+    skippedPending: 4,
+  }),
+  runCompanyRowWith({ companyId: 2, companyName: "Globex", orgId: 200, error: FIX }),
+  runCompanyRowWith({ companyId: 9, companyName: null, orgId: 300, unchanged: 5 }),
+];
+
 async function openHistory(
   handlers: Handlers = {},
   runs: RunRow[] = [PARTIAL, MANUAL, DISCOVERY],
@@ -65,6 +84,7 @@ async function openHistory(
   const calls = mockEngine({
     runs: () => runs,
     companies: () => COMPANIES,
+    run_companies: () => [],
     audit_events: () => [],
     ...handlers,
   });
@@ -80,6 +100,19 @@ function cells(row: HTMLElement): string[] {
 
 function runRow(started: string): HTMLElement {
   return screen.getByRole("rowheader", { name: formatShortTimestamp(started) }).closest("tr")!;
+}
+
+/** Opens a run's details from its row and returns them. */
+async function openRun(
+  user: ReturnType<typeof userEvent.setup>,
+  started: string,
+  id: number,
+): Promise<HTMLElement> {
+  const toggle = within(runRow(started)).getByRole("button", {
+    name: new RegExp(`Show details of run ${id} `),
+  });
+  await user.click(toggle);
+  return document.getElementById(toggle.getAttribute("aria-controls")!)!;
 }
 
 describe("Sync history", () => {
@@ -150,9 +183,9 @@ describe("Sync history", () => {
     );
   });
 
-  it("shows a run's counts, truncation and errors with their fix in its details", async () => {
+  it("shows a run's totals and truncation in its details", async () => {
     const user = userEvent.setup();
-    await openHistory();
+    await openHistory({ run_companies: () => PARTIAL_COMPANIES });
     await screen.findByRole("table", { name: "Runs, newest first" });
     const row = runRow("2025-11-21T08:15:00Z");
     const toggle = within(row).getByRole("button", { name: /Show details of run 12/ });
@@ -176,11 +209,153 @@ describe("Sync history", () => {
       "Skipped (rejected): 0",
     ]);
     expect(within(details).getByText(/only the first are included/)).toBeVisible();
-    expect(within(details).getByText("Errors, each with what to do")).toBeVisible();
-    expect(within(details).getByRole("listitem")).toHaveTextContent(FIX);
+    await within(details).findByRole("table", { name: "Run 12 per company and organization" });
 
     await user.click(within(row).getByRole("button", { name: /Hide details of run 12/ }));
     expect(document.getElementById(toggle.getAttribute("aria-controls")!)).toBeNull();
+  });
+
+  it("shows an opened sync per company, failed first with the fix, truncated marked", async () => {
+    const user = userEvent.setup();
+    const calls = await openHistory({ run_companies: () => PARTIAL_COMPANIES });
+    await screen.findByRole("table", { name: "Runs, newest first" });
+    // Asked for only when a run is opened, not for every row of the list.
+    expect(calls.filter((call) => call.cmd === "run_companies")).toEqual([]);
+
+    const details = await openRun(user, "2025-11-21T08:15:00Z", 12);
+
+    const table = await within(details).findByRole("table", {
+      name: "Run 12 per company and organization",
+    });
+    expect(calls.filter((call) => call.cmd === "run_companies")).toEqual([
+      { cmd: "run_companies", args: { runId: 12 } },
+    ]);
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((header) => header.textContent),
+    ).toEqual([
+      "Company",
+      "NinjaOne organization",
+      "Created",
+      "Updated",
+      "Unchanged",
+      "Stale",
+      "Retired duplicates",
+      "Skipped (pending)",
+      "Skipped (rejected)",
+    ]);
+    expect(within(table).getAllByRole("row").slice(1).map(cells)).toEqual([
+      ["GlobexFailed", "200", "0", "0", "0", "0", "0", "0", "0"],
+      [`Globex, organization 200: ${FIX}`],
+      ["AcmeTruncated", "100", "3", "40", "200", "2", "1", "4", "0"],
+      ["Company 9 (removed)", "300", "0", "0", "5", "0", "0", "0", "0"],
+    ]);
+    expect(within(details).getByText(/1 failed, listed first/)).toBeVisible();
+    expect(within(table).getByText(FIX)).toBeVisible();
+    expect(within(table).getByRole("link", { name: "Globex" })).toHaveAttribute(
+      "href",
+      "#/companies/2",
+    );
+    expect(within(table).getByRole("link", { name: "Acme" })).toHaveAttribute(
+      "href",
+      "#/companies/1",
+    );
+    expect(within(table).queryByRole("link", { name: /Company 9/ })).toBeNull();
+    // The run's own error list would say the same again.
+    expect(within(details).queryByText("Errors, each with what to do")).toBeNull();
+  });
+
+  it("shows a loading state while an opened run's companies load", async () => {
+    const user = userEvent.setup();
+    let answer: (rows: RunCompanyRow[]) => void = () => undefined;
+    await openHistory({
+      run_companies: () =>
+        new Promise<RunCompanyRow[]>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    await screen.findByRole("table", { name: "Runs, newest first" });
+
+    const details = await openRun(user, "2025-11-21T08:15:00Z", 12);
+
+    expect(
+      within(details).getByRole("progressbar", { name: "Loading run 12 per company" }),
+    ).toBeInTheDocument();
+    await act(() => Promise.resolve(answer(PARTIAL_COMPANIES)));
+    expect(
+      await within(details).findByRole("table", { name: "Run 12 per company and organization" }),
+    ).toBeVisible();
+    expect(within(details).queryByRole("progressbar")).toBeNull();
+  });
+
+  it("says when an opened run's companies cannot be loaded, keeping the run's errors", async () => {
+    const user = userEvent.setup();
+    let fail = true;
+    await openHistory({
+      run_companies: () =>
+        fail ? rejectWith({ kind: "store", message: "The store is locked." }) : PARTIAL_COMPANIES,
+    });
+    await screen.findByRole("table", { name: "Runs, newest first" });
+
+    const details = await openRun(user, "2025-11-21T08:15:00Z", 12);
+
+    expect(await within(details).findByRole("alert")).toHaveTextContent(
+      "The run's results per company could not be loaded. The store is locked.",
+    );
+    expect(within(details).getByText("Errors, each with what to do")).toBeVisible();
+    expect(within(details).getByRole("listitem")).toHaveTextContent(FIX);
+
+    fail = false;
+    await user.click(within(details).getByRole("button", { name: "Try again" }));
+    expect(
+      await within(details).findByRole("table", { name: "Run 12 per company and organization" }),
+    ).toBeVisible();
+    expect(within(details).queryByRole("alert")).toBeNull();
+  });
+
+  it("asks again for an opened run's companies once it has finished", async () => {
+    const running = runRowWith({ id: 12, status: "running", endedAt: null });
+    let runs = [running];
+    let parts = PARTIAL_COMPANIES.slice(0, 1);
+    const calls = await openHistory(
+      { runs: () => runs, run_companies: () => parts },
+      undefined,
+      "/history?run=12",
+    );
+    const table = await screen.findByRole("table", {
+      name: "Run 12 per company and organization",
+    });
+    expect(within(table).getAllByRole("row")).toHaveLength(2);
+
+    runs = [{ ...PARTIAL, startedAt: running.startedAt }];
+    parts = PARTIAL_COMPANIES;
+    await emitEngine({ type: "syncFinished", runId: 12, status: "partial" });
+
+    expect(await screen.findByText(/1 failed, listed first/)).toBeVisible();
+    expect(calls.filter((call) => call.cmd === "run_companies")).toHaveLength(2);
+  });
+
+  it("says in plain words how many items NinjaOne sent could not be read", async () => {
+    const user = userEvent.setup();
+    const several = runRowWith({ id: 14, startedAt: "2025-11-21T10:15:00Z", malformedItems: 3 });
+    const one = runRowWith({ id: 15, startedAt: "2025-11-21T11:15:00Z", malformedItems: 1 });
+    await openHistory({}, [one, several, MANUAL]);
+    await screen.findByRole("table", { name: "Runs, newest first" });
+
+    expect(
+      within(await openRun(user, "2025-11-21T10:15:00Z", 14)).getByText(
+        "3 items NinjaOne sent could not be read and were skipped.",
+      ),
+    ).toBeVisible();
+    expect(
+      within(await openRun(user, "2025-11-21T11:15:00Z", 15)).getByText(
+        "1 item NinjaOne sent could not be read and was skipped.",
+      ),
+    ).toBeVisible();
+    expect(
+      within(await openRun(user, "2025-11-21T07:00:00Z", 11)).queryByText(/could not be read/),
+    ).toBeNull();
   });
 
   it("shows a compliance sweep's tenants, tickets and requests per report", async () => {
@@ -203,7 +378,7 @@ describe("Sync history", () => {
         requestsByReport: { "queries/volumes": 2, activities: 3 },
       },
     });
-    await openHistory({}, [SWEEP, PARTIAL]);
+    const calls = await openHistory({}, [SWEEP, PARTIAL]);
     await screen.findByRole("table", { name: "Runs, newest first" });
     const row = runRow("2025-11-21T09:30:00Z");
     expect(row).toHaveTextContent("3 tenants, 15 signals, 2 tickets opened, 1 updated, 1 dry run");
@@ -214,6 +389,9 @@ describe("Sync history", () => {
     expect(within(details).getByText("queries/volumes").parentElement).toHaveTextContent(
       "queries/volumes: 2",
     );
+    expect(within(details).getByText("No errors.")).toBeVisible();
+    // Only a sync run has companies to ask for.
+    expect(calls.filter((call) => call.cmd === "run_companies")).toEqual([]);
   });
 
   it("opens the run named in the address, as the asset history links to it", async () => {
@@ -225,7 +403,7 @@ describe("Sync history", () => {
       "aria-expanded",
       "true",
     );
-    expect(screen.getByText("No errors.")).toBeVisible();
+    expect(await screen.findByText("No errors.")).toBeVisible();
   });
 
   it("shows a run that finishes while the page is open", async () => {

@@ -14,8 +14,9 @@ import { useLoaded } from "../../hooks/useLoaded";
 import { useSubscription } from "../../hooks/useSubscription";
 import { companies as loadCompanies, onEngineEvent, runs as loadRuns } from "../../ipc";
 import { RUN_KIND_LABELS, SYNC_COUNTS, TRIGGER_LABELS } from "../../labels";
-import { countsSentence, TRUNCATED_NOTE } from "../../runSummary";
+import { countsSentence, malformedSentence, TRUNCATED_NOTE } from "../../runSummary";
 import { SweepCountsDetails, sweepSentence } from "../compliance/SweepCounts";
+import { RunCompanies, RunErrors } from "./RunCompanies";
 import { scopeView } from "./scope";
 
 interface Data {
@@ -187,18 +188,15 @@ function RunDetails({ run }: { run: RunRow }) {
         </dl>
       )}
       {run.sweep !== null && <SweepCountsDetails counts={run.sweep} />}
+      {run.malformedItems > 0 && (
+        <p className="callout callout-warning">{malformedSentence(run.malformedItems)}</p>
+      )}
       {run.truncatedAny && <p className="callout callout-warning">{TRUNCATED_NOTE}</p>}
-      {run.errors.length === 0 ? (
-        <p className="muted">No errors.</p>
+      {run.kind === "sync" ? (
+        // Keyed by status: a run opened while running is asked for again once it ends.
+        <RunCompanies key={run.status} run={run} />
       ) : (
-        <>
-          <p className="run-details-subtitle">Errors, each with what to do</p>
-          <ul className="run-errors">
-            {run.errors.map((error, index) => (
-              <li key={index}>{error}</li>
-            ))}
-          </ul>
-        </>
+        <RunErrors errors={run.errors} />
       )}
     </div>
   );

@@ -56,6 +56,33 @@ describe("Settings → webhook receiver", () => {
     expect(saved).toMatchObject({ enabled: true, bind: "127.0.0.1", port: 8787 });
   });
 
+  it("says what became of each event received in plain words", async () => {
+    const outcomes = [
+      ["applied", "applied to an incident"],
+      ["ignored", "ignored by an alert rule"],
+      ["informational", "informational (no incident)"],
+      ["unmapped", "organization not mapped"],
+      ["ignoredOrganization", "organization ignored"],
+      ["unplaced", "no organization (not placed)"],
+      ["duplicate", "duplicate (already received)"],
+      ["somethingNew", "somethingNew"],
+    ] as const;
+    const { region } = await openReceiver({
+      webhook_panel: () => ({
+        ...LISTENING,
+        recent: outcomes.map(([outcome], index) =>
+          eventSummaryWith({ activityId: 9100 + index, title: `Event ${index}`, outcome }),
+        ),
+      }),
+    });
+    const list = region.getByText("Event 0").closest("ul")!;
+    const items = within(list).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent?.split(" · ").at(-1))).toEqual(
+      outcomes.map(([, words]) => words),
+    );
+    expect(region.queryByText(/ignoredOrganization|unplaced/)).toBeNull();
+  });
+
   it("says clearly when the port is in use", async () => {
     const user = userEvent.setup();
     const inUse =

@@ -17,6 +17,7 @@ import {
   toErrorReport,
   webhookPanel,
 } from "../../ipc";
+import { eventOutcomeLabel } from "../../labels";
 import { SettingsSection } from "./SettingsSection";
 
 /**
@@ -236,7 +237,7 @@ function WebhookForm({
               {event.receivedAt && (
                 <span className="hint"> · {formatShortTimestamp(event.receivedAt)}</span>
               )}
-              <span className="hint"> · {event.outcome}</span>
+              <span className="hint"> · {eventOutcomeLabel(event.outcome)}</span>
             </li>
           ))}
         </ul>
