@@ -798,7 +798,10 @@ async fn disconnect_tells_each_tenant_how_many_signals_it_keeps_and_they_stay() 
         .all(|s| s.expired));
 }
 
-/// What the engine logs while a test runs on this thread, every level and target.
+/// Every log line of this test binary, every level and target, each marked with its
+/// thread. One global subscriber, not a thread-local one: with a subscriber on one thread
+/// only, tracing may cache "nobody listens" for a call site that another test's thread met
+/// first, and the capture silently misses lines (seen once in CI).
 #[derive(Clone, Default)]
 struct LogLines(Arc<std::sync::Mutex<Vec<u8>>>);
 
@@ -824,28 +827,50 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogLines {
     }
 }
 
-impl LogLines {
-    /// Captures every tracing event (and `log` record) of this thread, where a
-    /// `#[tokio::test]` runs the engine's tasks, until the guard drops.
-    fn capture(&self) -> tracing::subscriber::DefaultGuard {
-        use tracing_subscriber::util::SubscriberInitExt;
-        tracing_subscriber::fmt()
-            .with_writer(self.clone())
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .without_time()
-            .finish()
-            .set_default()
+/// The lines logged on one thread (where a `#[tokio::test]` runs the engine's tasks) since
+/// the capture began.
+struct Capture {
+    all: LogLines,
+    thread: String,
+    from: usize,
+}
+
+impl Capture {
+    fn start() -> Capture {
+        static ALL: std::sync::OnceLock<LogLines> = std::sync::OnceLock::new();
+        let all = ALL
+            .get_or_init(|| {
+                use tracing_subscriber::util::SubscriberInitExt;
+                let all = LogLines::default();
+                tracing_subscriber::fmt()
+                    .with_writer(all.clone())
+                    .with_max_level(tracing::Level::TRACE)
+                    .with_ansi(false)
+                    .without_time()
+                    .with_thread_ids(true)
+                    .finish()
+                    .try_init()
+                    .expect("no other global subscriber in this test binary");
+                all
+            })
+            .clone();
+        let from = all.0.lock().unwrap_or_else(|p| p.into_inner()).len();
+        Capture {
+            all,
+            thread: format!("{:?} ", std::thread::current().id()),
+            from,
+        }
     }
 
+    /// This thread's lines, without their thread mark.
     fn text(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
-        .into_owned()
+        let bytes = self.all.0.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&bytes[self.from..])
+            .lines()
+            .filter(|line| line.contains(&self.thread))
+            .map(|line| line.replacen(&self.thread, "", 1))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -854,8 +879,7 @@ impl LogLines {
 /// row, ticket, export, run, audit row and log line.
 #[tokio::test]
 async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_audit_or_logs() {
-    let logs = LogLines::default();
-    let _capture = logs.capture();
+    let logs = Capture::start();
     let w = world_sized(3, 40, |c| {
         linux_fleets(c);
     })
