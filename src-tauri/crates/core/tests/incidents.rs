@@ -135,6 +135,18 @@ async fn deliver(
         .unwrap()
 }
 
+/// The simulator and an engine whose first organization is mapped and polled once, with
+/// that organization and one of its devices.
+async fn polled_world() -> (Simulator, World, i64, i64) {
+    let sim = sim().await;
+    let w = engine_on(&sim).await;
+    let (a, _) = org_ids(&sim);
+    map(&w, a, MappingChoice::CreateNew).await;
+    poll(&w).await;
+    let device = device_of(&sim, a).id.unwrap();
+    (sim, w, a, device)
+}
+
 async fn poll(w: &World) -> fleetward_core::incidents::PollRun {
     w.engine.poll_activities(Trigger::Manual).await.unwrap()
 }
@@ -218,12 +230,7 @@ async fn a_seeded_incident_counts_its_late_original_trigger_once() {
 
 #[tokio::test]
 async fn an_action_set_completed_resolves_what_it_was_started_for() {
-    let sim = sim().await;
-    let w = engine_on(&sim).await;
-    let (a, _) = org_ids(&sim);
-    map(&w, a, MappingChoice::CreateNew).await;
-    poll(&w).await;
-    let device = device_of(&sim, a).id.unwrap();
+    let (_sim, w, _, device) = polled_world().await;
     let started = Activity {
         id: Some(700),
         activity_type: Some(ActivityType::ConditionActionSet),
@@ -256,12 +263,7 @@ async fn an_action_set_completed_resolves_what_it_was_started_for() {
 
 #[tokio::test]
 async fn polling_groups_suppresses_resolves_and_reopens() {
-    let sim = sim().await;
-    let w = engine_on(&sim).await;
-    let (a, _) = org_ids(&sim);
-    map(&w, a, MappingChoice::CreateNew).await;
-    poll(&w).await;
-    let device = device_of(&sim, a).id.unwrap();
+    let (sim, w, _, device) = polled_world().await;
     let mut events = w.engine.subscribe();
 
     append(&sim, condition(device, "series-1", "TRIGGERED"));
@@ -508,12 +510,7 @@ async fn an_incident_links_to_the_synced_asset_of_its_device() {
 
 #[tokio::test]
 async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
-    let sim = sim().await;
-    let w = engine_on(&sim).await;
-    let (a, _) = org_ids(&sim);
-    map(&w, a, MappingChoice::CreateNew).await;
-    poll(&w).await;
-    let device = device_of(&sim, a).id.unwrap();
+    let (sim, w, a, device) = polled_world().await;
     // A TRIGGERED NinjaOne no longer lists (its RESET never reached us).
     let report = w
         .engine
@@ -612,12 +609,7 @@ async fn reconciliation_resolves_incidents_whose_reset_was_missed() {
 
 #[tokio::test]
 async fn resolving_by_hand_sticks_until_a_new_trigger_and_acknowledging_is_kept() {
-    let sim = sim().await;
-    let w = engine_on(&sim).await;
-    let (a, _) = org_ids(&sim);
-    map(&w, a, MappingChoice::CreateNew).await;
-    poll(&w).await;
-    let device = device_of(&sim, a).id.unwrap();
+    let (sim, w, _, device) = polled_world().await;
     append(&sim, condition(device, "by-hand", "TRIGGERED"));
     poll(&w).await;
     let open = incident(&w, "by-hand").await.unwrap();
@@ -948,12 +940,7 @@ fn notifications_after_hold(
 
 #[tokio::test]
 async fn a_storm_notifies_once_isolated_incidents_once_each_and_lower_severities_never() {
-    let sim = sim().await;
-    let w = engine_on(&sim).await;
-    let (a, _) = org_ids(&sim);
-    map(&w, a, MappingChoice::CreateNew).await;
-    poll(&w).await;
-    let device = device_of(&sim, a).id.unwrap();
+    let (sim, w, _, device) = polled_world().await;
     let company = w.engine.companies().await.unwrap()[0].name.clone();
     let mut events = w.engine.subscribe();
     let mut gate = NotificationGate::default();

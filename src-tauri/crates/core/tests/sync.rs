@@ -161,6 +161,16 @@ fn devices_of(w: &World, org: i64) -> Vec<Device> {
         .collect()
 }
 
+/// The simulator's organization ids, in its order.
+fn org_ids(w: &World) -> Vec<i64> {
+    w.sim
+        .control()
+        .organizations()
+        .iter()
+        .map(|o| o.id.unwrap())
+        .collect()
+}
+
 fn first_org(w: &World) -> i64 {
     w.sim.control().organizations()[0].id.unwrap()
 }
@@ -561,13 +571,7 @@ async fn a_sync_of_everything_leaves_a_busy_mapping_to_its_holder_without_failin
         ..SimConfig::default()
     })
     .await;
-    let orgs: Vec<i64> = w
-        .sim
-        .control()
-        .organizations()
-        .iter()
-        .map(|o| o.id.unwrap())
-        .collect();
+    let orgs = org_ids(&w);
     let busy = map_to_new(&w, w.connection, orgs[0], "Busy customer").await;
     let free = map_to_new(&w, w.connection, orgs[1], "Free customer").await;
     w.sim.control().set_faults(ninjaone_sim::Faults {
@@ -669,13 +673,7 @@ async fn progress_names_the_company_pages_and_devices_and_items_that_did_not_par
         |c| c.client.page_size = 10,
     )
     .await;
-    let orgs: Vec<i64> = w
-        .sim
-        .control()
-        .organizations()
-        .iter()
-        .map(|o| o.id.unwrap())
-        .collect();
+    let orgs = org_ids(&w);
     let companies = [
         map_to_new(&w, w.connection, orgs[0], "First customer").await,
         map_to_new(&w, w.connection, orgs[1], "Second customer").await,
@@ -1089,13 +1087,7 @@ async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_agai
         ..SimConfig::default()
     })
     .await;
-    let orgs: Vec<i64> = w
-        .sim
-        .control()
-        .organizations()
-        .iter()
-        .map(|o| o.id.unwrap())
-        .collect();
+    let orgs = org_ids(&w);
     let companies = [
         map(&w, orgs[0], MappingOptions::default()).await,
         map(&w, orgs[1], MappingOptions::default()).await,
@@ -1311,13 +1303,7 @@ async fn custom_fields_and_software_sync_only_for_the_mappings_that_choose_them(
         ..SimConfig::default()
     })
     .await;
-    let orgs: Vec<i64> = w
-        .sim
-        .control()
-        .organizations()
-        .iter()
-        .map(|o| o.id.unwrap())
-        .collect();
+    let orgs = org_ids(&w);
     // Two companies of their own (organizations of the demo tenant may share a name).
     let mut companies = Vec::new();
     for (org, name) in [(orgs[0], "Chooser"), (orgs[1], "Other"), (orgs[2], "Third")] {
