@@ -222,22 +222,7 @@ export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
 
 /** One mapping of a recorded sync run: Acme's organization 100 on connection 1, all zero. */
 export function runCompanyRowWith(overrides: Partial<RunCompanyRow> = {}): RunCompanyRow {
-  return {
-    companyId: 1,
-    companyName: "Acme",
-    connectionId: 1,
-    orgId: 100,
-    truncated: false,
-    error: null,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    stale: 0,
-    retiredDuplicates: 0,
-    skippedPending: 0,
-    skippedRejected: 0,
-    ...overrides,
-  };
+  return { ...companySyncWith(), companyName: "Acme", ...overrides };
 }
 
 export function auditEventWith(overrides: Partial<AuditEvent> = {}): AuditEvent {

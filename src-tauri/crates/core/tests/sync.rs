@@ -161,6 +161,22 @@ fn devices_of(w: &World, org: i64) -> Vec<Device> {
         .collect()
 }
 
+/// Every answer of the simulator comes `millis` late.
+fn slow_down(w: &World, millis: u64) {
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::Latency { millis }],
+        include_token_endpoint: false,
+    });
+}
+
+/// Another engine on the same store: another process, as far as the store can tell.
+async fn second_engine(w: &World) -> Arc<Engine> {
+    Engine::start(config(w.dir.path().join("data")))
+        .await
+        .unwrap()
+}
+
 /// The simulator's organization ids, in its order.
 fn org_ids(w: &World) -> Vec<i64> {
     w.sim
@@ -454,19 +470,13 @@ async fn a_second_asker_is_told_the_sync_is_already_running() {
     })
     .await;
     let company = map(&w, first_org(&w), MappingOptions::default()).await;
-    w.sim.control().set_faults(ninjaone_sim::Faults {
-        probability: 1.0,
-        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_500 }],
-        include_token_endpoint: false,
-    });
+    slow_down(&w, 1_500);
     let first = {
         let engine = w.engine.clone();
         tokio::spawn(async move { engine.sync(Some(company), Trigger::Manual, false).await })
     };
     // Another process on the same store: a second engine.
-    let other = Engine::start(config(w.dir.path().join("data")))
-        .await
-        .unwrap();
+    let other = second_engine(&w).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while other.runs(1).await.unwrap().is_empty() {
         assert!(
@@ -574,21 +584,16 @@ async fn a_sync_of_everything_leaves_a_busy_mapping_to_its_holder_without_failin
     let orgs = org_ids(&w);
     let busy = map_to_new(&w, w.connection, orgs[0], "Busy customer").await;
     let free = map_to_new(&w, w.connection, orgs[1], "Free customer").await;
-    w.sim.control().set_faults(ninjaone_sim::Faults {
-        probability: 1.0,
-        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 1_500 }],
-        include_token_endpoint: false,
-    });
+    slow_down(&w, 600);
     // Another process syncs one company, slowly.
-    let other = Engine::start(config(w.dir.path().join("data")))
-        .await
-        .unwrap();
+    let other = second_engine(&w).await;
     let first = {
         let other = other.clone();
         tokio::spawn(async move { other.sync(Some(busy), Trigger::Manual, false).await })
     };
+    // The first sync is recorded before it reads anything; every answer stays slow, so it
+    // is still reading when this sync takes off.
     running_run(&w.engine).await;
-    w.sim.control().clear_faults();
     let run = w.engine.sync(None, Trigger::Manual, false).await.unwrap();
     assert_eq!(
         run.status,
@@ -1092,14 +1097,8 @@ async fn a_sync_can_be_cancelled_from_this_process_or_another_and_then_runs_agai
         map(&w, orgs[0], MappingOptions::default()).await,
         map(&w, orgs[1], MappingOptions::default()).await,
     ];
-    w.sim.control().set_faults(ninjaone_sim::Faults {
-        probability: 1.0,
-        kinds: vec![ninjaone_sim::FaultKind::Latency { millis: 3_000 }],
-        include_token_endpoint: false,
-    });
-    let other = Engine::start(config(w.dir.path().join("data")))
-        .await
-        .unwrap();
+    slow_down(&w, 3_000);
+    let other = second_engine(&w).await;
 
     // Another process (the app, while the CLI syncs) asks through the store.
     let first = {
