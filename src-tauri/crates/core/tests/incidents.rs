@@ -1055,3 +1055,73 @@ async fn the_demo_tenant_opens_incidents_and_resolves_them_on_its_own() {
     assert!(resolved.company_id.is_some() && resolved.device_id.is_some());
     assert!(!opened_by_poll.is_empty());
 }
+
+/// One engine on a real encrypted store for the property test below, on a runtime of its own
+/// (proptest calls the test body synchronously), with an organization mapped so that a
+/// well-formed activity could land.
+fn shared_engine() -> &'static (tokio::runtime::Runtime, Simulator, World) {
+    static SHARED: std::sync::OnceLock<(tokio::runtime::Runtime, Simulator, World)> =
+        std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (sim, w) = runtime.block_on(async {
+            let sim = sim().await;
+            let w = engine_on(&sim).await;
+            let (a, _) = org_ids(&sim);
+            map(&w, a, MappingChoice::CreateNew).await;
+            (sim, w)
+        });
+        (runtime, sim, w)
+    })
+}
+
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "[a-zA-Z]{0,8}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(
+                "(id|deviceId|statusCode|seriesUid|[a-z]{1,5})",
+                inner,
+                0..4
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Arbitrary bytes and arbitrary JSON given to `webhook ingest` never panic, and a refused
+    /// payload changes nothing in the real store: no incident, no processed activity.
+    #[test]
+    fn arbitrary_payloads_never_panic_and_refused_ones_change_nothing_in_the_store(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+        value in json_value(),
+    ) {
+        let (runtime, _sim, w) = shared_engine();
+        for body in [bytes, serde_json::to_vec(&value).unwrap()] {
+            let state = || runtime.block_on(async {
+                (
+                    w.engine.incidents(StatusFilter::All).await.unwrap().len(),
+                    w.engine.preview_alert_rules(&[], 10_000).await.unwrap().len(),
+                )
+            });
+            let before = state();
+            match runtime.block_on(w.engine.ingest_webhook(&body)) {
+                Ok(_) => {}
+                Err(err) => {
+                    proptest::prop_assert_eq!(err.kind(), ErrorKind::InvalidInput, "{}", err);
+                    proptest::prop_assert_eq!(state(), before);
+                }
+            }
+        }
+    }
+}
