@@ -21,6 +21,33 @@ fn promoted(s: &Sim) -> (tempfile::TempDir, std::path::PathBuf, String) {
 }
 
 #[test]
+fn a_sweep_and_a_poll_that_cannot_reach_ninjaone_exit_4() {
+    let s = sim(SimConfig {
+        orgs: 1,
+        devices_per_org: 4,
+        ..SimConfig::default()
+    });
+    let (_dir, data, _company) = promoted(&s);
+    drop(s);
+    let out = run(&data, &["--json", "sweep"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let run_row: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run_row["status"], "failed");
+    assert!(
+        stderr(&out).contains("1 of 1 compliance tenants could not be swept"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&data, &["activities", "poll"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 of 1 connections could not be polled"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn sweep_signals_tickets_and_evidence_from_the_command_line() {
     let s = sim(SimConfig {
         orgs: 2,
