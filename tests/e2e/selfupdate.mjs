@@ -63,6 +63,27 @@ test("the installed app finds, verifies and installs the signed newer .deb, then
   }
 });
 
+/**
+ * Presses "Check for updates" until the screen reacts: the sections above it finish loading
+ * on their own and can move the button between WebDriver's scroll and its click, which then
+ * lands beside it (seen once in CI: no "Checking…", no result, 30 s later).
+ */
+async function checkForUpdates(driver, result) {
+  for (let attempt = 1; ; attempt += 1) {
+    await clickButton(driver, "Check for updates");
+    const reacted = await driver
+      .wait(async () => {
+        const text = await mainText(driver).catch(() => "");
+        return text.includes("Checking…") || text.includes(result) || text.includes("latest");
+      }, 5_000)
+      .then(
+        () => true,
+        () => false,
+      );
+    if (reacted || attempt === 3) return;
+  }
+}
+
 async function showing(driver, text) {
   await driver.wait(
     async () => (await mainText(driver).catch(() => "")).includes(text),
@@ -77,7 +98,7 @@ async function updateThroughSettings(driver) {
   await showing(driver, `Current version ${from}`);
   await showing(driver, "Signed updates from 1 endpoint");
 
-  await clickButton(driver, "Check for updates");
+  await checkForUpdates(driver, `Version ${to} is available.`);
   await showing(driver, `Version ${to} is available.`);
   await showing(driver, "What's new");
   await showing(driver, "Signed by the install test");
