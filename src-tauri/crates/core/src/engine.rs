@@ -706,13 +706,13 @@ impl Engine {
                  activity object, or a JSON array of them."
             ))
         })?;
-        self.ingest_activities(activities).await
+        self.ingest_activities(&activities).await
     }
 
     /// Activities the receiver accepted: placed on their connection, grouped, stored.
     pub async fn ingest_activities(
         &self,
-        activities: Vec<ninjaone::models::Activity>,
+        activities: &[ninjaone::models::Activity],
     ) -> Result<IngestReport> {
         let active: Vec<ConnectionId> = self
             .connections()

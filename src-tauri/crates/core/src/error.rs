@@ -35,6 +35,23 @@ pub enum ErrorKind {
     Internal,
 }
 
+impl ErrorKind {
+    /// The kind every failure of a run shares, when they share one (`None` without failures,
+    /// when one has no kind, or when they differ): the CLI exits with its code.
+    pub fn common(kinds: impl IntoIterator<Item = Option<ErrorKind>>) -> Option<ErrorKind> {
+        let mut common = None;
+        for kind in kinds {
+            match (common, kind) {
+                (_, None) => return None,
+                (None, Some(k)) => common = Some(k),
+                (Some(c), Some(k)) if c == k => {}
+                _ => return None,
+            }
+        }
+        common
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -242,3 +259,20 @@ impl std::fmt::Display for ErrorReport {
 }
 
 impl std::error::Error for ErrorReport {}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn a_run_has_a_common_failure_kind_only_when_every_failure_shares_it() {
+        let unreachable = Some(ErrorKind::Unreachable);
+        assert_eq!(ErrorKind::common([unreachable, unreachable]), unreachable);
+        assert_eq!(ErrorKind::common([]), None, "no failure");
+        assert_eq!(
+            ErrorKind::common([unreachable, Some(ErrorKind::Authentication)]),
+            None
+        );
+        assert_eq!(ErrorKind::common([unreachable, None]), None);
+    }
+}

@@ -71,6 +71,19 @@ pub struct RunRow {
     pub errors: Vec<String>,
 }
 
+/// Runs `tick` every `period`, forever: work beside a run (renewing its locks, reporting its
+/// progress) that the run races and drops when it ends.
+pub(crate) async fn every<F, Fut>(period: std::time::Duration, mut tick: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    loop {
+        tokio::time::sleep(period).await;
+        tick().await;
+    }
+}
+
 /// One mapping's part of a sync run, as Sync history shows it when a run is opened.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -165,23 +165,6 @@ impl CompanySync {
     }
 }
 
-/// The kind every failure shares, when they share one (`None` without failures or when
-/// they differ): the CLI exits with its code.
-pub fn common_kind(
-    kinds: impl IntoIterator<Item = Option<crate::ErrorKind>>,
-) -> Option<crate::ErrorKind> {
-    let mut common = None;
-    for kind in kinds {
-        match (common, kind) {
-            (_, None) => return None,
-            (None, Some(k)) => common = Some(k),
-            (Some(c), Some(k)) if c == k => {}
-            _ => return None,
-        }
-    }
-    common
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

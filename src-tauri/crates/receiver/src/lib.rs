@@ -87,7 +87,7 @@ impl Sink for EngineSink {
             // CLI or the app holding the store a moment) but tried again, with backoff.
             let mut attempt = 1;
             loop {
-                match self.0.ingest_activities(activities.clone()).await {
+                match self.0.ingest_activities(&activities).await {
                     Ok(report) => {
                         tracing::info!(
                             received = report.counts.received,

@@ -260,28 +260,20 @@ async fn fly(
             request.deadline,
         ));
     }
-    let renewing = async {
-        loop {
-            tokio::time::sleep(LOCK_RENEWAL).await;
-            if let Err(err) =
-                store::compliance::renew_locks(o.store.pool(), o.holder, o.clock.now()).await
-            {
-                tracing::warn!(error = %err, "sweep locks could not be renewed; trying again");
-            }
+    let renewing = crate::runs::every(LOCK_RENEWAL, || async {
+        if let Err(err) =
+            store::compliance::renew_locks(o.store.pool(), o.holder, o.clock.now()).await
+        {
+            tracing::warn!(error = %err, "sweep locks could not be renewed; trying again");
         }
-    };
-    let pages = || -> u64 {
-        watched
+    });
+    let reporting = crate::runs::every(PROGRESS_EVERY, || async {
+        let pages = watched
             .iter()
             .map(|(client, before)| client.stats().requests - before)
-            .sum()
-    };
-    let reporting = async {
-        loop {
-            tokio::time::sleep(PROGRESS_EVERY).await;
-            progress(0, pages());
-        }
-    };
+            .sum();
+        progress(0, pages);
+    });
     let read = tokio::select! {
         read = futures::future::join_all(reads) => read,
         () = renewing => unreachable!("lock renewal never ends"),
@@ -388,7 +380,7 @@ async fn fly(
 
     let counted = companies.iter().filter(|c| !c.busy).count();
     let status = RunStatus::of(counted, failed_companies.len());
-    let failure_kind = crate::sync::common_kind(
+    let failure_kind = crate::ErrorKind::common(
         companies
             .iter()
             .filter(|c| c.failed())

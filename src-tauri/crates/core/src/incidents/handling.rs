@@ -2,6 +2,7 @@
 //! their connection, resolution and acknowledgement by hand, settings and the webhook
 //! secret. Kept here so that `Engine` stays a thin facade.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -30,14 +31,13 @@ pub const SECRET_HEADER: &str = "X-Fleetward-Secret";
 pub const WEBHOOK_PATH: &str = "/ninjaone/webhook";
 
 /// Which connection each activity of a webhook delivery belongs to. A delivery carries no
-/// tenant: with one active connection it is that one; with several, the one that knows the
-/// device, else the first.
-pub async fn split_by_connection(
+/// tenant: with one active connection it is that one (the delivery as it came, not a copy);
+/// with several, the one that knows the device, else the first.
+pub async fn split_by_connection<'a>(
     store: &Store,
     connections: &[ConnectionId],
-    activities: Vec<Activity>,
-) -> Result<BTreeMap<ConnectionId, Vec<Activity>>> {
-    let mut out: BTreeMap<ConnectionId, Vec<Activity>> = BTreeMap::new();
+    activities: &'a [Activity],
+) -> Result<BTreeMap<ConnectionId, Cow<'a, [Activity]>>> {
     let Some(first) = connections.first().copied() else {
         return Err(Error::NotConfigured(
             "No active NinjaOne connection, so webhook events cannot be placed in an organization. \
@@ -45,24 +45,29 @@ pub async fn split_by_connection(
                 .into(),
         ));
     };
+    if connections.len() == 1 {
+        return Ok(BTreeMap::from([(first, Cow::Borrowed(activities))]));
+    }
+    let mut out: BTreeMap<ConnectionId, Vec<Activity>> = BTreeMap::new();
     for a in activities {
         let mut chosen = first;
-        if connections.len() > 1 {
-            if let Some(device) = a.device_id {
-                for c in connections {
-                    if store::incidents::device_place(store.pool(), *c, device)
-                        .await?
-                        .is_some()
-                    {
-                        chosen = *c;
-                        break;
-                    }
+        if let Some(device) = a.device_id {
+            for c in connections {
+                if store::incidents::device_place(store.pool(), *c, device)
+                    .await?
+                    .is_some()
+                {
+                    chosen = *c;
+                    break;
                 }
             }
         }
-        out.entry(chosen).or_default().push(a);
+        out.entry(chosen).or_default().push(a.clone());
     }
-    Ok(out)
+    Ok(out
+        .into_iter()
+        .map(|(connection, share)| (connection, Cow::Owned(share)))
+        .collect())
 }
 
 /// Places and applies one connection's share of a delivery in one transaction.

@@ -126,7 +126,7 @@ pub async fn poll(
             run_id,
             status,
             requests,
-            failure_kind: crate::sync::common_kind(
+            failure_kind: crate::ErrorKind::common(
                 connections
                     .iter()
                     .filter(|c| c.error.is_some())

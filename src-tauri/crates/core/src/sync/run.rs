@@ -201,12 +201,12 @@ async fn fly_run<D: Driver>(
                 if request.preview {
                     return std::future::pending().await;
                 }
-                loop {
-                    tokio::time::sleep(LOCK_RENEWAL).await;
+                crate::runs::every(LOCK_RENEWAL, || async {
                     if let Err(err) = flight.renew(o.store, o.clock.now()).await {
                         tracing::warn!(error = %err, "sync locks could not be renewed; trying again");
                     }
-                }
+                })
+                .await
             };
             let fetch = tokio::select! {
                 fetch = driver.fetch(&batch, &tick) => fetch,
@@ -300,7 +300,7 @@ async fn fly_run<D: Driver>(
     } else {
         RunStatus::of(counted, failures)
     };
-    let failure_kind = super::common_kind(
+    let failure_kind = ErrorKind::common(
         companies
             .iter()
             .filter(|c| c.failed())
@@ -526,16 +526,13 @@ async fn write_company(
     if let Some(first) = results.first_mut() {
         first.counts.retired_duplicates += retired;
     }
-    if changed {
+    // A preview rolls its transaction back, so only a recorded run leaves an audit row.
+    if let (true, Some(run)) = (changed, run) {
         let mut totals = SyncCounts::default();
         results.iter().for_each(|r| totals.add(&r.counts));
         let detail = format!(
-            "{}: {} created, {} updated, {} marked stale, {} retired as duplicates",
-            run.map_or("preview".to_string(), |r| format!("sync run {r}")),
-            totals.created,
-            totals.updated,
-            totals.stale,
-            totals.retired_duplicates
+            "sync run {run}: {} created, {} updated, {} marked stale, {} retired as duplicates",
+            totals.created, totals.updated, totals.stale, totals.retired_duplicates
         );
         store::audit::record(
             &mut tx,
@@ -687,11 +684,15 @@ impl<'a> Progress<'a> {
     fn devices(&self, read_in_batch: u64, driver_pages: u64) {
         let devices = self.devices_base.load(Ordering::Relaxed) + read_in_batch;
         self.devices_now.store(devices, Ordering::Relaxed);
+        self.driver_pages(driver_pages);
+        self.send();
+    }
+
+    fn driver_pages(&self, pages: u64) {
         self.pages_now.store(
-            self.pages_base.load(Ordering::Relaxed) + driver_pages,
+            self.pages_base.load(Ordering::Relaxed) + pages,
             Ordering::Relaxed,
         );
-        self.send();
     }
 
     fn add_devices_base(&self) {
@@ -709,10 +710,7 @@ impl<'a> Progress<'a> {
     fn company_done(&self, company: CompanyId, mappings: usize, driver_pages: u64) {
         self.done.fetch_add(mappings as u64, Ordering::Relaxed);
         *self.company.lock().unwrap_or_else(|p| p.into_inner()) = Some(company);
-        self.pages_now.store(
-            self.pages_base.load(Ordering::Relaxed) + driver_pages,
-            Ordering::Relaxed,
-        );
+        self.driver_pages(driver_pages);
         self.send();
     }
 
