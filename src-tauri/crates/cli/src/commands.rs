@@ -810,12 +810,7 @@ fn format(arg: FormatArg) -> ExportFormat {
 fn deliver(out: &Output, args: &ExportArgs, text: &str) -> Result<()> {
     match &args.out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "The export could not be written to {} ({e}). Check the folder exists and is writable.",
-                    path.display()
-                ))
-            })?;
+            crate::export_file::write(path, text)?;
             out.progress(&format!(
                 "Wrote {} bytes to {}.",
                 text.len(),

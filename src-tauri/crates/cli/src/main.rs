@@ -4,6 +4,7 @@
 
 mod commands;
 mod exit;
+mod export_file;
 mod output;
 mod progress;
 

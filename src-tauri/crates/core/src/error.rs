@@ -100,8 +100,13 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
-    #[error("The disk is full, so nothing was written. Free some space and try again.")]
+    #[error("The disk is full (the one holding Fleetward's data folder), so this was not written. Free some space on it, or move the data folder to another disk with --data-dir, then try again.")]
     DiskFull {
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("The store could not use its files on disk ({source}); nothing was half-written. The disk holding Fleetward's data folder may be full or failing: free some space on it and try again; if it has space, check the disk for errors.")]
+    DiskIo {
         #[source]
         source: sqlx::Error,
     },
@@ -155,6 +160,7 @@ impl Error {
             | Error::StoreDamaged { .. }
             | Error::StoreBusy { .. }
             | Error::DiskFull { .. }
+            | Error::DiskIo { .. }
             | Error::Database { .. }
             | Error::Migration { .. }
             | Error::UnknownStoredValue { .. } => ErrorKind::Store,
@@ -178,6 +184,9 @@ impl Error {
 mod sqlite_code {
     pub const BUSY: i64 = 5;
     pub const LOCKED: i64 = 6;
+    /// An I/O error of the operating system; with a full disk, SQLite reports growing its
+    /// shared-memory file as `SQLITE_IOERR_SHMSIZE` rather than `SQLITE_FULL`.
+    pub const IOERR: i64 = 10;
     pub const CORRUPT: i64 = 11;
     pub const FULL: i64 = 13;
     pub const NOTADB: i64 = 26;
@@ -198,6 +207,7 @@ impl From<sqlx::Error> for Error {
         match sqlite_primary_code(&err) {
             Some(sqlite_code::BUSY | sqlite_code::LOCKED) => Error::StoreBusy { source: err },
             Some(sqlite_code::FULL) => Error::DiskFull { source: err },
+            Some(sqlite_code::IOERR) => Error::DiskIo { source: err },
             Some(sqlite_code::CORRUPT | sqlite_code::NOTADB) => Error::StoreDamaged {
                 path: "the store".into(),
                 reason: err.to_string(),

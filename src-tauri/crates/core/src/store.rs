@@ -86,6 +86,12 @@ impl Store {
             .log_slow_statements(log::LevelFilter::Off, Duration::MAX);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A connection whose COMMIT or ROLLBACK failed (SQLITE_FULL: SQLite rolls the
+            // transaction back itself, so the ROLLBACK on drop fails too) comes back to the
+            // pool believing it is still inside a transaction, and every later `write()` on
+            // it would fail with "begin_with at non-zero transaction depth". Such a
+            // connection is closed instead of reused; the pool opens a fresh one.
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await
             .map_err(|e| opening_error(&path, e))?;

@@ -1,10 +1,13 @@
 //! The CLI binary as a script would run it: a real process, a real encrypted store in a temp
 //! folder, the simulator over loopback, and the exit codes of SPEC §10. `commands` covers
-//! each command; `hardening` covers what a careful user or an attacker would try.
+//! each command; `hardening` covers what a careful user or an attacker would try; `full_disk` fills a real
+//! (namespaced) disk under it.
 
 mod commands;
 mod compliance;
 mod crash;
+#[cfg(target_os = "linux")]
+mod full_disk;
 mod hardening;
 mod incidents;
 

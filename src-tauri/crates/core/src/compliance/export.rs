@@ -176,6 +176,48 @@ mod tests {
         assert!(row.contains("\"7 outstanding, a, b\""));
     }
 
+    /// Every CSV export (tickets and evidence), every prefix a spreadsheet reads as a
+    /// formula, in every cell that carries text from people or NinjaOne.
+    #[test]
+    fn every_csv_export_defuses_every_formula_prefix_in_every_text_cell() {
+        for prefix in ["=", "+", "-", "@", "\t", "\r"] {
+            let hostile = format!("{prefix}cmd|' /C calc'!A0");
+            let mut t = ticket(&hostile);
+            t.title = hostile.clone();
+            t.detail = hostile.clone();
+            let at = "2026-03-01T12:30:00Z".parse().unwrap();
+            let e = EvidenceRow {
+                id: 9,
+                company_id: CompanyId(2),
+                company_name: hostile.clone(),
+                compliance_tenant_id: crate::ids::ComplianceTenantId::from_stored("ct_1".into()),
+                control: "IC-024".into(),
+                signal: SignalKind::PatchSla,
+                status: SignalStatus::Fail,
+                collected_at: at,
+                expires_at: at,
+                expired: false,
+                summary: hostile.clone(),
+            };
+            for text in [
+                tickets(&[t], ExportFormat::Csv).unwrap(),
+                evidence(&[e], ExportFormat::Csv).unwrap(),
+            ] {
+                let mut reader = csv::Reader::from_reader(text.as_bytes());
+                let row = reader.records().next().unwrap().unwrap();
+                let defused = row.iter().filter(|c| c.starts_with('\'')).count();
+                assert!(defused >= 2, "{prefix:?}: {row:?}");
+                for cell in row.iter() {
+                    let runs = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                    assert!(
+                        !(runs && cell.contains("cmd")),
+                        "{prefix:?}: a cell a spreadsheet would run: {cell:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn json_is_an_array_of_camel_case_rows() {
         let text = tickets(&[ticket("Acme")], ExportFormat::Json).unwrap();

@@ -147,6 +147,21 @@ async fn fly<D: Driver>(
     };
     if let Some(id) = run_id {
         o.running.finish(id);
+        if let Err(err) = &outcome {
+            // The run could not record its own end (a full disk, a store fault): it still
+            // says why it failed, rather than "Interrupted" as if its process had died.
+            let end = store::runs::Finish {
+                status: RunStatus::Failed,
+                truncated_any: false,
+                requests: 0,
+                malformed_items: 0,
+                counts: &SyncCounts::default(),
+                errors: &[err.to_string()],
+            };
+            if let Err(again) = store::runs::finish(o.store.pool(), id, &end, o.clock.now()).await {
+                tracing::warn!(error = %again, "a failed sync could not be recorded as failed");
+            }
+        }
     }
     match (outcome, request.deadline) {
         (Ok(_), Some(limit)) if timed_out.load(Ordering::SeqCst) => Err(Error::DeadlineExceeded {
