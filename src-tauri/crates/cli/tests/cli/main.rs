@@ -7,6 +7,7 @@ mod compliance;
 mod crash;
 mod hardening;
 mod incidents;
+mod webhook_serve;
 
 use std::io::Write;
 use std::path::Path;
