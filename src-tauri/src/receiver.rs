@@ -127,12 +127,12 @@ impl InAppReceiver {
                 "No webhook secret has been generated, so the receiver would refuse everything. Generate one below."
                     .to_string()
             })?;
-        let config = ReceiverConfig {
-            bind: SocketAddr::new(ip, settings.port),
-            secret,
-            require_signature: settings.require_signature,
-            queue_capacity: fleetward_receiver::QUEUE_CAPACITY,
-        };
+        if let Some(refusal) = fleetward_receiver::secret_refusal(ip, &secret) {
+            return Err(refusal);
+        }
+        let mut config = ReceiverConfig::new(SocketAddr::new(ip, settings.port), secret);
+        config.require_signature = settings.require_signature;
+        config.clock = self.engine.clock();
         Receiver::start(config, Arc::new(EngineSink(self.engine.clone())))
             .await
             .map(Some)

@@ -1053,19 +1053,26 @@ pub async fn webhook_serve(
     let secret = match std::env::var(WEBHOOK_SECRET_ENV).ok().filter(|s| !s.trim().is_empty()) {
         Some(secret) => SecretString::from(secret),
         None => engine.webhook_secret().await?.ok_or_else(|| {
-            Error::NotConfigured(format!(
-                "No webhook secret is set. Set {WEBHOOK_SECRET_ENV}, or generate one in the app under \
-                 Settings → Webhook receiver."
+            Error::InvalidInput(format!(
+                "No webhook secret is set. Set {WEBHOOK_SECRET_ENV} (32 characters or more, e.g. from \
+                 `openssl rand -hex 32`), or generate one in the app under Settings → Webhook receiver."
             ))
         })?,
     };
+    if let Some(refusal) = fleetward_receiver::secret_refusal(ip, &secret) {
+        return Err(Error::InvalidInput(refusal).into());
+    }
     let settings = engine.webhook_settings().await?;
-    let config = fleetward_receiver::ReceiverConfig {
-        bind: std::net::SocketAddr::new(ip, port),
-        secret,
-        require_signature: settings.require_signature,
-        queue_capacity: fleetward_receiver::QUEUE_CAPACITY,
-    };
+    let mut config =
+        fleetward_receiver::ReceiverConfig::new(std::net::SocketAddr::new(ip, port), secret);
+    config.require_signature = settings.require_signature;
+    config.clock = engine.clock();
+    let mut signals = crate::stop::StopSignals::listen().map_err(|e| {
+        Error::Internal(format!(
+            "The receiver cannot listen for Ctrl-C and SIGTERM ({e}), so it could not stop cleanly; it did not start."
+        ))
+    })?;
+    let left = engine.journaled_activities().await?;
     let receiver = fleetward_receiver::Receiver::start(
         config,
         std::sync::Arc::new(fleetward_receiver::EngineSink(engine.clone())),
@@ -1077,12 +1084,39 @@ pub async fn webhook_serve(
         ))
     })?;
     out.progress(&format!(
-        "Receiving NinjaOne webhooks at {} (header X-Fleetward-Secret or Authorization: Bearer). Ctrl-C stops.",
+        "Receiving NinjaOne webhooks at {} (header X-Fleetward-Secret or Authorization: Bearer). Ctrl-C or SIGTERM stops, \
+         after storing everything accepted.",
         receiver.url()
     ));
-    let _ = tokio::signal::ctrl_c().await;
-    receiver.stop().await;
-    out.progress("Stopped receiving webhooks.");
+    if left > 0 {
+        out.progress(&format!(
+            "Storing {left} activities accepted before the last stop first."
+        ));
+    }
+    let signal = signals.next().await;
+    out.progress(&format!(
+        "{signal}: no longer accepting; storing what was accepted (press Ctrl-C again to leave it for the next start)…"
+    ));
+    tokio::select! {
+        report = receiver.stop() => {
+            let left = match report.left {
+                Some(0) => String::new(),
+                Some(n) => format!(
+                    "; {n} could not be stored yet and stay journaled until the receiver next starts"
+                ),
+                None => "; the store could not say whether any are left for the next start".into(),
+            };
+            out.progress(&format!(
+                "Stopped receiving webhooks: stored {} accepted activities while stopping{left}.",
+                report.processed
+            ));
+        }
+        // What was answered `202` is journaled in the store: stopping at once loses nothing.
+        _ = signals.next() => out.progress(
+            "Stopped receiving webhooks at once; accepted activities not yet stored stay journaled \
+             and are stored when the receiver next starts.",
+        ),
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod exit;
 mod export_file;
 mod output;
 mod progress;
+mod stop;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -202,12 +203,13 @@ enum WebhookCommand {
         /// The payload file (default: standard input).
         file: Option<PathBuf>,
     },
-    /// Run the local receiver until Ctrl-C (secret: FLEETWARD_WEBHOOK_SECRET, else the stored one).
+    /// Run the local receiver until Ctrl-C or SIGTERM, then store what it accepted and exit 0
+    /// (secret: FLEETWARD_WEBHOOK_SECRET, else the stored one; 32+ characters beyond loopback).
     Serve {
         /// Port to listen on.
         #[arg(long)]
         port: u16,
-        /// Address to listen on.
+        /// Address to listen on (any other than loopback needs a secret of 32+ characters).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         bind: String,
     },
@@ -401,7 +403,8 @@ fn main() -> ExitCode {
         }
     };
     let started: EngineSlot = Arc::default();
-    // `webhook serve` runs until Ctrl-C, which is how it is meant to end.
+    // `webhook serve` runs until Ctrl-C or SIGTERM, which is how it is meant to end: it
+    // handles both itself, storing what it accepted before it exits.
     let serving = matches!(cli.command, Command::Webhook(WebhookCommand::Serve { .. }));
     let outcome = runtime.block_on(async {
         if serving {

@@ -748,6 +748,47 @@ impl Engine {
         store::incidents::seen(self.store.pool(), ids).await
     }
 
+    /// Keeps activities the receiver accepted in its journal, in one transaction: once this
+    /// returns, they survive a crash, a kill and a stop (SPEC §7), and the receiver may
+    /// answer `202`.
+    pub async fn journal_activities(
+        &self,
+        activities: &[ninjaone::models::Activity],
+    ) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        store::webhook_inbox::keep(&mut tx, activities, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Processes up to `limit` journaled activities, oldest first, then removes them from
+    /// the journal; the ids processed (none when the journal is empty). A failure leaves
+    /// them journaled for the next try; processing is idempotent by activity id, so a kill
+    /// between processing and removal only means they are found already seen next time.
+    pub async fn process_journal(&self, limit: usize) -> Result<Vec<i64>> {
+        let activities = store::webhook_inbox::oldest(self.store.pool(), limit).await?;
+        if activities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let report = self.ingest_activities(&activities).await?;
+        tracing::info!(
+            received = report.counts.received,
+            opened = report.counts.opened,
+            resolved = report.counts.resolved,
+            "webhook activities processed"
+        );
+        let ids: Vec<i64> = activities.iter().filter_map(|a| a.id).collect();
+        let mut tx = self.store.write().await?;
+        store::webhook_inbox::remove(&mut tx, &ids).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// How many accepted activities wait in the receiver's journal.
+    pub async fn journaled_activities(&self) -> Result<u64> {
+        store::webhook_inbox::count(self.store.pool()).await
+    }
+
     pub async fn incidents(&self, filter: StatusFilter) -> Result<Vec<Incident>> {
         store::incidents::list(self.store.pool(), filter).await
     }

@@ -22,6 +22,7 @@ pub mod organizations;
 pub mod runs;
 pub mod self_check;
 pub mod settings;
+pub mod webhook_inbox;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

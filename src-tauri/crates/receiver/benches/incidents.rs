@@ -365,12 +365,10 @@ async fn webhooks(sim: &Sim, orgs: &[i64], stream: &Stream, ids: &[i64], want: &
     let dir = tempfile::tempdir().expect("a temp folder");
     let engine = connected(&engine_config(dir.path()), sim, orgs).await;
     let receiver = Receiver::start(
-        ReceiverConfig {
-            bind: "127.0.0.1:0".parse().expect("an address"),
-            secret: SecretString::from(SECRET),
-            require_signature: false,
-            queue_capacity: fleetward_receiver::QUEUE_CAPACITY,
-        },
+        ReceiverConfig::new(
+            "127.0.0.1:0".parse().expect("an address"),
+            SecretString::from(SECRET),
+        ),
         Arc::new(EngineSink(engine.clone())),
     )
     .await

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,13 +15,20 @@ use tokio::sync::{Notify, Semaphore};
 
 const SECRET: &str = "test-secret-0123456789";
 
-/// Records what reaches the engine; with `gate`, each delivery waits for a permit, so the
-/// queue can be filled.
+/// Records what reaches the engine. Its journal is a list; with `gate`, each processing
+/// waits for a permit, so accepted work piles up; with `journal_gate`, each journaling does,
+/// so the queue can be filled.
 #[derive(Default)]
 struct Recorder {
+    journal: Mutex<Vec<Activity>>,
+    /// Every id ever journaled, in order: what a `202` must have been preceded by.
+    kept: Mutex<Vec<i64>>,
     ingested: Mutex<Vec<i64>>,
     done: Notify,
     gate: Option<Semaphore>,
+    journal_gate: Option<Semaphore>,
+    journal_calls: AtomicUsize,
+    journal_fails: AtomicBool,
 }
 
 impl Sink for Recorder {
@@ -34,26 +42,60 @@ impl Sink for Recorder {
         })
     }
 
-    fn ingest(&self, activities: Vec<Activity>) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn journal(
+        &self,
+        activities: Vec<Activity>,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + '_>> {
         Box::pin(async move {
-            if let Some(gate) = &self.gate {
+            self.journal_calls.fetch_add(1, Ordering::SeqCst);
+            if let Some(gate) = &self.journal_gate {
                 gate.acquire().await.unwrap().forget();
             }
-            self.ingested
+            if self.journal_fails.load(Ordering::SeqCst) {
+                return Err("the disk is full".into());
+            }
+            self.kept
                 .lock()
                 .unwrap()
                 .extend(activities.iter().filter_map(|a| a.id));
-            self.done.notify_waiters();
+            self.journal.lock().unwrap().extend(activities);
+            Ok(())
         })
+    }
+
+    fn process(
+        &self,
+        limit: usize,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<i64>, String>> + Send + '_>> {
+        Box::pin(async move {
+            if self.journal.lock().unwrap().is_empty() {
+                return Ok(Vec::new());
+            }
+            if let Some(gate) = &self.gate {
+                gate.acquire().await.unwrap().forget();
+            }
+            let taken: Vec<Activity> = {
+                let mut journal = self.journal.lock().unwrap();
+                let n = journal.len().min(limit);
+                journal.drain(..n).collect()
+            };
+            let ids: Vec<i64> = taken.iter().filter_map(|a| a.id).collect();
+            self.ingested.lock().unwrap().extend(&ids);
+            self.done.notify_waiters();
+            Ok(ids)
+        })
+    }
+
+    fn journaled(&self) -> Pin<Box<dyn Future<Output = Result<u64, String>> + Send + '_>> {
+        Box::pin(async move { Ok(self.journal.lock().unwrap().len() as u64) })
     }
 }
 
 fn config(require_signature: bool, queue_capacity: usize) -> ReceiverConfig {
     ReceiverConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        secret: SecretString::from(SECRET),
         require_signature,
         queue_capacity,
+        ..ReceiverConfig::new("127.0.0.1:0".parse().unwrap(), SecretString::from(SECRET))
     }
 }
 
@@ -251,37 +293,47 @@ async fn not_json_or_not_an_activity_is_400_with_a_short_reason() {
 #[tokio::test]
 async fn a_full_queue_answers_429_with_retry_after_and_keeps_nothing() {
     let sink = Arc::new(Recorder {
-        gate: Some(Semaphore::new(0)),
+        journal_gate: Some(Semaphore::new(0)),
         ..Recorder::default()
     });
-    let r = start(sink.clone(), false, 1).await;
-    // The worker takes the first delivery and waits at the gate; the second fills the queue.
+    let r = Arc::new(start(sink.clone(), false, 1).await);
+    // The keeper takes the first delivery and waits at the gate; the second fills the queue.
+    let first = tokio::spawn({
+        let r = r.clone();
+        async move { post(&r, activity(10), &[("X-Fleetward-Secret", SECRET)]).await }
+    });
+    until(|| sink.journal_calls.load(Ordering::SeqCst) == 1).await;
+    let second = tokio::spawn({
+        let r = r.clone();
+        async move { post(&r, activity(11), &[("X-Fleetward-Secret", SECRET)]).await }
+    });
+    until(|| r.queued() == 2).await;
+    let refused = post(&r, activity(12), &[("X-Fleetward-Secret", SECRET)]).await;
+    assert_eq!(refused.status(), 429);
     assert_eq!(
-        post(&r, activity(10), &[("X-Fleetward-Secret", SECRET)])
-            .await
-            .status(),
-        202
+        refused.headers()["retry-after"],
+        fleetward_receiver::RETRY_AFTER_SECS.to_string().as_str()
     );
-    let mut statuses = Vec::new();
-    for id in 11..14 {
-        let answer = post(&r, activity(id), &[("X-Fleetward-Secret", SECRET)]).await;
-        if answer.status() == 429 {
-            assert_eq!(
-                answer.headers()["retry-after"],
-                fleetward_receiver::RETRY_AFTER_SECS.to_string().as_str()
-            );
+    sink.journal_gate.as_ref().unwrap().add_permits(100);
+    assert_eq!(first.await.unwrap().status(), 202);
+    assert_eq!(second.await.unwrap().status(), 202);
+    processed(&sink, 2).await;
+    assert_eq!(
+        *sink.ingested.lock().unwrap(),
+        vec![10, 11],
+        "the refused delivery was not kept"
+    );
+}
+
+/// Waits (bounded) until `done` holds.
+async fn until(done: impl Fn() -> bool) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        statuses.push(answer.status().as_u16());
-    }
-    assert!(statuses.contains(&429), "{statuses:?}");
-    let accepted = 1 + statuses.iter().filter(|s| **s == 202).count();
-    sink.gate.as_ref().unwrap().add_permits(100);
-    processed(&sink, accepted).await;
-    assert_eq!(
-        sink.ingested.lock().unwrap().len(),
-        accepted,
-        "refused deliveries were not kept"
-    );
+    })
+    .await
+    .expect("the receiver got there");
 }
 
 #[tokio::test]
@@ -365,6 +417,129 @@ async fn through_the_engine_a_rejected_request_stores_nothing() {
         .await
         .unwrap()
         .is_empty());
+}
+
+#[tokio::test]
+async fn a_202_comes_only_after_the_delivery_is_journaled() {
+    let sink = Arc::new(Recorder {
+        gate: Some(Semaphore::new(0)),
+        ..Recorder::default()
+    });
+    let r = Arc::new(start(sink.clone(), false, 64).await);
+    let senders: Vec<_> = (0..20)
+        .map(|n| {
+            let (r, sink) = (r.clone(), sink.clone());
+            tokio::spawn(async move {
+                let ids = [100 + 2 * n, 101 + 2 * n];
+                let body = format!("[{}, {}]", activity(ids[0]), activity(ids[1]));
+                let answer = post(&r, body, &[("X-Fleetward-Secret", SECRET)]).await;
+                assert_eq!(answer.status(), 202);
+                let kept = sink.kept.lock().unwrap();
+                assert!(
+                    ids.iter().all(|id| kept.contains(id)),
+                    "answered before kept"
+                );
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.await.unwrap();
+    }
+    assert!(
+        sink.ingested.lock().unwrap().is_empty(),
+        "the answers did not wait for processing"
+    );
+    assert!(
+        sink.journal_calls.load(Ordering::SeqCst) < 20,
+        "waiting deliveries share a transaction"
+    );
+    sink.gate.as_ref().unwrap().add_permits(100);
+    processed(&sink, 40).await;
+}
+
+#[tokio::test]
+async fn a_store_that_cannot_journal_answers_429_never_202_and_a_retry_is_accepted() {
+    let sink = Arc::new(Recorder::default());
+    sink.journal_fails.store(true, Ordering::SeqCst);
+    let r = start(sink.clone(), false, 16).await;
+    let refused = post(&r, activity(30), &[("X-Fleetward-Secret", SECRET)]).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert!(refused.text().await.unwrap().contains("could not keep"));
+    assert_eq!(r.queued(), 0, "a refused delivery is not held");
+    sink.journal_fails.store(false, Ordering::SeqCst);
+    let retried = post(&r, activity(30), &[("X-Fleetward-Secret", SECRET)]).await;
+    assert_eq!(
+        retried.status(),
+        202,
+        "the relay's retry is not 'already seen'"
+    );
+    processed(&sink, 1).await;
+}
+
+#[tokio::test]
+async fn a_stop_processes_everything_answered_202_before_it_returns() {
+    let sink = Arc::new(Recorder {
+        gate: Some(Semaphore::new(0)),
+        ..Recorder::default()
+    });
+    let r = start(sink.clone(), false, 64).await;
+    for id in 40..50 {
+        let answer = post(&r, activity(id), &[("X-Fleetward-Secret", SECRET)]).await;
+        assert_eq!(answer.status(), 202);
+    }
+    assert!(sink.ingested.lock().unwrap().len() < 10);
+    let stopping = tokio::spawn(r.stop());
+    sink.gate.as_ref().unwrap().add_permits(100);
+    let report = tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .expect("the stop finished")
+        .unwrap();
+    assert_eq!(report.left, Some(0));
+    let mut ingested = sink.ingested.lock().unwrap().clone();
+    ingested.sort_unstable();
+    assert_eq!(ingested, (40..50).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn what_a_killed_receiver_left_journaled_is_processed_at_start() {
+    let sink = Arc::new(Recorder::default());
+    sink.journal
+        .lock()
+        .unwrap()
+        .extend((60..63).map(|id| Activity {
+            id: Some(id),
+            ..Activity::default()
+        }));
+    let r = start(sink.clone(), false, 16).await;
+    processed(&sink, 3).await;
+    assert_eq!(*sink.ingested.lock().unwrap(), vec![60, 61, 62]);
+    assert_eq!(r.stop().await.left, Some(0));
+}
+
+#[tokio::test]
+async fn through_the_engine_an_accepted_activity_stays_journaled_until_it_can_be_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine =
+        fleetward_core::Engine::start(fleetward_core::testing::config(dir.path().join("data")))
+            .await
+            .unwrap();
+    // No NinjaOne connection yet, so the engine cannot place it: it is kept, not dropped.
+    let r = Receiver::start(config(false, 16), Arc::new(EngineSink(engine.clone())))
+        .await
+        .unwrap();
+    let answer = post(&r, activity(70), &[("X-Fleetward-Secret", SECRET)]).await;
+    assert_eq!(answer.status(), 202);
+    assert_eq!(engine.journaled_activities().await.unwrap(), 1);
+    let again = post(&r, activity(70), &[("X-Fleetward-Secret", SECRET)]).await;
+    assert_eq!(
+        again.status(),
+        200,
+        "a journaled activity is not accepted twice"
+    );
+    let report = r.stop().await;
+    assert_eq!(report.left, Some(1), "{report:?}");
+    assert_eq!(engine.journaled_activities().await.unwrap(), 1);
 }
 
 fn runtime() -> &'static tokio::runtime::Runtime {

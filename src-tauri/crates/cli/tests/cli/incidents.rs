@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use super::*;
 
 /// A connected store with the first organization mapped; answers a device of it.
-fn mapped(dir: &Path, s: &Sim) -> i64 {
+pub(super) fn mapped(dir: &Path, s: &Sim) -> i64 {
     let out = connect(dir, &s.sim, "sim-secret");
     assert!(out.status.success(), "{}", stderr(&out));
     let org = s.sim.control().organizations()[0].id.unwrap();
@@ -23,7 +23,7 @@ fn mapped(dir: &Path, s: &Sim) -> i64 {
         .unwrap()
 }
 
-fn triggered(id: i64, device: i64, series: &str) -> String {
+pub(super) fn triggered(id: i64, device: i64, series: &str) -> String {
     serde_json::json!({
         "id": id, "deviceId": device, "seriesUid": series, "activityType": "CONDITION",
         "statusCode": "TRIGGERED", "severity": "CRITICAL", "message": "Disk C: is full"
@@ -31,7 +31,7 @@ fn triggered(id: i64, device: i64, series: &str) -> String {
     .to_string()
 }
 
-fn incidents(dir: &Path, status: &str) -> Vec<Value> {
+pub(super) fn incidents(dir: &Path, status: &str) -> Vec<Value> {
     json(&run(
         dir,
         &["--json", "incidents", "list", "--status", status],

@@ -10,6 +10,7 @@ mod crash;
 mod full_disk;
 mod hardening;
 mod incidents;
+mod webhook_serve;
 
 use std::io::Write;
 use std::path::Path;
