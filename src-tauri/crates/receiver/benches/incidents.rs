@@ -5,7 +5,11 @@
 //! The simulator runs in a process of its own (`NINJAONE_SIM_BIN`), so its memory and CPU are
 //! not counted as Fleetward's. Prints events/s, p50/p99 latency of the receiver's answers,
 //! the final incidents against the counts computed independently from the generated stream,
-//! and the peak RSS of this process. `FLEETWARD_BENCH_SIZE=tiny` runs it small, as CI does.
+//! and the peak RSS of this process. Last, the first poll of a big tenant (100 organizations ×
+//! 500 devices synced as assets, about 4,000 active alerts to seed): its time, and how many of
+//! the seeded incidents found their asset. `FLEETWARD_BENCH_SIZE=tiny` runs it small, as CI
+//! does; `FLEETWARD_BENCH_DEVICES_PER_ORG` sizes that tenant by hand. A name after `--` runs
+//! one part only: `stream` or `first-poll`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,8 +48,25 @@ fn main() {
     } else {
         (100_000, 10, 100)
     };
+    let (big_orgs, mut big_per_org) = if tiny { (4, 25) } else { (100, 500) };
+    // By hand, a smaller tenant shows how the first poll grows with it.
+    if let Some(n) = std::env::var("FLEETWARD_BENCH_DEVICES_PER_ORG")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        big_per_org = n;
+    }
+    // `cargo bench` passes `--bench`; anything else names the one part to run.
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |part: &str| only.as_deref().is_none_or(|o| o == part);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let failed = runtime.block_on(run(events, orgs, per_org));
+    let mut failed = false;
+    if wanted("stream") {
+        failed |= runtime.block_on(run(events, orgs, per_org));
+    }
+    if wanted("first-poll") {
+        failed |= runtime.block_on(first_poll(big_orgs, big_per_org));
+    }
     println!("peak RSS of the engine process: {} MB", peak_rss_mb());
     if failed {
         eprintln!("the final incidents differ from the expected ones");
@@ -455,4 +476,85 @@ async fn webhooks(sim: &Sim, orgs: &[i64], stream: &Stream, ids: &[i64], want: &
     receiver.stop().await;
     engine.close().await;
     failed
+}
+
+// --- the first poll of a big tenant -------------------------------------------------------
+
+/// The first poll of a tenant whose devices are all synced assets: it seeds one incident per
+/// active alert, each placed on its device's asset. Returns whether an alert was left out.
+async fn first_poll(orgs: usize, per_org: usize) -> bool {
+    let sim = Sim::start(13, orgs, per_org);
+    let org_ids = sim.organization_ids().await;
+    let (alerts, on_approved) = sim.active_alerts().await;
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let config = engine_config(dir.path());
+    let engine = connected(&config, &sim, &org_ids).await;
+    let started = Instant::now();
+    let sync = engine
+        .sync_all(Trigger::Manual)
+        .await
+        .expect("the asset sync");
+    let assets: u32 = sync.companies.iter().map(|c| c.counts.created).sum();
+    println!(
+        "-- first poll of {orgs} organizations × {per_org} devices: {assets} assets synced in {:.1} s, {alerts} active alerts",
+        started.elapsed().as_secs_f64(),
+    );
+    engine.close().await;
+    drop(engine);
+
+    // A fresh engine, and so a fresh NinjaOne rate budget, as after a restart.
+    let engine = Engine::start(config).await.expect("the engine starts");
+    let started = Instant::now();
+    let run = engine
+        .poll_activities(Trigger::Manual)
+        .await
+        .expect("the first poll");
+    let secs = started.elapsed().as_secs_f64();
+    let part = &run.connections[0];
+    let open = engine
+        .incidents(StatusFilter::Open)
+        .await
+        .expect("open incidents");
+    let on_assets = open.iter().filter(|i| i.asset_id.is_some()).count();
+    println!(
+        "first poll {} incidents seeded from {alerts} alerts in {secs:.2} s ({:.0} alerts/s), {on_assets} on their asset ({on_approved} on approved devices), {} requests, status {:?}",
+        part.seeded,
+        alerts as f64 / secs,
+        run.requests,
+        run.status,
+    );
+    engine.close().await;
+    // Not every approved device ends up an asset of its own after the sync, so the count on
+    // assets is printed next to the approved ones, and only none at all is a failure.
+    let complete = part.seeded as usize == alerts && (on_assets > 0 || on_approved == 0);
+    if !complete {
+        eprintln!("first poll: every active alert should be seeded, those of synced devices on their asset");
+    }
+    !complete
+}
+
+impl Sim {
+    /// How many alerts NinjaOne lists as active, through the API as the engine reads them,
+    /// and how many of them are on approved devices (the ones a sync makes assets of).
+    async fn active_alerts(&self) -> (usize, usize) {
+        let client = ninjaone::Client::new(
+            ninjaone::BaseUrl::custom(&self.base).expect("a loopback URL"),
+            ninjaone::Credentials::new("sim-client", SecretString::from("sim-secret")),
+            ninjaone::ClientConfig::default(),
+        )
+        .expect("a client");
+        let alerts = client
+            .alerts(&ninjaone::DeviceFilter::new())
+            .await
+            .expect("the alerts");
+        let approved = alerts
+            .iter()
+            .filter(|a| {
+                a.device.as_ref().is_some_and(|d| {
+                    d.approval_status == Some(ninjaone::models::ApprovalStatus::Approved)
+                })
+            })
+            .count();
+        (alerts.len(), approved)
+    }
 }

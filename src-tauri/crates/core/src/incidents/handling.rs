@@ -3,7 +3,7 @@
 //! secret. Kept here so that `Engine` stays a thin facade.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -48,20 +48,27 @@ pub async fn split_by_connection<'a>(
     if connections.len() == 1 {
         return Ok(BTreeMap::from([(first, Cow::Borrowed(activities))]));
     }
+    // Which devices each connection knows, one lookup per connection for the whole delivery.
+    let devices: BTreeSet<i64> = activities.iter().filter_map(|a| a.device_id).collect();
+    let devices: Vec<i64> = devices.into_iter().collect();
+    let mut known = Vec::with_capacity(connections.len());
+    for c in connections {
+        known.push((
+            *c,
+            store::incidents::device_places(store.pool(), *c, &devices).await?,
+        ));
+    }
     let mut out: BTreeMap<ConnectionId, Vec<Activity>> = BTreeMap::new();
     for a in activities {
-        let mut chosen = first;
-        if let Some(device) = a.device_id {
-            for c in connections {
-                if store::incidents::device_place(store.pool(), *c, device)
-                    .await?
-                    .is_some()
-                {
-                    chosen = *c;
-                    break;
-                }
-            }
-        }
+        let chosen = a
+            .device_id
+            .and_then(|device| {
+                known
+                    .iter()
+                    .find(|(_, places)| places.contains_key(&device))
+                    .map(|(c, _)| *c)
+            })
+            .unwrap_or(first);
         out.entry(chosen).or_default().push(a.clone());
     }
     Ok(out

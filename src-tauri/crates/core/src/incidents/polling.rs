@@ -5,7 +5,7 @@
 //! compared with `/v2/alerts` and those no longer active are resolved (their RESET was
 //! missed). Each poll is a run in the history.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -233,6 +233,10 @@ async fn reconcile(
 ) -> Result<(u32, u32, Applied)> {
     let alerts: Vec<Alert> = t.client.alerts(df).await?;
     let now = p.clock.now();
+    // Every alert's device in one lookup: thousands of alerts are common on a big tenant.
+    let devices: BTreeSet<i64> = alerts.iter().filter_map(|a| a.device_id).collect();
+    let devices: Vec<i64> = devices.into_iter().collect();
+    let known = store::incidents::device_places(p.store.pool(), t.connection, &devices).await?;
     let mut places = HashMap::new();
     for alert in &alerts {
         let Some(device) = alert.device_id else {
@@ -245,12 +249,10 @@ async fn reconcile(
         {
             Some(d) => {
                 let mut place = ingest::from_device(d);
-                place.asset = store::incidents::device_place(p.store.pool(), t.connection, device)
-                    .await?
-                    .and_then(|k| k.asset);
+                place.asset = known.get(&device).and_then(|k| k.asset);
                 Some(place)
             }
-            None => store::incidents::device_place(p.store.pool(), t.connection, device).await?,
+            None => known.get(&device).cloned(),
         };
         if let Some(place) = place {
             places.insert(device, place);

@@ -192,47 +192,18 @@ pub struct DevicePlace {
     pub asset: Option<AssetId>,
 }
 
-/// The synced asset of a device, then the devices met before in activities and alerts.
-pub async fn device_place(
-    pool: &SqlitePool,
-    connection: ConnectionId,
-    device: i64,
-) -> Result<Option<DevicePlace>> {
-    let asset = sqlx::query(
-        "SELECT id, org_id, node_class, name FROM assets \
-         WHERE connection_id = ?1 AND source = 'ninjaone' \
-           AND json_extract(fields, '$.\"identity.deviceId\"') = ?2 \
-         ORDER BY (status = 'active') DESC, (status = 'stale') DESC, id DESC LIMIT 1",
-    )
-    .bind(connection.0)
-    .bind(device.to_string())
-    .fetch_optional(pool)
-    .await?;
-    let known = sqlx::query(
-        "SELECT org_id, node_class, name FROM incident_devices WHERE connection_id = ?1 AND device_id = ?2",
-    )
-    .bind(connection.0)
-    .bind(device)
-    .fetch_optional(pool)
-    .await?;
-    Ok(match (asset, known) {
-        (Some(a), _) => Some(DevicePlace {
-            org: a.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
-            node_class: a.get("node_class"),
-            name: a.get("name"),
-            asset: Some(AssetId(a.get("id"))),
-        }),
-        (None, Some(k)) => Some(DevicePlace {
-            org: k.get::<Option<i64>, _>("org_id").map(NinjaOrgId),
-            node_class: k.get("node_class"),
-            name: k.get("name"),
-            asset: None,
-        }),
-        (None, None) => None,
-    })
-}
+/// The synced assets of devices (by NinjaOne device id, text as the sync stores it), each
+/// device's best last: active, then stale, then the newest. Searches `assets_by_device`
+/// (migration 0008), whose expression this must repeat word for word.
+const ASSETS_OF_DEVICES: &str =
+    "SELECT id, org_id, node_class, name, json_extract(fields, '$.\"identity.deviceId\"') AS device FROM assets \
+     WHERE connection_id = ?1 AND source = 'ninjaone' \
+       AND json_extract(fields, '$.\"identity.deviceId\"') IN (SELECT value FROM json_each(?2)) \
+     ORDER BY (status = 'active') ASC, (status = 'stale') ASC, id ASC";
 
-/// [`device_place`] for many devices in two statements; devices found nowhere are absent.
+/// Where each device belongs, in two statements for any number of devices: its synced asset,
+/// else what was learned when it was met before in activities and alerts. Devices found
+/// nowhere are absent.
 pub async fn device_places(
     pool: &SqlitePool,
     connection: ConnectionId,
@@ -261,18 +232,13 @@ pub async fn device_places(
             },
         );
     }
-    // The synced asset wins, as in `device_place`: active, then stale, then the newest.
+    // The synced asset wins over a device met before.
     let as_text: Vec<String> = devices.iter().map(i64::to_string).collect();
-    let assets = sqlx::query(
-        "SELECT id, org_id, node_class, name, json_extract(fields, '$.\"identity.deviceId\"') AS device FROM assets \
-         WHERE connection_id = ?1 AND source = 'ninjaone' \
-           AND json_extract(fields, '$.\"identity.deviceId\"') IN (SELECT value FROM json_each(?2)) \
-         ORDER BY (status = 'active') ASC, (status = 'stale') ASC, id ASC",
-    )
-    .bind(connection.0)
-    .bind(json_list(&as_text))
-    .fetch_all(pool)
-    .await?;
+    let assets = sqlx::query(ASSETS_OF_DEVICES)
+        .bind(connection.0)
+        .bind(json_list(&as_text))
+        .fetch_all(pool)
+        .await?;
     // Ascending preference: the last row of a device is its best, and overwrites the others.
     for a in assets {
         let Some(device) = a
@@ -848,4 +814,43 @@ pub async fn replace_rules(tx: &mut WriteTx, rules: &[AlertRule]) -> Result<()> 
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreKey};
+
+    /// SQLite's plan for `sql` with its two parameters bound, one step per line.
+    async fn plan(store: &Store, sql: &str) -> Vec<String> {
+        sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .bind(1_i64)
+            .bind(r#"["1001", "1002"]"#)
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get::<String, _>("detail"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn placing_devices_searches_the_device_index_instead_of_reading_every_asset() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), &StoreKey::generate())
+            .await
+            .unwrap();
+        let steps = plan(&store, ASSETS_OF_DEVICES).await;
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("assets USING INDEX assets_by_device")),
+            "{steps:#?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.starts_with("SCAN assets")),
+            "{steps:#?}"
+        );
+        store.close().await;
+    }
 }
