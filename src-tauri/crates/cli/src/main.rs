@@ -4,6 +4,7 @@
 
 mod commands;
 mod exit;
+mod input;
 mod output;
 mod progress;
 
