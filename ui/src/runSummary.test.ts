@@ -14,6 +14,7 @@ describe("run sentences", () => {
         retiredDuplicates: 3,
         skippedPending: 0,
         skippedRejected: 1,
+        unreadable: 0,
       }),
     ).toBe("1 created, 2 stale, 3 retired duplicates, 1 skipped (rejected)");
     expect(runSentence(syncRunWith({ companies: [companySyncWith({ unchanged: 5 })] }))).toBe(

@@ -26,6 +26,7 @@ export function runTotals(run: SyncRun): SyncCounts {
     retiredDuplicates: 0,
     skippedPending: 0,
     skippedRejected: 0,
+    unreadable: 0,
   };
   for (const part of run.companies) {
     for (const { key } of SYNC_COUNTS) totals[key] += part[key];

@@ -10,4 +10,9 @@ export type CompanySync = { companyId: CompanyId, connectionId: ConnectionId, or
 /**
  * What went wrong for this mapping, with what to do; the others went on.
  */
-error: string | null, created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, };
+error: string | null, created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, 
+/**
+ * Devices NinjaOne sent that could not be read whole: their assets were kept as they
+ * were, and updated only with what could be read. Any makes the run `partial`.
+ */
+unreadable: number, };

@@ -10,4 +10,9 @@ export type RunCompanyRow = { companyId: CompanyId,
 /**
  * `None` when the company has since been removed.
  */
-companyName: string | null, connectionId: ConnectionId, orgId: NinjaOrgId, truncated: boolean, error: string | null, created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, };
+companyName: string | null, connectionId: ConnectionId, orgId: NinjaOrgId, truncated: boolean, error: string | null, created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, 
+/**
+ * Devices NinjaOne sent that could not be read whole: their assets were kept as they
+ * were, and updated only with what could be read. Any makes the run `partial`.
+ */
+unreadable: number, };

@@ -3,4 +3,9 @@
 /**
  * Counts of one mapping's sync (SPEC §10 `sync` output).
  */
-export type SyncCounts = { created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, };
+export type SyncCounts = { created: number, updated: number, unchanged: number, stale: number, retiredDuplicates: number, skippedPending: number, skippedRejected: number, 
+/**
+ * Devices NinjaOne sent that could not be read whole: their assets were kept as they
+ * were, and updated only with what could be read. Any makes the run `partial`.
+ */
+unreadable: number, };

@@ -156,6 +156,7 @@ export function companySyncWith(overrides: Partial<CompanySync> = {}): CompanySy
     retiredDuplicates: 0,
     skippedPending: 0,
     skippedRejected: 0,
+    unreadable: 0,
     ...overrides,
   };
 }
@@ -214,6 +215,7 @@ export function runRowWith(overrides: Partial<RunRow> = {}): RunRow {
       retiredDuplicates: 0,
       skippedPending: 0,
       skippedRejected: 0,
+      unreadable: 0,
     },
     errors: [],
     ...overrides,

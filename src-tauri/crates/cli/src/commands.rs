@@ -438,11 +438,10 @@ pub async fn sync(engine: &Engine, out: &Output, args: SyncArgs) -> Result<()> {
             status,
             run.failure_kind,
             format!(
-                "{} of {} organizations could not be synced; the reasons are above{}.",
-                run.companies.iter().filter(|c| c.failed()).count(),
-                run.companies.iter().filter(|c| !c.busy).count(),
+                "{}{}",
+                fleetward_core::sync::run::partial_message(&run.companies),
                 run.run_id
-                    .map(|id| format!(" and in run {id} (`fleetward-cli runs list`)"))
+                    .map(|id| format!(" This is run {id} (`fleetward-cli runs list`)."))
                     .unwrap_or_default()
             ),
         ))),
@@ -465,7 +464,7 @@ fn sync_text(run: &SyncRun) -> String {
                 shown(err)
             )),
             None => text.push_str(&format!(
-                "company {:>5}  organization {:>6}  {} created, {} updated, {} unchanged, {} stale, {} retired duplicates, skipped {} pending and {} rejected{}\n",
+                "company {:>5}  organization {:>6}  {} created, {} updated, {} unchanged, {} stale, {} retired duplicates, skipped {} pending and {} rejected{}{}\n",
                 c.company_id.0,
                 c.org_id.0,
                 n.created,
@@ -475,7 +474,12 @@ fn sync_text(run: &SyncRun) -> String {
                 n.retired_duplicates,
                 n.skipped_pending,
                 n.skipped_rejected,
-                if c.truncated { " (over 10,000 devices: only the first 10,000 synced)" } else { "" }
+                if c.truncated { " (over 10,000 devices: only the first 10,000 synced)" } else { "" },
+                if n.unreadable > 0 {
+                    format!("; {} devices could not be read whole, their assets kept as they were", n.unreadable)
+                } else {
+                    String::new()
+                }
             )),
         }
     }
@@ -564,12 +568,11 @@ pub async fn assets(engine: &Engine, out: &Output, command: AssetsCommand) -> Re
                 SourceArg::Intune => AssetSource::Intune,
                 SourceArg::Entra => AssetSource::Entra,
             };
-            let bytes = std::fs::read(&file).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "{} cannot be read ({e}). Check the path and that the file is readable.",
-                    file.display()
-                ))
-            })?;
+            let bytes = crate::input::read(
+                Some(&file),
+                fleetward_core::assets::import::MAX_FILE_BYTES,
+                "The import file",
+            )?;
             let report = engine.import_assets(source, &bytes).await?;
             out.print(&report, || {
                 let mut text = format!(
@@ -1016,23 +1019,11 @@ pub async fn webhook_ingest(
     out: &Output,
     file: Option<std::path::PathBuf>,
 ) -> Result<()> {
-    let bytes = match &file {
-        Some(path) => std::fs::read(path).map_err(|e| {
-            Error::InvalidInput(format!(
-                "{} cannot be read ({e}). Check the path and that the file is readable.",
-                path.display()
-            ))
-        })?,
-        None => {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "The payload could not be read from standard input: {e}"
-                ))
-            })?;
-            bytes
-        }
-    };
+    let bytes = crate::input::read(
+        file.as_deref(),
+        fleetward_core::incidents::payload::MAX_FILE_BYTES,
+        "The webhook payload",
+    )?;
     let report = engine.ingest_webhook(&bytes).await?;
     out.print(&report, || counts_text(&report.counts))?;
     Ok(())

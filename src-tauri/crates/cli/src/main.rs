@@ -5,6 +5,7 @@
 mod commands;
 mod exit;
 mod export_file;
+mod input;
 mod output;
 mod progress;
 mod stop;

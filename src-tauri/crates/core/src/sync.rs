@@ -52,6 +52,9 @@ pub struct AssetDraft {
     pub mac_addresses: Vec<String>,
     pub node_class: Option<String>,
     pub fields: Fields,
+    /// NinjaOne sent fields of this device that could not be read: an update keeps the
+    /// stored values the draft lacks instead of dropping them.
+    pub partly_read: bool,
 }
 
 /// A draft's fields as the store keeps them: one JSON object in name order. Equal fields are
@@ -87,6 +90,14 @@ pub struct TargetFetch {
     pub skipped_rejected: u32,
     /// More devices than the per-organization cap: only the first ones (by id) came.
     pub truncated: bool,
+    /// Devices NinjaOne sent for this target that could not be read whole (SPEC §11).
+    pub unreadable: u32,
+    /// A device NinjaOne sent could not be identified (its id or uid did not read), so
+    /// absence proves nothing: nothing is marked stale, as with `truncated`.
+    pub incomplete: bool,
+    /// Assets, by external id, whose device NinjaOne sent but whose approval, class or
+    /// location did not read: left exactly as they are.
+    pub held: Vec<String>,
 }
 
 /// A provider: fetches the devices of many targets at once and maps them to drafts.
@@ -119,6 +130,10 @@ pub struct SyncCounts {
     pub retired_duplicates: u32,
     pub skipped_pending: u32,
     pub skipped_rejected: u32,
+    /// Devices NinjaOne sent that could not be read whole: their assets were kept as they
+    /// were, and updated only with what could be read. Any makes the run `partial`.
+    #[serde(default)]
+    pub unreadable: u32,
 }
 
 impl SyncCounts {
@@ -130,6 +145,7 @@ impl SyncCounts {
         self.retired_duplicates += other.retired_duplicates;
         self.skipped_pending += other.skipped_pending;
         self.skipped_rejected += other.skipped_rejected;
+        self.unreadable += other.unreadable;
     }
 }
 
@@ -171,7 +187,8 @@ impl CompanySync {
 pub enum RunStatus {
     Running,
     Succeeded,
-    /// Some mappings failed; the others were synced.
+    /// Some mappings failed, the others were synced; or NinjaOne sent devices that could
+    /// not be read whole (`unreadable`), whose assets were kept as they were.
     Partial,
     Failed,
     Cancelled,
@@ -208,6 +225,14 @@ impl RunStatus {
             _ => RunStatus::Partial,
         }
     }
+
+    /// [`RunStatus::of`], made `partial` when a succeeded run left devices unread.
+    pub fn with_unreadable(self, unreadable: u32) -> RunStatus {
+        match self {
+            RunStatus::Succeeded if unreadable > 0 => RunStatus::Partial,
+            status => status,
+        }
+    }
 }
 
 /// A sync (or its preview): `sync` prints this (SPEC §10).
@@ -242,6 +267,13 @@ mod tests {
         assert_eq!(RunStatus::of(3, 1), RunStatus::Partial);
         assert_eq!(RunStatus::of(3, 3), RunStatus::Failed);
         assert_eq!(RunStatus::of(0, 0), RunStatus::Succeeded);
+    }
+
+    #[test]
+    fn a_run_that_left_devices_unread_is_partial_never_better() {
+        assert_eq!(RunStatus::of(3, 0).with_unreadable(2), RunStatus::Partial);
+        assert_eq!(RunStatus::of(3, 0).with_unreadable(0), RunStatus::Succeeded);
+        assert_eq!(RunStatus::of(3, 3).with_unreadable(2), RunStatus::Failed);
     }
 
     #[test]

@@ -1462,3 +1462,213 @@ async fn custom_fields_and_software_sync_only_for_the_mappings_that_choose_them(
         );
     }
 }
+
+/// Every answer of the simulator has the first item's `field` set to `value` (drift).
+fn drift(w: &World, field: &str, value: serde_json::Value) {
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::FieldDrift {
+            field: field.into(),
+            value,
+        }],
+        include_token_endpoint: false,
+    });
+}
+
+/// A one-organization world of 30 devices read 10 to a page, mapped and synced once.
+async fn paged_world() -> (World, i64, CompanyId, usize) {
+    let w = world_tuned(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 30,
+            ..SimConfig::default()
+        },
+        |c| c.client.page_size = 10,
+    )
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    let first = sync(&w, company).await;
+    assert_eq!(first.status, RunStatus::Succeeded);
+    let active = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Active))
+        .await
+        .unwrap()
+        .len();
+    (w, org, company, active)
+}
+
+#[tokio::test]
+async fn a_device_with_a_field_of_the_wrong_type_keeps_its_asset_and_the_run_says_partial() {
+    let (w, org, company, active) = paged_world().await;
+    // The first device of each page (by id) is the one the drift reaches.
+    let mut devices = devices_of(&w, org);
+    devices.sort_by_key(|d| d.id);
+    let drifted = devices
+        .iter()
+        .step_by(10)
+        .find(|d| agent(d) && d.approval_status == Some(ApprovalStatus::Approved))
+        .expect("a page starts with an approved agent device")
+        .clone();
+    let asset = w
+        .engine
+        .assets(Some(company), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| Some(&a.external_id) == drifted.uid.as_ref())
+        .unwrap();
+    let created = w.engine.asset(asset.id).await.unwrap().fields["lifecycle.created"].clone();
+    w.sim
+        .control()
+        .rename_device(drifted.id.unwrap(), "RENAMED-PC");
+
+    drift(&w, "created", serde_json::json!("yesterday"));
+    let run = sync(&w, company).await;
+    w.sim.control().clear_faults();
+
+    assert_eq!(run.status, RunStatus::Partial, "{:?}", run.companies);
+    let counts = run.companies[0].counts;
+    assert_eq!(counts.unreadable, 3, "one device on each of the 3 pages");
+    assert_eq!(counts.stale, 0);
+    assert_eq!(run.companies[0].error, None, "the mapping itself synced");
+    let still_active = w
+        .engine
+        .assets(Some(company), Some(AssetStatus::Active))
+        .await
+        .unwrap();
+    assert_eq!(still_active.len(), active, "no asset went stale");
+    let detail = w.engine.asset(asset.id).await.unwrap();
+    assert_eq!(
+        detail.fields["identity.systemName"], "RENAMED-PC",
+        "the fields that read are used"
+    );
+    assert_eq!(
+        detail.fields["lifecycle.created"], created,
+        "the one that did not read is kept as it was"
+    );
+    let history = w.engine.runs(1).await.unwrap();
+    assert_eq!(history[0].status, RunStatus::Partial);
+    assert_eq!(history[0].counts.unwrap().unreadable, 3);
+    let recorded = w.engine.run_companies(history[0].id).await.unwrap();
+    assert_eq!(recorded[0].counts.unreadable, 3);
+
+    let clean = sync(&w, company).await;
+    assert_eq!(
+        clean.status,
+        RunStatus::Succeeded,
+        "a clean answer is whole again"
+    );
+}
+
+#[tokio::test]
+async fn a_device_whose_id_does_not_read_or_is_negative_marks_nothing_stale() {
+    let (w, _org, company, active) = paged_world().await;
+    for id in [serde_json::json!("seven"), serde_json::json!(-7)] {
+        drift(&w, "id", id.clone());
+        let run = sync(&w, company).await;
+        w.sim.control().clear_faults();
+        assert_eq!(
+            run.status,
+            RunStatus::Partial,
+            "id {id}: {:?}",
+            run.companies
+        );
+        let counts = run.companies[0].counts;
+        assert_eq!((counts.unreadable, counts.stale), (3, 0), "id {id}");
+        let still_active = w
+            .engine
+            .assets(Some(company), Some(AssetStatus::Active))
+            .await
+            .unwrap();
+        assert_eq!(still_active.len(), active, "id {id}: no asset went stale");
+    }
+}
+
+#[tokio::test]
+async fn repeated_devices_count_once() {
+    let w = world_tuned(
+        SimConfig {
+            orgs: 1,
+            devices_per_org: 30,
+            ..SimConfig::default()
+        },
+        |c| c.client.page_size = 10,
+    )
+    .await;
+    let org = first_org(&w);
+    let company = map(&w, org, MappingOptions::default()).await;
+    w.sim.control().set_faults(ninjaone_sim::Faults {
+        probability: 1.0,
+        kinds: vec![ninjaone_sim::FaultKind::RepeatedItems],
+        include_token_endpoint: false,
+    });
+    let run = sync(&w, company).await;
+    w.sim.control().clear_faults();
+    let stored = w.engine.assets(Some(company), None).await.unwrap().len() as u32;
+    let counts = run.companies[0].counts;
+    assert!(stored > 0);
+    assert_eq!(counts.created, stored, "{counts:?}");
+    let devices = devices_of(&w, org).into_iter().filter(agent).count() as u32;
+    assert_eq!(
+        counts.created + counts.skipped_pending + counts.skipped_rejected,
+        devices,
+        "{counts:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_import_is_read_in_chunks_reimported_unchanged_and_a_file_bad_at_its_end_imports_nothing(
+) {
+    let w = world(SimConfig {
+        orgs: 1,
+        devices_per_org: 1,
+        ..SimConfig::default()
+    })
+    .await;
+    let company = w.engine.add_company("Acme").await.unwrap().id;
+    let rows = 12_000; // more than two chunks
+    let elements: Vec<String> = (0..rows)
+        .map(|i| format!(r#"{{"externalId": "L-{i}", "company": {company}, "name": "PC-{i}"}}"#))
+        .collect();
+    let level = fleetward_core::assets::AssetSource::Level;
+    let bad_at_end = format!("[{},\n{{\"externalId\": ]", elements.join(",\n"));
+    let err = w
+        .engine
+        .import_assets(level, bad_at_end.as_bytes())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("Nothing was imported"), "{err}");
+    assert!(
+        w.engine
+            .assets(Some(company), None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the chunks read before the error were rolled back"
+    );
+
+    let file = format!("[{}]", elements.join(",\n"));
+    let first = w
+        .engine
+        .import_assets(level, file.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((first.imported, first.created), (rows, rows));
+    let again = w
+        .engine
+        .import_assets(level, file.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.imported, again.created, again.updated),
+        (rows, 0, 0),
+        "every chunk found its stored assets"
+    );
+    assert_eq!(
+        w.engine.assets(Some(company), None).await.unwrap().len() as u32,
+        rows
+    );
+}

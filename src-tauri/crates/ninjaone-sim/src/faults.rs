@@ -43,6 +43,17 @@ pub enum FaultKind {
     /// 200 JSON where one item has a field of the wrong type. Only for endpoints that answer
     /// with a list; elsewhere it behaves as [`FaultKind::Unavailable`].
     MalformedJson,
+    /// 200 JSON where the first item's `field` is `value` (drift: `"created": "yesterday"`,
+    /// a negative `id`). Only for list answers; others pass unchanged.
+    FieldDrift {
+        field: String,
+        value: serde_json::Value,
+    },
+    /// 200 JSON where every item of a list answer comes twice, as when pages overlap.
+    RepeatedItems,
+    /// A report (`/v2/queries/…`) that never ends: each answer has rows (the first page's
+    /// again once the real ones run out) and a cursor at a new offset, without a count.
+    EndlessReport,
 }
 
 /// At most `max` requests per `per`, over a sliding window.

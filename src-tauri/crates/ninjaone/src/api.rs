@@ -57,6 +57,15 @@ impl Client {
         paging::by_id(self.clone(), "/v2/devices-detailed", df_param(df))
     }
 
+    /// [`Client::devices_detailed`], with devices that do not fit the model read in part
+    /// (their other fields kept, the misfits named) instead of skipped.
+    pub fn devices_detailed_read(
+        &self,
+        df: &DeviceFilter,
+    ) -> impl Stream<Item = Result<paging::Read<Device>>> + Send {
+        paging::by_id_read(self.clone(), "/v2/devices-detailed", df_param(df))
+    }
+
     pub async fn device(&self, id: i64) -> Result<Device> {
         self.get_json(&format!("/v2/device/{id}"), &[]).await
     }

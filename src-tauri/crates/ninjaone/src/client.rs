@@ -49,6 +49,11 @@ pub struct ClientConfig {
     /// The largest API answer read; beyond it the request fails with
     /// [`Error::AnswerTooLarge`] instead of filling memory.
     pub max_body_bytes: usize,
+    /// The most rows and bytes (as sent) one cursor report may bring; beyond either the
+    /// report fails with [`Error::ReportTooLarge`], so a cursor that never ends cannot fill
+    /// memory until the run's deadline.
+    pub max_report_rows: usize,
+    pub max_report_bytes: usize,
 }
 
 impl Default for ClientConfig {
@@ -63,6 +68,11 @@ impl Default for ClientConfig {
             // A 1,000-item page of detailed devices is a few MiB; 64 MiB leaves room for
             // custom fields while still stopping an endless answer.
             max_body_bytes: 64 * 1024 * 1024,
+            // A batch is at most 50,000 devices (or a whole tenant walked once); one row per
+            // device per report is the common case and the largest reports (software,
+            // patches) run to a few dozen rows per device. A row is a few hundred bytes.
+            max_report_rows: 2_000_000,
+            max_report_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -77,6 +87,8 @@ impl std::fmt::Debug for ClientConfig {
             .field("rate_budgets", &self.rate_budgets.budgets())
             .field("on_wait", &self.on_wait.as_ref().map(|_| "set"))
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_report_rows", &self.max_report_rows)
+            .field("max_report_bytes", &self.max_report_bytes)
             .finish()
     }
 }
@@ -188,6 +200,12 @@ impl Client {
 
     pub fn page_size(&self) -> usize {
         self.inner.config.page_size
+    }
+
+    /// The bounds of one cursor report: rows and bytes as sent.
+    pub(crate) fn report_bounds(&self) -> (usize, usize) {
+        let config = &self.inner.config;
+        (config.max_report_rows, config.max_report_bytes)
     }
 
     pub fn stats(&self) -> ClientStats {

@@ -58,6 +58,9 @@ pub enum Error {
         endpoint: String,
         limit_bytes: usize,
     },
+
+    #[error("NinjaOne's report {endpoint} went past {limit} without ending, so Fleetward stopped reading it instead of filling memory. Try again later; if it repeats, report this message (the report's cursor never ends).")]
+    ReportTooLarge { endpoint: String, limit: String },
 }
 
 /// The broad category of an [`Error`], for callers that map errors to exit codes or UI kinds.
@@ -85,7 +88,8 @@ impl Error {
             Error::UnexpectedBody { .. }
             | Error::NotFound { .. }
             | Error::CursorExpired { .. }
-            | Error::AnswerTooLarge { .. } => ErrorCategory::Other,
+            | Error::AnswerTooLarge { .. }
+            | Error::ReportTooLarge { .. } => ErrorCategory::Other,
         }
     }
 }
@@ -129,7 +133,7 @@ fn rewrites_display(c: char) -> bool {
 }
 
 /// A byte count as a person reads it: `64 KiB`, `64 MiB`.
-fn size(bytes: usize) -> String {
+pub(crate) fn size(bytes: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * KIB;
     match bytes {

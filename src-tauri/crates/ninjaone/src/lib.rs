@@ -24,6 +24,7 @@ pub use client::{
 };
 pub use error::{Error, ErrorCategory, Result};
 pub use filter::DeviceFilter;
+pub use paging::Read;
 pub use rate_limit::RateBudgets;
 pub use region::Region;
 pub use secrecy;

@@ -4,9 +4,11 @@
 //!   undocumented, so every plausible end signal stops it, and a repeated cursor cannot loop;
 //! - activities (`olderThan`/`newerThan`, newest first).
 //!
-//! Items whose JSON does not fit the model are skipped, counted in
+//! Items whose JSON does not fit the model are counted in
 //! [`ClientStats::malformed_items`](crate::ClientStats) and logged, so one odd device never
-//! stops a sync.
+//! stops a sync. Most streams skip them; a [`Read`] stream (devices) keeps what can be read of
+//! them instead and names the fields it had to leave out, so the caller can tell a device
+//! it read in part from one NinjaOne no longer has.
 
 use std::collections::HashSet;
 
@@ -14,6 +16,7 @@ use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
@@ -40,18 +43,137 @@ fn item_id(raw: &RawValue) -> Option<i64> {
     serde_json::from_str::<IdOnly>(raw.get()).ok()?.id
 }
 
-/// Decodes items one by one, skipping (and counting) those that do not fit `T`.
-fn decode_items<T: DeserializeOwned>(client: &Client, endpoint: &str, raw: Vec<RawItem>) -> Vec<T> {
+/// An item as read, with the fields NinjaOne sent that did not fit the model (paths such as
+/// `created` or `system.serialNumber`), left out of `item`. Empty when it was read whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read<T> {
+    pub item: T,
+    pub unreadable: Vec<String>,
+}
+
+/// What to do with an item that does not fit its model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Misfit {
+    Skip,
+    /// Keep the fields that fit and name the others.
+    KeepTheRest,
+}
+
+/// Decodes items one by one; those that do not fit `T` are counted, and skipped or read in
+/// part as `misfit` says.
+fn decode_items<T: DeserializeOwned>(
+    client: &Client,
+    endpoint: &str,
+    raw: Vec<RawItem>,
+    misfit: Misfit,
+) -> Vec<Read<T>> {
     raw.iter()
         .filter_map(|item| match serde_json::from_str::<T>(item.get()) {
-            Ok(item) => Some(item),
+            Ok(item) => Some(Read {
+                item,
+                unreadable: Vec::new(),
+            }),
             Err(err) => {
                 client.count_malformed();
-                tracing::warn!(endpoint, error = %err, "skipped an item that does not fit NinjaOne's documented shape");
-                None
+                let kept = match misfit {
+                    Misfit::Skip => None,
+                    Misfit::KeepTheRest => read_in_part::<T>(item),
+                };
+                match &kept {
+                    Some(read) => tracing::warn!(endpoint, error = %err, fields = ?read.unreadable, "read an item in part: some fields do not fit NinjaOne's documented shape"),
+                    None => tracing::warn!(endpoint, error = %err, "skipped an item that does not fit NinjaOne's documented shape"),
+                }
+                kept
             }
         })
         .collect()
+}
+
+/// The fields of an object item that fit `T`, field by field (into nested objects), and the
+/// paths of those that do not. `None` when the item is not an object or still does not fit.
+fn read_in_part<T: DeserializeOwned>(raw: &RawValue) -> Option<Read<T>> {
+    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(raw.get()) else {
+        return None;
+    };
+    let fits = |candidate: Value| serde_json::from_value::<T>(candidate).is_ok();
+    let mut unreadable = Vec::new();
+    let kept = keep_fitting(
+        object,
+        "",
+        &|part| Value::Object(part),
+        &fits,
+        &mut unreadable,
+    );
+    let item = serde_json::from_value::<T>(Value::Object(kept)).ok()?;
+    Some(Read { item, unreadable })
+}
+
+/// Keeps each field of `object` that fits on its own, placed where it sits in the item by
+/// `wrap`; a misfit object is searched field by field, any other misfit is named and dropped.
+fn keep_fitting(
+    object: Map<String, Value>,
+    prefix: &str,
+    wrap: &dyn Fn(Map<String, Value>) -> Value,
+    fits: &dyn Fn(Value) -> bool,
+    unreadable: &mut Vec<String>,
+) -> Map<String, Value> {
+    let mut kept = Map::new();
+    for (key, value) in object {
+        let alone = Map::from_iter([(key.clone(), value.clone())]);
+        if fits(wrap(alone)) {
+            kept.insert(key, value);
+            continue;
+        }
+        let path = format!("{prefix}{key}");
+        match value {
+            Value::Object(inner) => {
+                let inner_wrap = |part: Map<String, Value>| {
+                    wrap(Map::from_iter([(key.clone(), Value::Object(part))]))
+                };
+                let inner = keep_fitting(inner, &format!("{path}."), &inner_wrap, fits, unreadable);
+                kept.insert(key, Value::Object(inner));
+            }
+            _ => unreadable.push(path),
+        }
+    }
+    kept
+}
+
+/// Counts a cursor report's rows and bytes against the client's bounds.
+struct ReportSize {
+    rows: usize,
+    bytes: usize,
+    max_rows: usize,
+    max_bytes: usize,
+}
+
+impl ReportSize {
+    fn new(client: &Client) -> ReportSize {
+        let (max_rows, max_bytes) = client.report_bounds();
+        ReportSize {
+            rows: 0,
+            bytes: 0,
+            max_rows,
+            max_bytes,
+        }
+    }
+
+    /// Adds a page; past either bound the report is refused.
+    fn add(&mut self, endpoint: &str, page: &[RawItem]) -> Result<()> {
+        self.rows += page.len();
+        self.bytes += page.iter().map(|row| row.get().len()).sum::<usize>();
+        let limit = if self.rows > self.max_rows {
+            format!("{} rows", self.max_rows)
+        } else if self.bytes > self.max_bytes {
+            crate::error::size(self.max_bytes)
+        } else {
+            return Ok(());
+        };
+        Err(Error::ReportTooLarge {
+            endpoint: endpoint.to_string(),
+            limit,
+        })
+    }
 }
 
 /// Items of the pages, read one page ahead: while the caller works through one page, the next
@@ -106,6 +228,24 @@ pub fn by_id<T: DeserializeOwned + Send + 'static>(
     path: &'static str,
     query: Vec<(&'static str, String)>,
 ) -> impl Stream<Item = Result<T>> + Send {
+    by_id_as(client, path, query, Misfit::Skip).map_ok(|read| read.item)
+}
+
+/// [`by_id`], keeping what can be read of items that do not fit `T`.
+pub fn by_id_read<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    path: &'static str,
+    query: Vec<(&'static str, String)>,
+) -> impl Stream<Item = Result<Read<T>>> + Send {
+    by_id_as(client, path, query, Misfit::KeepTheRest)
+}
+
+fn by_id_as<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    path: &'static str,
+    query: Vec<(&'static str, String)>,
+    misfit: Misfit,
+) -> impl Stream<Item = Result<Read<T>>> + Send {
     let page_size = client.page_size();
     let pages = stream::try_unfold(Some(0_i64), move |after| {
         let client = client.clone();
@@ -124,7 +264,7 @@ pub fn by_id<T: DeserializeOwned + Send + 'static>(
                 Some(max) if full && max > after => Some(max),
                 _ => None,
             };
-            Ok::<_, Error>(Some((decode_items::<T>(&client, path, raw), next)))
+            Ok::<_, Error>(Some((decode_items::<T>(&client, path, raw, misfit), next)))
         }
     });
     flatten(pages)
@@ -138,6 +278,7 @@ pub fn by_cursor<T: DeserializeOwned + Send + 'static>(
 ) -> impl Stream<Item = Result<T>> + Send {
     let page_size = client.page_size();
     let start = CursorState {
+        size: ReportSize::new(&client),
         cursor: None,
         seen: HashSet::new(),
         yielded: 0,
@@ -177,21 +318,31 @@ pub fn by_cursor<T: DeserializeOwned + Send + 'static>(
                     Err(err) => return Err(err),
                 };
                 state.pages += 1;
+                state.size.add(path, &page.results)?;
                 let received = page.results.len();
-                state.advance(&page, received);
+                let repeated = state.advance(&page, received);
                 let mut rows = page.results;
+                if repeated {
+                    // The rows of a position already read are those rows again.
+                    rows.clear();
+                }
                 let skipped = state.skip.min(rows.len());
                 rows.drain(..skipped);
                 state.skip -= skipped;
                 state.yielded += rows.len();
-                return Ok(Some((decode_items::<T>(&client, path, rows), state)));
+                return Ok(Some((
+                    decode_items::<T>(&client, path, rows, Misfit::Skip),
+                    state,
+                )));
             }
         }
     });
-    flatten(pages)
+    flatten(pages).map_ok(|read| read.item)
 }
 
 struct CursorState {
+    /// Of the whole report, restarts included: a cursor that keeps expiring is bounded too.
+    size: ReportSize,
     cursor: Option<String>,
     seen: HashSet<(String, i64)>,
     yielded: usize,
@@ -205,7 +356,8 @@ struct CursorState {
 impl CursorState {
     /// Decides whether another page follows. Any of these ends the report: no results, no
     /// cursor, `offset + received >= count`, a cursor position seen before, the page cap.
-    fn advance(&mut self, page: &CursorPage<RawItem>, received: usize) {
+    /// Returns whether the position was seen before.
+    fn advance(&mut self, page: &CursorPage<RawItem>, received: usize) -> bool {
         let cursor = page.cursor.as_ref();
         let name = cursor.and_then(|c| c.name.clone());
         let offset = cursor.and_then(|c| c.offset).unwrap_or(0);
@@ -223,6 +375,7 @@ impl CursorState {
         self.done =
             received == 0 || name.is_none() || exhausted || repeated || self.pages >= MAX_PAGES;
         self.cursor = name;
+        repeated
     }
 }
 
@@ -266,10 +419,46 @@ pub fn activities(
                 return Ok::<_, Error>(None);
             }
             Ok(Some((
-                decode_items::<Activity>(&client, PATH, page.activities),
+                decode_items::<Activity>(&client, PATH, page.activities, Misfit::Skip),
                 next,
             )))
         }
     });
-    flatten(pages)
+    flatten(pages).map_ok(|read| read.item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::Device;
+
+    fn raw(json: serde_json::Value) -> RawItem {
+        RawValue::from_string(json.to_string()).unwrap()
+    }
+
+    #[test]
+    fn a_device_with_a_field_of_the_wrong_type_is_read_without_it() {
+        let read = read_in_part::<Device>(&raw(serde_json::json!({
+            "id": 7, "uid": "u-7", "systemName": "PC-7", "created": "yesterday",
+            "system": {"manufacturer": "Dell Inc.", "serialNumber": 12345},
+        })))
+        .expect("the rest of the device reads");
+        assert_eq!(read.unreadable, vec!["created", "system.serialNumber"]);
+        let device = read.item;
+        assert_eq!((device.id, device.created), (Some(7), None));
+        assert_eq!(device.system_name.as_deref(), Some("PC-7"));
+        let system = device.system.unwrap();
+        assert_eq!(system.manufacturer.as_deref(), Some("Dell Inc."));
+        assert_eq!(system.serial_number, None);
+        assert!(
+            !device.extra.contains_key("created"),
+            "not kept as an unknown field"
+        );
+    }
+
+    #[test]
+    fn an_item_that_is_not_an_object_cannot_be_read_in_part() {
+        assert!(read_in_part::<Device>(&raw(serde_json::json!([1, 2]))).is_none());
+        assert!(read_in_part::<Device>(&raw(serde_json::json!("device"))).is_none());
+    }
 }

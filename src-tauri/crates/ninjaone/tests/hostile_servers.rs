@@ -192,3 +192,172 @@ async fn an_endless_token_answer_is_abandoned_at_the_limit() {
         .expect("the client closed the connection instead of draining it")
         .unwrap();
 }
+
+/// A NinjaOne whose token endpoint grants and whose `path` answers with `page(request
+/// number, query)`; returns its base and how many requests `path` got.
+async fn scripted(
+    path: &'static str,
+    page: impl Fn(usize, &str) -> Response + Clone + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = Router::new()
+        .route(
+            "/ws/oauth/token",
+            post(|| async { Json(json!({ "access_token": "t", "expires_in": 3600 })) }),
+        )
+        .route(
+            path,
+            get(move |uri: axum::http::Uri| {
+                let page = page.clone();
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move { page(n, uri.query().unwrap_or("")) }
+            }),
+        );
+    (serve(app).await, hits)
+}
+
+fn health_rows(from: usize, count: usize) -> Vec<serde_json::Value> {
+    (from..from + count)
+        .map(|id| json!({ "deviceId": id, "healthStatus": "HEALTHY", "offline": false }))
+        .collect()
+}
+
+fn bounded_client(base: &str, rows: usize, bytes: usize) -> Client {
+    let config = ClientConfig {
+        max_report_rows: rows,
+        max_report_bytes: bytes,
+        ..ClientConfig::default()
+    };
+    Client::new(
+        BaseUrl::custom(base).unwrap(),
+        Credentials::new("id", "secret".into()),
+        config,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_report_whose_cursor_never_ends_stops_at_its_row_bound_with_a_clear_error() {
+    // Every page has rows and a cursor at a new offset, and never a count.
+    let (base, hits) = scripted("/v2/queries/device-health", |n, _| {
+        Json(json!({
+            "cursor": { "name": "c", "offset": n * 1000, "expires": 4.0e9 },
+            "results": health_rows(n * 1000, 1000),
+        }))
+        .into_response()
+    })
+    .await;
+    let client = bounded_client(&base, 5_000, usize::MAX);
+    let err = tokio::time::timeout(
+        Duration::from_secs(30),
+        client
+            .device_health(&ninjaone::DeviceFilter::new())
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the report stops by itself")
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::ReportTooLarge { endpoint, limit }
+            if endpoint == "/v2/queries/device-health" && limit == "5000 rows"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("went past 5000 rows"), "{err}");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        6,
+        "stopped on the page past the bound"
+    );
+
+    let by_bytes = bounded_client(&base, usize::MAX, 100 * 1024);
+    let err = by_bytes
+        .device_health(&ninjaone::DeviceFilter::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ReportTooLarge { limit, .. } if limit == "100 KiB"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_same_cursor_position_twice_stops_the_report_at_once_without_its_rows_again() {
+    let (base, hits) = scripted("/v2/queries/device-health", |_, _| {
+        Json(json!({
+            "cursor": { "name": "stuck", "offset": 0, "expires": 4.0e9 },
+            "results": health_rows(1, 3),
+        }))
+        .into_response()
+    })
+    .await;
+    let client = bounded_client(&base, usize::MAX, usize::MAX);
+    let rows: Vec<_> = client
+        .device_health(&ninjaone::DeviceFilter::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    let ids: Vec<_> = rows.iter().map(|r| r.device_id.unwrap()).collect();
+    assert_eq!(ids, vec![1, 2, 3], "the repeated page adds nothing");
+}
+
+#[tokio::test]
+async fn a_ten_megabyte_field_and_100000_nested_brackets_are_answered_without_a_panic() {
+    let long = "x".repeat(10 * 1024 * 1024);
+    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let items = format!(
+        r#"[{{"id": 1, "uid": "u-1", "systemName": "{long}"}}, {{"id": 2, "uid": "u-2", "notes": {nested}}}, {{"id": 3, "uid": "u-3"}}]"#
+    );
+    let (base, _) = scripted("/v2/devices-detailed", move |n, _| {
+        let body = if n == 0 { items.clone() } else { "[]".into() };
+        Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    })
+    .await;
+    let client = bounded_client(&base, usize::MAX, usize::MAX);
+    let read: Result<Vec<_>, _> = client
+        .devices_detailed_read(&ninjaone::DeviceFilter::new())
+        .try_collect()
+        .await;
+    match read {
+        // serde_json refuses nesting past 128 levels: the page is refused as a whole, with
+        // a message, and nothing panics.
+        Err(err) => assert!(matches!(err, Error::UnexpectedBody { .. }), "{err:?}"),
+        Ok(devices) => {
+            assert_eq!(
+                devices[0].item.system_name.as_deref().map(str::len),
+                Some(long.len())
+            );
+        }
+    }
+    let (base, _) = scripted("/v2/devices-detailed", move |n, _| {
+        let body = if n == 0 {
+            format!(
+                r#"[{{"id": 1, "uid": "u-1", "systemName": "{}"}}]"#,
+                "y".repeat(10 * 1024 * 1024)
+            )
+        } else {
+            "[]".into()
+        };
+        Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    })
+    .await;
+    let client = bounded_client(&base, usize::MAX, usize::MAX);
+    let devices: Vec<_> = client
+        .devices_detailed(&ninjaone::DeviceFilter::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(
+        devices[0].system_name.as_ref().map(String::len),
+        Some(10 * 1024 * 1024)
+    );
+}

@@ -36,6 +36,7 @@ const PARTIAL = runRowWith({
     retiredDuplicates: 1,
     skippedPending: 4,
     skippedRejected: 0,
+    unreadable: 0,
   },
   errors: [FIX],
 });

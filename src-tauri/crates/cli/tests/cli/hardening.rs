@@ -664,3 +664,28 @@ fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_endless_input_is_refused_at_its_limit_instead_of_filling_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    run(&data, &["companies", "add", "Acme"]);
+    for args in [
+        vec!["webhook", "ingest"],
+        vec!["webhook", "ingest", "/dev/zero"],
+        vec!["assets", "import", "--source", "level", "/dev/zero"],
+    ] {
+        let mut cmd = cli(&data);
+        cmd.args(&args);
+        if args.len() == 2 {
+            cmd.stdin(std::fs::File::open("/dev/zero").unwrap());
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than 50 MiB"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

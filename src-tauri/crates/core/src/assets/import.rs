@@ -131,7 +131,7 @@ pub enum FileError {
 /// Reads an import file: a JSON array when its first non-blank character is `[`, otherwise a
 /// CSV with a header row (comma-, semicolon- or tab-separated, guessed from the header).
 pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
-    parse_within(
+    collect(
         bytes,
         Limits {
             file_bytes: MAX_FILE_BYTES,
@@ -140,31 +140,121 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
     )
 }
 
+/// Every row of a file at once; [`Rows`] reads them a chunk at a time.
+fn collect(bytes: &[u8], limits: Limits) -> Result<Parsed, FileError> {
+    let mut reader = Rows::within(bytes, limits)?;
+    let mut rows = Vec::new();
+    while let Some(chunk) = reader.next_chunk(usize::MAX)? {
+        rows.extend(chunk);
+    }
+    Ok(Parsed {
+        rows,
+        errors: reader.into_errors(),
+    })
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Limits {
     file_bytes: usize,
     rows: usize,
 }
 
-fn parse_within(bytes: &[u8], limits: Limits) -> Result<Parsed, FileError> {
-    if bytes.len() > limits.file_bytes {
-        return Err(FileError::TooLarge {
-            bytes: bytes.len(),
-            limit_bytes: limits.file_bytes,
-        });
+/// The rows of an import file, read a chunk at a time so that an import holds one chunk of
+/// rows (and the file) rather than every row of it. The file is checked as a whole (size,
+/// encoding, header) when the reader is made; a file error met later (malformed JSON, too
+/// many rows) ends the reading, and the caller drops what it did with the earlier chunks.
+pub struct Rows<'a> {
+    text: &'a str,
+    limits: Limits,
+    format: Format<'a>,
+    builder: RowBuilder,
+    lines: LineCounter<'a>,
+    /// Data rows read so far, blank ones aside.
+    count: usize,
+    done: bool,
+}
+
+enum Format<'a> {
+    Csv {
+        reader: csv::Reader<&'a [u8]>,
+        columns: Vec<Option<Field>>,
+    },
+    /// The byte after the last element read (or after the opening `[`).
+    Json { pos: usize },
+}
+
+impl<'a> Rows<'a> {
+    /// A reader of an import file, within the import's limits.
+    pub fn new(bytes: &'a [u8]) -> Result<Rows<'a>, FileError> {
+        Rows::within(
+            bytes,
+            Limits {
+                file_bytes: MAX_FILE_BYTES,
+                rows: MAX_ROWS,
+            },
+        )
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(FileError::Utf16);
+
+    fn within(bytes: &'a [u8], limits: Limits) -> Result<Rows<'a>, FileError> {
+        if bytes.len() > limits.file_bytes {
+            return Err(FileError::TooLarge {
+                bytes: bytes.len(),
+                limit_bytes: limits.file_bytes,
+            });
+        }
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(FileError::Utf16);
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| FileError::NotUtf8 {
+            line: line_of(bytes, e.valid_up_to()),
+        })?;
+        let format = match text.trim_start().as_bytes().first() {
+            None => return Err(FileError::Empty),
+            Some(b'[') => Format::Json {
+                pos: skip_blank(text.as_bytes(), skip_blank(text.as_bytes(), 0) + 1),
+            },
+            Some(b'{') => return Err(FileError::JsonNotArray),
+            Some(_) => csv_format(text)?,
+        };
+        Ok(Rows {
+            text,
+            limits,
+            format,
+            builder: RowBuilder::default(),
+            lines: LineCounter::new(text.as_bytes()),
+            count: 0,
+            done: false,
+        })
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| FileError::NotUtf8 {
-        line: line_of(bytes, e.valid_up_to()),
-    })?;
-    match text.trim_start().as_bytes().first() {
-        None => Err(FileError::Empty),
-        Some(b'[') => parse_json(text, limits),
-        Some(b'{') => Err(FileError::JsonNotArray),
-        Some(_) => parse_csv(text, limits),
+
+    /// The next good rows, at least one and at most about `max` (every row of the records
+    /// read is kept), or `None` once the file is read.
+    pub fn next_chunk(&mut self, max: usize) -> Result<Option<Vec<ImportRow>>, FileError> {
+        while !self.done && self.builder.parsed.rows.len() < max {
+            let more = match self.format {
+                Format::Csv { .. } => self.next_csv_record()?,
+                Format::Json { .. } => self.next_json_element()?,
+            };
+            self.done = !more;
+        }
+        let rows = std::mem::take(&mut self.builder.parsed.rows);
+        Ok((!rows.is_empty()).then_some(rows))
+    }
+
+    /// The bad rows' errors, by line order of the file, once every chunk is read.
+    pub fn into_errors(self) -> Vec<RowError> {
+        self.builder.parsed.errors
+    }
+
+    fn counted(&mut self) -> Result<(), FileError> {
+        self.count += 1;
+        if self.count > self.limits.rows {
+            return Err(FileError::TooManyRows {
+                limit: self.limits.rows,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -417,22 +507,17 @@ fn parse_last_seen(value: &str) -> Result<DateTime<Utc>, String> {
     ))
 }
 
-fn parse_csv(text: &str, limits: Limits) -> Result<Parsed, FileError> {
+/// A CSV's reader, past its header row, and the field of each column.
+fn csv_format(text: &str) -> Result<Format<'_>, FileError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(guess_delimiter(text))
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let unreadable = |e: csv::Error| FileError::UnreadableCsv {
-        line: e.position().map_or(1, |p| p.line() as usize),
-        detail: e.to_string(),
-    };
-
-    let header = match records.next() {
-        Some(header) => header.map_err(unreadable)?,
-        None => return Err(FileError::Empty),
-    };
+    let mut header = csv::StringRecord::new();
+    if !reader.read_record(&mut header).map_err(unreadable_csv)? {
+        return Err(FileError::Empty);
+    }
     let mut columns: Vec<Option<Field>> = Vec::with_capacity(header.len());
     let mut column_of: [Option<usize>; FIELD_COUNT] = [None; FIELD_COUNT];
     for (i, label) in header.iter().enumerate() {
@@ -457,46 +542,59 @@ fn parse_csv(text: &str, limits: Limits) -> Result<Parsed, FileError> {
     if !missing.is_empty() {
         return Err(FileError::MissingColumns { missing });
     }
+    Ok(Format::Csv { reader, columns })
+}
 
-    let mut lines = LineCounter::new(text.as_bytes());
-    let mut builder = RowBuilder::default();
-    let mut count = 0usize;
-    for record in records {
-        let record = record.map_err(unreadable)?;
+fn unreadable_csv(e: csv::Error) -> FileError {
+    FileError::UnreadableCsv {
+        line: e.position().map_or(1, |p| p.line() as usize),
+        detail: e.to_string(),
+    }
+}
+
+impl Rows<'_> {
+    /// Reads one CSV record into the builder; `false` at the end of the file.
+    fn next_csv_record(&mut self) -> Result<bool, FileError> {
+        let Format::Csv { reader, columns } = &mut self.format else {
+            unreachable!("called for CSV files only");
+        };
+        let mut record = csv::StringRecord::new();
+        if !reader.read_record(&mut record).map_err(unreadable_csv)? {
+            return Ok(false);
+        }
         // An Excel sheet often ends in rows of bare separators; they hold nothing to import.
         if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
+            return Ok(true);
         }
-        count += 1;
-        if count > limits.rows {
-            return Err(FileError::TooManyRows { limit: limits.rows });
+        let width = columns.len();
+        let mut raw: RawValues = Default::default();
+        for (value, field) in record.iter().zip(columns.iter()) {
+            if let Some(field) = field {
+                raw[field.index()] = Some(value.to_string());
+            }
         }
+        self.counted()?;
         // The csv crate's own line count is wrong after `\r\n` and blank lines, and its byte
         // offset may point at the line break before the record, so skip those breaks and count.
+        let text = self.text.as_bytes();
         let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        let line = lines.line_at(start);
+        let line = self.lines.line_at(start);
         let mut problems = Vec::new();
-        if record.len() != columns.len() {
+        if record.len() != width {
             // A shifted row would put values under the wrong fields, so none of it is trusted.
             problems.push(format!(
                 "the row has {} values but the header has {} columns; quote values that contain \
                  the separator, or add the missing ones",
                 record.len(),
-                columns.len()
+                width
             ));
         }
-        let mut raw: RawValues = Default::default();
-        for (value, field) in record.iter().zip(&columns) {
-            if let Some(field) = field {
-                raw[field.index()] = Some(value.to_string());
-            }
-        }
-        builder.add(line, raw, problems);
+        self.builder.add(line, raw, problems);
+        Ok(true)
     }
-    Ok(builder.parsed)
 }
 
 /// Comma, or semicolon or tab when the header row holds more of them: Excel writes `;` where
@@ -514,58 +612,53 @@ fn guess_delimiter(text: &str) -> u8 {
     }
 }
 
-fn parse_json(text: &str, limits: Limits) -> Result<Parsed, FileError> {
-    let bytes = text.as_bytes();
-    let skip_blank = |mut pos: usize| {
-        while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
-            pos += 1;
-        }
-        pos
-    };
-    let mut lines = LineCounter::new(bytes);
-    let mut builder = RowBuilder::default();
-    let mut count = 0usize;
-    // The caller saw `[` as the first non-blank byte.
-    let mut pos = skip_blank(skip_blank(0) + 1);
-    if bytes.get(pos) == Some(&b']') {
+fn skip_blank(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
         pos += 1;
-    } else {
-        loop {
-            let start = pos;
-            let mut stream =
-                serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
-            let element = match stream.next() {
-                Some(Ok(element)) => element,
-                _ => return Err(malformed_json(text)),
-            };
-            pos = start + stream.byte_offset();
-            count += 1;
-            if count > limits.rows {
-                return Err(FileError::TooManyRows { limit: limits.rows });
-            }
-            let line = lines.line_at(start);
-            match json_values(element) {
-                Ok((raw, problems)) => builder.add(line, raw, problems),
-                Err(message) => builder.error(line, message),
-            }
+    }
+    pos
+}
 
-            pos = skip_blank(pos);
-            match bytes.get(pos) {
-                Some(b',') if bytes.get(skip_blank(pos + 1)) != Some(&b']') => {
-                    pos = skip_blank(pos + 1);
-                }
-                Some(b']') => {
-                    pos += 1;
-                    break;
-                }
-                _ => return Err(malformed_json(text)),
+impl Rows<'_> {
+    /// Reads one element of a JSON array into the builder; `false` after the closing `]`.
+    fn next_json_element(&mut self) -> Result<bool, FileError> {
+        let Format::Json { pos } = self.format else {
+            unreachable!("called for JSON files only");
+        };
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let at_end = |pos: usize| {
+            if skip_blank(bytes, pos) == bytes.len() {
+                Ok(false)
+            } else {
+                Err(malformed_json(text))
             }
+        };
+        if bytes.get(pos) == Some(&b']') {
+            return at_end(pos + 1);
         }
+        let start = pos;
+        let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
+        let element = match stream.next() {
+            Some(Ok(element)) => element,
+            _ => return Err(malformed_json(text)),
+        };
+        let mut pos = skip_blank(bytes, start + stream.byte_offset());
+        self.counted()?;
+        let line = self.lines.line_at(start);
+        match json_values(element) {
+            Ok((raw, problems)) => self.builder.add(line, raw, problems),
+            Err(message) => self.builder.error(line, message),
+        }
+        match bytes.get(pos) {
+            Some(b',') if bytes.get(skip_blank(bytes, pos + 1)) != Some(&b']') => {
+                pos = skip_blank(bytes, pos + 1);
+            }
+            Some(b']') => return at_end(pos + 1).map(|_| false),
+            _ => return Err(malformed_json(text)),
+        }
+        self.format = Format::Json { pos };
+        Ok(true)
     }
-    if skip_blank(pos) != bytes.len() {
-        return Err(malformed_json(text));
-    }
-    Ok(builder.parsed)
 }
 
 /// The error serde_json reports for the whole document, with its line and column. Called only
@@ -1105,7 +1198,7 @@ mod tests {
         };
         let input = b"externalId,company\na,Acme\n";
         assert_eq!(
-            parse_within(input, limits),
+            collect(input, limits),
             Err(FileError::TooLarge {
                 bytes: input.len(),
                 limit_bytes: 20
@@ -1129,17 +1222,67 @@ mod tests {
             rows: 2,
         };
         let csv = "externalId,company\na,Acme\nb,Acme\n";
-        assert_eq!(parse_within(csv.as_bytes(), limits).unwrap().rows.len(), 2);
+        assert_eq!(collect(csv.as_bytes(), limits).unwrap().rows.len(), 2);
         let csv = format!("{csv}c,Acme\n");
         assert_eq!(
-            parse_within(csv.as_bytes(), limits),
+            collect(csv.as_bytes(), limits),
             Err(FileError::TooManyRows { limit: 2 })
         );
         let json = r#"[{"externalId":"a","company":1},{"externalId":"b","company":1},
             {"externalId":"c","company":1}]"#;
         assert_eq!(
-            parse_within(json.as_bytes(), limits),
+            collect(json.as_bytes(), limits),
             Err(FileError::TooManyRows { limit: 2 })
+        );
+    }
+
+    #[test]
+    fn rows_come_a_chunk_at_a_time_with_the_same_rows_and_errors_as_the_whole_file() {
+        let mut csv = String::from("externalId,company\n");
+        let mut json = String::from("[\n");
+        for i in 0..25 {
+            // Every fifth row lacks its company.
+            let company = if i % 5 == 4 { "" } else { "Acme" };
+            csv.push_str(&format!("dev-{i},{company}\n"));
+            json.push_str(&format!(
+                "{}{{\"externalId\": \"dev-{i}\", \"company\": \"{company}\"}}\n",
+                if i == 0 { "" } else { "," }
+            ));
+        }
+        json.push(']');
+        for file in [csv, json] {
+            let whole = ok(&file);
+            assert_eq!((whole.rows.len(), whole.errors.len()), (20, 5));
+            let mut rows = Rows::new(file.as_bytes()).unwrap();
+            let mut chunks = Vec::new();
+            while let Some(chunk) = rows.next_chunk(6).unwrap() {
+                chunks.push(chunk);
+            }
+            assert!(
+                chunks.iter().all(|c| !c.is_empty() && c.len() <= 6),
+                "{chunks:?}"
+            );
+            assert_eq!(chunks.len(), 4);
+            assert_eq!(chunks.concat(), whole.rows);
+            assert_eq!(rows.into_errors(), whole.errors);
+        }
+    }
+
+    #[test]
+    fn a_file_that_turns_malformed_after_some_chunks_ends_in_a_file_error() {
+        let json = r#"[{"externalId":"a","company":1},{"externalId":"b","company":1},
+            {"externalId":"c","company":1} oops"#;
+        let mut rows = Rows::new(json.as_bytes()).unwrap();
+        assert_eq!(rows.next_chunk(1).unwrap().map(|c| c.len()), Some(1));
+        let end = loop {
+            match rows.next_chunk(1) {
+                Ok(Some(_)) => continue,
+                other => break other,
+            }
+        };
+        assert!(
+            matches!(end, Err(FileError::MalformedJson { line: 2, .. })),
+            "{end:?}"
         );
     }
 

@@ -1,6 +1,7 @@
-//! Importing other sources' assets (SPEC §4): the parsed rows (see `import`) are resolved to
-//! companies and upserted, one transaction per company, then deduplicated against what the
-//! company already has. Bad rows are reported by line; good rows are kept.
+//! Importing other sources' assets (SPEC §4): the rows (see `import`), a chunk at a time, are
+//! resolved to companies and upserted, all in one transaction, then each company is
+//! deduplicated against what it already has. Bad rows are reported by line; good rows are
+//! kept.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,9 +14,15 @@ use crate::ids::CompanyId;
 use crate::store::assets::Placement;
 use crate::store::{self, Store};
 use crate::sync::plan::{self, Change};
-use crate::sync::{dedup, AssetDraft, TargetFetch};
+use crate::sync::{dedup, AssetDraft, SyncCounts, TargetFetch};
 use crate::{Error, Result};
 
+/// Rows planned and written together: the file is read a chunk at a time, so an import holds
+/// the file, one chunk of rows and the ids it has seen, whatever its length.
+const CHUNK_ROWS: usize = 5_000;
+
+/// Imports a file in one transaction: a file found unreadable half-way (malformed JSON, too
+/// many rows) leaves nothing behind, as if refused at once.
 pub async fn import(
     store: &Store,
     source: AssetSource,
@@ -28,35 +35,44 @@ pub async fn import(
                 .into(),
         ));
     }
-    let parsed = import::parse(bytes).map_err(|e| {
+    let refused = |e: import::FileError| {
         Error::InvalidInput(format!(
             "The file cannot be imported: {e} Nothing was imported."
         ))
-    })?;
-    let mut errors: Vec<ImportLineError> = parsed
-        .errors
-        .iter()
-        .map(|e| ImportLineError {
-            line: e.line as u32,
-            message: e.message.clone(),
-        })
-        .collect();
+    };
+    let mut rows = import::Rows::new(bytes).map_err(refused)?;
     let companies = store::companies::list(store.pool()).await?;
-    let mut by_company: BTreeMap<CompanyId, Vec<ImportRow>> = BTreeMap::new();
-    for row in parsed.rows {
-        match resolve(&companies, &row.company) {
-            Some(id) => by_company.entry(id).or_default().push(row),
-            None => errors.push(ImportLineError {
-                line: row.line as u32,
-                message: match &row.company {
-                    CompanyRef::Id(id) => format!(
-                        "there is no company {id}; list them with `fleetward-cli companies list`"
-                    ),
-                    CompanyRef::Name(name) => {
-                        format!("there is no company named \"{name}\"; add it first or use its id")
-                    }
-                },
-            }),
+    let mut errors: Vec<ImportLineError> = Vec::new();
+    let mut counts: BTreeMap<CompanyId, SyncCounts> = BTreeMap::new();
+    let mut tx = store.write().await?;
+    while let Some(chunk) = rows.next_chunk(CHUNK_ROWS).map_err(refused)? {
+        let mut by_company: BTreeMap<CompanyId, Vec<ImportRow>> = BTreeMap::new();
+        for row in chunk {
+            match resolve(&companies, &row.company) {
+                Some(id) => by_company.entry(id).or_default().push(row),
+                None => errors.push(unknown_company(&row)),
+            }
+        }
+        for (company, rows) in by_company {
+            let drafts: Vec<AssetDraft> = rows.iter().map(draft).collect();
+            let ids: Vec<&str> = drafts.iter().map(|d| d.external_id.as_str()).collect();
+            let stored =
+                store::assets::stored_for_source_ids(&mut tx, company, source, &ids).await?;
+            let fetch = TargetFetch {
+                drafts,
+                ..TargetFetch::default()
+            };
+            let mut plan = plan::plan(stored, &fetch);
+            // An import names only what it brings: assets missing from the file stay as they are.
+            plan.changes.retain(|c| !matches!(c, Change::MarkStale(_)));
+            let place = Placement {
+                company,
+                source,
+                connection: None,
+                org: None,
+            };
+            crate::sync::run::apply(&mut tx, &place, &plan.changes, None, now).await?;
+            counts.entry(company).or_default().add(&plan.counts);
         }
     }
     let mut report = ImportReport {
@@ -67,31 +83,15 @@ pub async fn import(
         retired_duplicates: 0,
         errors: Vec::new(),
     };
-    for (company, rows) in by_company {
-        let mut tx = store.write().await?;
-        let stored = store::assets::stored_for_source(&mut tx, company, source).await?;
-        let fetch = TargetFetch {
-            drafts: rows.iter().map(draft).collect(),
-            ..TargetFetch::default()
-        };
-        let mut plan = plan::plan(stored, &fetch);
-        // An import names only what it brings: assets missing from the file stay as they are.
-        plan.changes.retain(|c| !matches!(c, Change::MarkStale(_)));
-        let place = Placement {
-            company,
-            source,
-            connection: None,
-            org: None,
-        };
-        crate::sync::run::apply(&mut tx, &place, &plan.changes, None, now).await?;
+    for (company, counts) in counts {
         let retired = crate::sync::run::retire_duplicates(&mut tx, company, now).await?;
-        if !plan.changes.is_empty() {
+        if counts.created + counts.updated > 0 {
             let detail = format!(
                 "{}: {} created, {} updated, {} unchanged",
                 source.as_str(),
-                plan.counts.created,
-                plan.counts.updated,
-                plan.counts.unchanged
+                counts.created,
+                counts.updated,
+                counts.unchanged
             );
             store::audit::record(
                 &mut tx,
@@ -102,15 +102,33 @@ pub async fn import(
             )
             .await?;
         }
-        tx.commit().await?;
-        report.created += plan.counts.created;
-        report.updated += plan.counts.updated;
-        report.imported += plan.counts.created + plan.counts.updated + plan.counts.unchanged;
+        report.created += counts.created;
+        report.updated += counts.updated;
+        report.imported += counts.created + counts.updated + counts.unchanged;
         report.retired_duplicates += retired;
     }
+    tx.commit().await?;
+    errors.extend(rows.into_errors().into_iter().map(|e| ImportLineError {
+        line: e.line as u32,
+        message: e.message,
+    }));
     errors.sort_by_key(|e| e.line);
     report.errors = errors;
     Ok(report)
+}
+
+fn unknown_company(row: &ImportRow) -> ImportLineError {
+    ImportLineError {
+        line: row.line as u32,
+        message: match &row.company {
+            CompanyRef::Id(id) => {
+                format!("there is no company {id}; list them with `fleetward-cli companies list`")
+            }
+            CompanyRef::Name(name) => {
+                format!("there is no company named \"{name}\"; add it first or use its id")
+            }
+        },
+    }
 }
 
 /// A company by id, or by its exact name (then by the same name in another case).
@@ -160,5 +178,6 @@ fn draft(row: &ImportRow) -> AssetDraft {
             .unwrap_or_default(),
         node_class: None,
         fields: crate::sync::Fields::from_map(&fields),
+        partly_read: false,
     }
 }

@@ -1,6 +1,7 @@
 //! The `assets` table. Assets are never deleted: retiring keeps the row with its reason.
 
 use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
 
 use super::WriteTx;
 use crate::assets::RetiredReason;
@@ -55,17 +56,22 @@ pub async fn stored_for_mapping(
     rows.iter().map(stored_from_row).collect()
 }
 
-/// The assets of one company from one imported source, for the import's plan.
-pub async fn stored_for_source(
+/// The assets of one company from one imported source with these external ids: what an
+/// import's chunk of rows is planned against, so an import never loads the whole company.
+pub async fn stored_for_source_ids(
     tx: &mut WriteTx,
     company: CompanyId,
     source: AssetSource,
+    external_ids: &[&str],
 ) -> Result<Vec<StoredAsset>> {
+    let ids = serde_json::to_string(external_ids).unwrap_or_else(|_| "[]".into());
     let rows = sqlx::query(
-        "SELECT id, external_id, status, retired_reason, fields FROM assets WHERE company_id = ?1 AND source = ?2",
+        "SELECT id, external_id, status, retired_reason, fields FROM assets \
+         WHERE company_id = ?1 AND source = ?2 AND external_id IN (SELECT value FROM json_each(?3))",
     )
     .bind(company.0)
     .bind(source.as_str())
+    .bind(ids)
     .fetch_all(&mut **tx)
     .await?;
     rows.iter().map(stored_from_row).collect()
@@ -154,8 +160,14 @@ pub async fn update(
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE assets SET uid = ?1, name = ?2, serial_number = ?3, serial_key = ?4, mac_addresses = ?5, \
-         node_class = ?6, fields = ?7, last_seen_at = ?8, updated_at = ?8, \
+        // A partly read draft (?11) keeps the stored values of what it lacks.
+        "UPDATE assets SET uid = CASE WHEN ?11 THEN coalesce(?1, uid) ELSE ?1 END, \
+         name = CASE WHEN ?11 THEN coalesce(?2, name) ELSE ?2 END, \
+         serial_number = CASE WHEN ?11 AND ?3 IS NULL THEN serial_number ELSE ?3 END, \
+         serial_key = CASE WHEN ?11 AND ?3 IS NULL THEN serial_key ELSE ?4 END, \
+         mac_addresses = CASE WHEN ?11 AND ?5 = '[]' THEN mac_addresses ELSE ?5 END, \
+         node_class = CASE WHEN ?11 THEN coalesce(?6, node_class) ELSE ?6 END, \
+         fields = ?7, last_seen_at = ?8, updated_at = ?8, \
          status = coalesce(?9, status), retired_reason = CASE WHEN ?9 = 'active' THEN NULL ELSE retired_reason END \
          WHERE id = ?10",
     )
@@ -169,6 +181,7 @@ pub async fn update(
     .bind(time::format(at))
     .bind(status.map(AssetStatus::as_str))
     .bind(id.0)
+    .bind(draft.partly_read)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -309,33 +322,41 @@ pub async fn dedup_candidates(
     company: CompanyId,
 ) -> Result<Vec<crate::sync::dedup::DedupCandidate>> {
     use crate::sync::dedup::{hostname_key, mac_key, DedupCandidate};
-    let rows = sqlx::query(
+    // Only assets that can share a group (SPEC §4): a serial another asset has too, no
+    // serial but a name and MACs, or a name and MACs while some asset without a serial has
+    // them. An asset alone in its group is never retired, so leaving the rest out changes
+    // nothing, and a company of a million assets with their own serials loads none of them.
+    let mut rows = sqlx::query(
         "SELECT id, source, serial_key, name, mac_addresses FROM assets \
-         WHERE company_id = ?1 AND status != 'retired'",
+         WHERE company_id = ?1 AND status != 'retired' AND ( \
+           serial_key IN (SELECT serial_key FROM assets WHERE company_id = ?1 AND status != 'retired' \
+                          AND serial_key IS NOT NULL GROUP BY serial_key HAVING count(*) > 1) \
+           OR (name IS NOT NULL AND mac_addresses != '[]' AND (serial_key IS NULL OR EXISTS ( \
+               SELECT 1 FROM assets WHERE company_id = ?1 AND status != 'retired' AND serial_key IS NULL \
+               AND name IS NOT NULL AND mac_addresses != '[]'))))",
     )
     .bind(company.0)
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let source: String = row.get("source");
-            let macs: String = row.get("mac_addresses");
-            let macs: Vec<String> = serde_json::from_str(&macs).unwrap_or_default();
-            Ok(DedupCandidate {
-                id: AssetId(row.get("id")),
-                source: AssetSource::parse(&source).ok_or(Error::UnknownStoredValue {
-                    what: "asset source",
-                    value: source,
-                })?,
-                serial_key: row.get("serial_key"),
-                hostname_key: row
-                    .get::<Option<String>, _>("name")
-                    .as_deref()
-                    .and_then(hostname_key),
-                mac_keys: macs.iter().filter_map(|m| mac_key(m)).collect(),
-            })
-        })
-        .collect()
+    .fetch(&mut **tx);
+    let mut candidates = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        let source: String = row.get("source");
+        let macs: String = row.get("mac_addresses");
+        let macs: Vec<String> = serde_json::from_str(&macs).unwrap_or_default();
+        candidates.push(DedupCandidate {
+            id: AssetId(row.get("id")),
+            source: AssetSource::parse(&source).ok_or(Error::UnknownStoredValue {
+                what: "asset source",
+                value: source,
+            })?,
+            serial_key: row.get("serial_key"),
+            hostname_key: row
+                .get::<Option<String>, _>("name")
+                .as_deref()
+                .and_then(hostname_key),
+            mac_keys: macs.iter().filter_map(|m| mac_key(m)).collect(),
+        });
+    }
+    Ok(candidates)
 }
 
 /// Retires the lower-precedence copy of a machine, naming the winner (SPEC §4).

@@ -36,12 +36,13 @@ pub async fn record_company(tx: &mut WriteTx, run: RunId, part: &CompanySync) ->
     let c = &part.counts;
     sqlx::query(
         "INSERT INTO run_companies (run_id, company_id, connection_id, org_id, created, updated, unchanged, \
-         stale, retired_duplicates, skipped_pending, skipped_rejected, truncated, error) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+         stale, retired_duplicates, skipped_pending, skipped_rejected, truncated, error, unreadable) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
          ON CONFLICT (run_id, connection_id, org_id) DO UPDATE SET created = excluded.created, \
          updated = excluded.updated, unchanged = excluded.unchanged, stale = excluded.stale, \
          retired_duplicates = excluded.retired_duplicates, skipped_pending = excluded.skipped_pending, \
-         skipped_rejected = excluded.skipped_rejected, truncated = excluded.truncated, error = excluded.error",
+         skipped_rejected = excluded.skipped_rejected, truncated = excluded.truncated, error = excluded.error, \
+         unreadable = excluded.unreadable",
     )
     .bind(run.0)
     .bind(part.company_id.0)
@@ -56,6 +57,7 @@ pub async fn record_company(tx: &mut WriteTx, run: RunId, part: &CompanySync) ->
     .bind(c.skipped_rejected)
     .bind(part.truncated)
     .bind(&part.error)
+    .bind(c.unreadable)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -144,7 +146,7 @@ pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<RunRow>> {
 pub async fn companies(pool: &SqlitePool, run: RunId) -> Result<Vec<RunCompanyRow>> {
     let rows = sqlx::query(
         "SELECT rc.company_id, c.name AS company_name, rc.connection_id, rc.org_id, rc.created, rc.updated, \
-         rc.unchanged, rc.stale, rc.retired_duplicates, rc.skipped_pending, rc.skipped_rejected, rc.truncated, rc.error \
+         rc.unchanged, rc.stale, rc.retired_duplicates, rc.skipped_pending, rc.skipped_rejected, rc.truncated, rc.error, rc.unreadable \
          FROM run_companies rc LEFT JOIN companies c ON c.id = rc.company_id \
          WHERE rc.run_id = ?1 ORDER BY c.name COLLATE NOCASE, rc.company_id, rc.org_id",
     )
@@ -168,6 +170,7 @@ pub async fn companies(pool: &SqlitePool, run: RunId) -> Result<Vec<RunCompanyRo
                 retired_duplicates: count(r, "retired_duplicates"),
                 skipped_pending: count(r, "skipped_pending"),
                 skipped_rejected: count(r, "skipped_rejected"),
+                unreadable: count(r, "unreadable"),
             },
             truncated: r.get("truncated"),
             error: r.get("error"),

@@ -6,7 +6,7 @@
 //! request set per organization: a full sync of N devices costs about N / page size requests
 //! per endpoint, however many organizations they span.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::DateTime;
 use futures::{StreamExt, TryStreamExt};
@@ -133,6 +133,8 @@ impl Driver for NinjaOneDriver {
             .map(|t| ((t.connection, t.org), TargetFetch::default()))
             .collect();
         let mut read = 0u64;
+        // Device ids already taken, across the batch's streams.
+        let mut seen: HashSet<i64> = HashSet::new();
         let mut kept_per_org: HashMap<NinjaOrgId, usize> = HashMap::new();
         for stream in streams(targets, self.tenant_devices, self.client.page_size()) {
             let covered: Vec<&SyncTarget> = stream
@@ -155,23 +157,59 @@ impl Driver for NinjaOneDriver {
             // Drafts that custom fields or software complete after the devices, by device
             // id: only this stream's, so no more than the batch is ever held.
             let mut completing: HashMap<i64, (&SyncTarget, usize)> = HashMap::new();
-            let mut devices = Box::pin(self.client.devices_detailed(&stream.filter));
-            while let Some(device) = devices.try_next().await? {
+            let mut devices = Box::pin(self.client.devices_detailed_read(&stream.filter));
+            while let Some(sent) = devices.try_next().await? {
                 read += 1;
                 if read.is_multiple_of(PROGRESS_EVERY) {
                     progress(read);
                 }
-                let Some(target) = device
+                let misread = Misread(&sent.unreadable);
+                let device = &sent.item;
+                let org = device
                     .organization_id
-                    .map(NinjaOrgId)
-                    .and_then(|o| by_org.get(&o).copied())
-                else {
+                    .filter(|_| !misread.any("organizationId"));
+                let Some(org) = org else {
+                    if misread.is_empty() {
+                        continue;
+                    }
+                    // Whose device this is cannot be told: no organization of the stream
+                    // may take its absence as proof of anything.
+                    for (i, t) in covered.iter().enumerate() {
+                        let slot = fetched
+                            .get_mut(&(t.connection, t.org))
+                            .expect("every target has a slot");
+                        slot.incomplete = true;
+                        slot.unreadable += u32::from(i == 0);
+                    }
+                    continue;
+                };
+                let Some(target) = by_org.get(&NinjaOrgId(org)).copied() else {
                     continue;
                 };
                 let slot = fetched
                     .get_mut(&(target.connection, target.org))
                     .expect("every target has a slot");
-                match admit(target, &device) {
+                let Some(id) = identity(device, &misread) else {
+                    slot.unreadable += 1;
+                    slot.incomplete = true;
+                    continue;
+                };
+                // A repeated page brings devices again; each counts once.
+                if !seen.insert(id) {
+                    continue;
+                }
+                if !misread.is_empty() {
+                    slot.unreadable += 1;
+                }
+                if ["approvalStatus", "nodeClass", "locationId"]
+                    .iter()
+                    .any(|field| misread.any(field))
+                {
+                    // Whether it syncs cannot be told: its asset stays as it is.
+                    slot.held.push(external_id(device));
+                    continue;
+                }
+                match admit(target, device) {
                     Admission::Skip => continue,
                     Admission::Pending => slot.skipped_pending += 1,
                     Admission::Rejected => slot.skipped_rejected += 1,
@@ -182,10 +220,11 @@ impl Driver for NinjaOneDriver {
                             continue;
                         }
                         *kept += 1;
-                        let device_health = device.id.and_then(|id| health.get(&id));
-                        slot.drafts
-                            .push(draft(&device, device_health, &target.fields));
-                        if let Some(id) = device.id.filter(|_| wants_more(target)) {
+                        let device_health = health.get(&id);
+                        let mut draft = draft(device, device_health, &target.fields);
+                        draft.partly_read = !misread.is_empty();
+                        slot.drafts.push(draft);
+                        if wants_more(target) {
                             completing.insert(id, (target, slot.drafts.len() - 1));
                         }
                     }
@@ -294,6 +333,42 @@ impl NinjaOneDriver {
         }
         Ok(())
     }
+}
+
+/// The fields of a device NinjaOne sent that did not read (`created`, `system.serialNumber`).
+struct Misread<'a>(&'a [String]);
+
+impl Misread<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `field`, or a part of it, did not read.
+    fn any(&self, field: &str) -> bool {
+        self.0.iter().any(|path| {
+            path.strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
+}
+
+/// The device's id when it identifies the device: a positive integer, and a uid (what assets
+/// are matched by) that read, if one was sent.
+fn identity(device: &Device, misread: &Misread) -> Option<i64> {
+    if misread.any("id") || misread.any("uid") {
+        return None;
+    }
+    device.id.filter(|id| *id > 0)
+}
+
+/// What a device's asset is matched by (SPEC §4): its uid, else its id.
+fn external_id(device: &Device) -> String {
+    device
+        .uid
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| device.id.map(|id| id.to_string()))
+        .unwrap_or_default()
 }
 
 /// A mapping whose drafts need a report beyond devices and health.
@@ -549,12 +624,7 @@ fn draft(device: &Device, health: Option<&DeviceHealth>, choice: &FieldChoice) -
             .or_else(|| s.bios_serial_number.clone())
     });
     AssetDraft {
-        external_id: device
-            .uid
-            .clone()
-            .filter(|u| !u.trim().is_empty())
-            .or_else(|| device.id.map(|id| id.to_string()))
-            .unwrap_or_default(),
+        external_id: external_id(device),
         uid: device.uid.clone(),
         name: device
             .system_name
@@ -564,6 +634,7 @@ fn draft(device: &Device, health: Option<&DeviceHealth>, choice: &FieldChoice) -
         mac_addresses: device.mac_addresses.clone().unwrap_or_default(),
         node_class: class,
         fields: Fields::from_map(&fields),
+        partly_read: false,
     }
 }
 
@@ -725,6 +796,31 @@ mod tests {
             draft(&no_uid, None, &FieldChoice::default()).external_id,
             "5"
         );
+    }
+
+    #[test]
+    fn a_device_whose_id_is_missing_negative_or_unread_is_not_identified() {
+        let sent = device("MAC", "APPROVED", 1);
+        let whole: Vec<String> = Vec::new();
+        assert_eq!(identity(&sent, &Misread(&whole)), Some(5));
+        for id in [None, Some(0), Some(-7)] {
+            let mut odd = sent.clone();
+            odd.id = id;
+            assert_eq!(identity(&odd, &Misread(&whole)), None, "{id:?}");
+        }
+        for unread in ["id", "uid"] {
+            let misread = vec![unread.to_string()];
+            assert_eq!(identity(&sent, &Misread(&misread)), None, "{unread}");
+        }
+        let elsewhere = vec![
+            "created".to_string(),
+            "idle".to_string(),
+            "system.id".to_string(),
+        ];
+        assert_eq!(identity(&sent, &Misread(&elsewhere)), Some(5));
+        let nested = vec!["system.serialNumber".to_string()];
+        assert!(Misread(&nested).any("system"));
+        assert!(!Misread(&nested).any("sys"));
     }
 
     fn full_device() -> Device {

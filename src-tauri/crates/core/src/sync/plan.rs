@@ -3,7 +3,7 @@
 //! left alone (an unchanged resync writes nothing), active assets missing from the fetch
 //! become stale, and stale ones that are back become active again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{AssetDraft, Fields, SyncCounts, TargetFetch};
 use crate::assets::{AssetStatus, RetiredReason};
@@ -41,8 +41,9 @@ pub struct Plan {
     pub counts: SyncCounts,
 }
 
-/// Decides the changes for one mapping. With a truncated fetch, absence proves nothing, so
-/// nothing is marked stale.
+/// Decides the changes for one mapping. With a truncated or incomplete fetch, absence proves
+/// nothing, so nothing is marked stale; held assets are left as they are. A device sent twice
+/// (a repeated page) counts once.
 pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
     let mut by_external: HashMap<&str, &StoredAsset> = stored
         .iter()
@@ -52,17 +53,32 @@ pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
         counts: SyncCounts {
             skipped_pending: fetched.skipped_pending,
             skipped_rejected: fetched.skipped_rejected,
+            unreadable: fetched.unreadable,
             ..SyncCounts::default()
         },
         ..Plan::default()
     };
+    for held in &fetched.held {
+        by_external.remove(held.as_str());
+    }
+    let mut planned: HashSet<&str> = HashSet::with_capacity(fetched.drafts.len());
     for draft in &fetched.drafts {
+        if !planned.insert(draft.external_id.as_str()) {
+            continue;
+        }
         match by_external.remove(draft.external_id.as_str()) {
             None => {
                 plan.counts.created += 1;
                 plan.changes.push(Change::Create(draft.clone()));
             }
             Some(asset) => {
+                let completed;
+                let draft = if draft.partly_read {
+                    completed = keep_unread(asset, draft);
+                    &completed
+                } else {
+                    draft
+                };
                 // Equal text is equal fields: most devices of a resync end here, unparsed.
                 let diffs = if draft.fields == asset.fields {
                     Vec::new()
@@ -84,7 +100,7 @@ pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
             }
         }
     }
-    if !fetched.truncated {
+    if !fetched.truncated && !fetched.incomplete {
         let mut gone: Vec<AssetId> = by_external
             .values()
             .filter(|asset| asset.status == AssetStatus::Active)
@@ -95,6 +111,17 @@ pub fn plan(stored: Vec<StoredAsset>, fetched: &TargetFetch) -> Plan {
         plan.changes.extend(gone.into_iter().map(Change::MarkStale));
     }
     plan
+}
+
+/// A partly read draft with the stored values of the fields it lacks: what did not read
+/// stays as it was instead of vanishing.
+fn keep_unread(asset: &StoredAsset, draft: &AssetDraft) -> AssetDraft {
+    let mut fields = asset.fields.to_map();
+    fields.extend(draft.fields.to_map());
+    AssetDraft {
+        fields: Fields::from_map(&fields),
+        ..draft.clone()
+    }
 }
 
 /// The status an asset present in its source again takes: stale ones and those retired by a
@@ -138,6 +165,7 @@ mod tests {
             mac_addresses: vec![],
             node_class: Some("WINDOWS_WORKSTATION".into()),
             fields: Fields::from_map(&BTreeMap::from([("os.name".to_string(), os.to_string())])),
+            partly_read: false,
         }
     }
 
@@ -156,7 +184,7 @@ mod tests {
             drafts,
             skipped_pending: 2,
             skipped_rejected: 1,
-            truncated: false,
+            ..TargetFetch::default()
         }
     }
 
@@ -184,6 +212,7 @@ mod tests {
                 retired_duplicates: 0,
                 skipped_pending: 2,
                 skipped_rejected: 1,
+                unreadable: 0,
             }
         );
         assert!(plan.changes.contains(&Change::MarkStale(AssetId(3))));
@@ -271,6 +300,73 @@ mod tests {
                 ("a".to_string(), Some("1".to_string()), None),
                 ("b".to_string(), None, Some("2".to_string())),
             ]
+        );
+    }
+
+    #[test]
+    fn a_device_sent_twice_is_planned_once() {
+        let plan = plan(
+            vec![stored(1, "a", "Windows 11", AssetStatus::Active)],
+            &fetch(vec![
+                draft("a", "Windows 11"),
+                draft("new", "macOS"),
+                draft("a", "Windows 11"),
+                draft("new", "macOS"),
+            ]),
+        );
+        assert_eq!((plan.counts.created, plan.counts.unchanged), (1, 1));
+        assert_eq!(plan.changes.len(), 1);
+    }
+
+    #[test]
+    fn an_incomplete_fetch_marks_nothing_stale_and_held_assets_are_left_alone() {
+        let assets = || {
+            vec![
+                stored(1, "read", "Windows 11", AssetStatus::Active),
+                stored(2, "held", "Windows 11", AssetStatus::Active),
+                stored(3, "gone", "Windows 11", AssetStatus::Active),
+            ]
+        };
+        let mut incomplete = fetch(vec![draft("read", "Windows 11")]);
+        incomplete.incomplete = true;
+        assert!(plan(assets(), &incomplete).changes.is_empty());
+
+        let mut held = fetch(vec![draft("read", "Windows 11")]);
+        held.held = vec!["held".into()];
+        let plan = plan(assets(), &held);
+        assert_eq!(plan.changes, vec![Change::MarkStale(AssetId(3))]);
+    }
+
+    #[test]
+    fn a_partly_read_device_keeps_the_stored_values_of_what_did_not_read() {
+        let mut asset = stored(1, "a", "Windows 10", AssetStatus::Active);
+        asset.fields = Fields::from_map(&BTreeMap::from([
+            ("os.name".to_string(), "Windows 10".to_string()),
+            (
+                "lifecycle.created".to_string(),
+                "2024-01-01T00:00:00Z".to_string(),
+            ),
+        ]));
+        let mut partly = draft("a", "Windows 11");
+        partly.partly_read = true;
+        let mut fetched = fetch(vec![partly]);
+        fetched.unreadable = 1;
+        let plan = plan(vec![asset], &fetched);
+        assert_eq!(plan.counts.unreadable, 1);
+        let [Change::Update { draft, diffs, .. }] = &plan.changes[..] else {
+            panic!("one update: {:?}", plan.changes);
+        };
+        assert_eq!(
+            diffs,
+            &vec![(
+                "os.name".to_string(),
+                Some("Windows 10".into()),
+                Some("Windows 11".into())
+            )]
+        );
+        assert_eq!(
+            draft.fields.to_map()["lifecycle.created"],
+            "2024-01-01T00:00:00Z"
         );
     }
 }

@@ -313,7 +313,8 @@ async fn fly_run<D: Driver>(
     } else if cancelled {
         RunStatus::Cancelled
     } else {
-        RunStatus::of(counted, failures)
+        let unreadable = companies.iter().map(|c| c.counts.unreadable).sum();
+        RunStatus::of(counted, failures).with_unreadable(unreadable)
     };
     let failure_kind = ErrorKind::common(
         companies
@@ -350,9 +351,7 @@ async fn fly_run<D: Driver>(
             let _ = o.events.send(EngineEvent::Notice {
                 severity: NoticeSeverity::Error,
                 title: "Asset sync did not fully succeed".into(),
-                message: format!(
-                    "{failures} of {counted} organizations could not be synced. Open Sync history for the reasons and what to do."
-                ),
+                message: partial_message(&companies),
             });
         }
     }
@@ -366,6 +365,29 @@ async fn fly_run<D: Driver>(
         companies,
         failure_kind,
     })
+}
+
+/// What a run that did not fully succeed left undone, for a notice or the CLI: the
+/// organizations that failed and the devices NinjaOne sent that could not be read.
+pub fn partial_message(companies: &[CompanySync]) -> String {
+    let counted = companies.iter().filter(|c| !c.busy).count();
+    let failures = companies.iter().filter(|c| c.failed()).count();
+    let unreadable: u32 = companies.iter().map(|c| c.counts.unreadable).sum();
+    let mut parts = Vec::new();
+    if failures > 0 {
+        parts.push(format!(
+            "{failures} of {counted} organizations could not be synced."
+        ));
+    }
+    if unreadable > 0 {
+        parts.push(format!(
+            "{unreadable} devices NinjaOne sent could not be read whole (a field of an unexpected \
+             type, or an id that is not a positive number); what could not be read was kept as \
+             it was and none of them was marked stale. Sync again later; if it repeats, report it."
+        ));
+    }
+    parts.push("Open Sync history for the reasons and what to do.".into());
+    parts.join(" ")
 }
 
 /// Writes the run's failed mappings (not the busy ones: another run holds them).

@@ -69,7 +69,113 @@ pub(crate) async fn gate(State(control): State<Control>, request: Request, next:
             control.record_throttle();
             respond::unavailable()
         }
+        FaultKind::FieldDrift { field, value } if returns_list(&endpoint) => {
+            rewrite(next.run(request).await, |answer| {
+                if let Some(Value::Object(item)) = items(answer).and_then(|i| i.first_mut()) {
+                    item.insert(field, value);
+                }
+            })
+            .await
+        }
+        FaultKind::RepeatedItems if returns_list(&endpoint) => {
+            rewrite(next.run(request).await, |answer| {
+                if let Some(items) = items(answer) {
+                    let again = items.clone();
+                    items.extend(again);
+                }
+            })
+            .await
+        }
+        FaultKind::EndlessReport if endpoint.contains(" /v2/queries/") => {
+            let position = endless_position(&request);
+            rewrite(next.run(request).await, move |answer| {
+                endless(answer, position)
+            })
+            .await
+        }
+        FaultKind::FieldDrift { .. } | FaultKind::RepeatedItems | FaultKind::EndlessReport => {
+            next.run(request).await
+        }
     }
+}
+
+/// The items of a list answer: a bare array, or a page's `results` or `activities`.
+fn items(value: &mut Value) -> Option<&mut Vec<Value>> {
+    match value {
+        Value::Array(items) => Some(items),
+        Value::Object(map) => {
+            let key = if map.contains_key("results") {
+                "results"
+            } else {
+                "activities"
+            };
+            map.get_mut(key).and_then(Value::as_array_mut)
+        }
+        _ => None,
+    }
+}
+
+/// Where an endless report's next page starts (its cursor, `endless-<offset>`, says), and
+/// how many rows a page has.
+fn endless_position(request: &Request) -> (u64, u64) {
+    let query = request.uri().query().unwrap_or("");
+    let param = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    };
+    let offset = param("cursor")
+        .and_then(|c| c.strip_prefix("endless-").and_then(|o| o.parse().ok()))
+        .unwrap_or(0);
+    let page_size = param("pageSize")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1000_u64)
+        .clamp(1, 10_000);
+    (offset, page_size)
+}
+
+/// A report page that says more follow, forever: rows (the real ones, or placeholders once
+/// they run out) and a cursor at the next offset, without a count.
+fn endless(answer: &mut Value, (offset, page_size): (u64, u64)) {
+    let Value::Object(page) = answer else { return };
+    let rows = page
+        .get("results")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if rows == 0 {
+        let filler: Vec<Value> = (0..page_size)
+            .map(|i| serde_json::json!({ "deviceId": 1_000_000 + offset + i, "timestamp": 1.7e9 }))
+            .collect();
+        page.insert("results".into(), Value::Array(filler));
+    }
+    let received = page
+        .get("results")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len) as u64;
+    let next = offset + received;
+    page.insert(
+        "cursor".into(),
+        serde_json::json!({ "name": format!("endless-{next}"), "offset": offset, "expires": 4.0e9 }),
+    );
+}
+
+/// A successful JSON answer, changed by `change`.
+async fn rewrite(response: Response, change: impl FnOnce(&mut Value)) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return respond::unavailable();
+    };
+    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    change(&mut value);
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(value.to_string()))
 }
 
 /// `METHOD /route/template`, with `/api/v2` counted as `/v2`; unrouted paths as sent.
@@ -87,19 +193,7 @@ fn endpoint_key(request: &Request) -> String {
 
 /// Gives the first item of a successful list answer a field of the wrong type.
 async fn corrupt(response: Response) -> Response {
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return respond::unavailable();
-    };
-    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
-    corrupt_first_item(&mut value);
-    parts.headers.remove(CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(value.to_string()))
+    rewrite(response, corrupt_first_item).await
 }
 
 /// Fields whose wrong type breaks every client model, tried in order; `id` is never touched
@@ -115,19 +209,7 @@ const CORRUPTIBLE: &[&str] = &[
 ];
 
 pub(crate) fn corrupt_first_item(value: &mut Value) {
-    let items = match value {
-        Value::Array(items) => Some(items),
-        Value::Object(map) => {
-            let key = if map.contains_key("results") {
-                "results"
-            } else {
-                "activities"
-            };
-            map.get_mut(key).and_then(Value::as_array_mut)
-        }
-        _ => None,
-    };
-    let Some(Value::Object(item)) = items.and_then(|items| items.first_mut()) else {
+    let Some(Value::Object(item)) = items(value).and_then(|items| items.first_mut()) else {
         return;
     };
     let key = CORRUPTIBLE
@@ -162,5 +244,21 @@ mod tests {
         let mut orgs = json!([{ "id": 1, "name": "Acme" }]);
         corrupt_first_item(&mut orgs);
         assert_eq!(orgs[0]["name"], json!(12_345));
+    }
+
+    #[test]
+    fn an_endless_page_always_has_rows_and_a_cursor_further_on_without_a_count() {
+        let mut real = json!({ "cursor": { "name": "c", "offset": 0, "count": 2 },
+                               "results": [{ "deviceId": 1 }, { "deviceId": 2 }] });
+        endless(&mut real, (0, 1000));
+        assert_eq!(real["results"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            real["cursor"],
+            json!({ "name": "endless-2", "offset": 0, "expires": 4.0e9 })
+        );
+        let mut spent = json!({ "results": [] });
+        endless(&mut spent, (2, 3));
+        assert_eq!(spent["results"].as_array().unwrap().len(), 3);
+        assert_eq!(spent["cursor"]["name"], json!("endless-5"));
     }
 }
