@@ -1,6 +1,7 @@
 // Shared by the WebDriver tests: one app session per test file, screenshots under
 // target/e2e/, and navigation through the sidebar.
 import { after, before } from "node:test";
+import { readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Builder, By, until } from "selenium-webdriver";
@@ -14,19 +15,60 @@ export const WAIT_MS = 30_000;
 export function appSession({ endsItself = false } = {}) {
   const session = { driver: undefined };
   before(async () => {
-    session.driver = await new Builder()
+    // The app of the previous file may still be exiting and holding the single-instance
+    // name; a new app would then hand its arguments over and exit.
+    await appGone();
+    const started = new Builder()
       .usingServer(process.env.WEBDRIVER_URL)
       .withCapabilities({
         browserName: "wry",
         "webkitgtk:browserOptions": { binary: process.env.FLEETWARD_APP, args: [] },
       })
       .build();
+    // An app that exits at start leaves WebKitWebDriver waiting for it forever: fail instead.
+    let timer;
+    const stalled = new Promise((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the app did not start within ${START_MS / 1000} s; see webdriver.log`)),
+        START_MS,
+      );
+    });
+    try {
+      session.driver = await Promise.race([started, stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
   });
   after(async () => {
     const quit = session.driver?.quit();
     await (endsItself ? quit?.catch(() => {}) : quit);
+    await appGone();
   });
   return session;
+}
+
+/** How long an app may take to open its window before the session is given up. */
+const START_MS = 120_000;
+
+/** The pids of running processes of the app binary under test (Linux: /proc). */
+function appProcesses() {
+  const binary = realpathSync(process.env.FLEETWARD_APP);
+  const pids = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "") === binary) pids.push(pid);
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/** Waits (up to 20 s) until no process of the app under test runs. */
+async function appGone() {
+  for (let waited = 0; waited < 20_000 && appProcesses().length; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function screenshot(driver, name) {

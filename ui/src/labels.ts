@@ -96,6 +96,13 @@ export const SYNC_COUNTS: readonly {
     one: "skipped (rejected)",
     many: "skipped (rejected)",
   },
+  // Devices NinjaOne sent that could not be read whole: their assets were kept as they were.
+  {
+    key: "unreadable",
+    label: "Unreadable (kept)",
+    one: "device unreadable (asset kept)",
+    many: "devices unreadable (assets kept)",
+  },
 ];
 
 /**

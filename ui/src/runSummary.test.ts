@@ -22,6 +22,17 @@ describe("run sentences", () => {
     );
   });
 
+  it("says how many devices could not be read and that their assets were kept", () => {
+    const run = syncRunWith({
+      companies: [
+        companySyncWith({ unchanged: 5, unreadable: 1 }),
+        companySyncWith({ unreadable: 2 }),
+      ],
+    });
+    expect(runTotals(run).unreadable).toBe(3);
+    expect(runSentence(run)).toBe("2 organizations: 3 devices unreadable (assets kept).");
+  });
+
   it("adds up a run's mappings and keeps their errors in order", () => {
     const run = syncRunWith({
       companies: [

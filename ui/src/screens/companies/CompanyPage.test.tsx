@@ -242,6 +242,7 @@ describe("Company page", () => {
             retiredDuplicates: 1,
             skippedPending: 2,
             skippedRejected: 1,
+            unreadable: 3,
           }),
         ],
       }),
@@ -266,6 +267,7 @@ describe("Company page", () => {
       "Retired duplicates",
       "Skipped (pending)",
       "Skipped (rejected)",
+      "Unreadable (kept)",
     ]);
     expect(
       within(summary)
@@ -273,8 +275,8 @@ describe("Company page", () => {
         .slice(1)
         .map((row) => Array.from(row.children).map((cell) => cell.textContent)),
     ).toEqual([
-      ["Acme Ltd", "2", "5", "7", "0", "0", "0", "0"],
-      ["Acme GmbH", "0", "0", "0", "1", "1", "2", "1"],
+      ["Acme Ltd", "2", "5", "7", "0", "0", "0", "0", "0"],
+      ["Acme GmbH", "0", "0", "0", "1", "1", "2", "1", "3"],
     ]);
     expect(summary.closest("[aria-live]")).toHaveAttribute("aria-live", "polite");
     expect(calls.filter((call) => call.cmd === "sync_company")).toEqual([

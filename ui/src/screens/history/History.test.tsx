@@ -208,6 +208,7 @@ describe("Sync history", () => {
       "Retired duplicates: 1",
       "Skipped (pending): 4",
       "Skipped (rejected): 0",
+      "Unreadable (kept): 0",
     ]);
     expect(within(details).getByText(/only the first are included/)).toBeVisible();
     await within(details).findByRole("table", { name: "Run 12 per company and organization" });
@@ -245,12 +246,13 @@ describe("Sync history", () => {
       "Retired duplicates",
       "Skipped (pending)",
       "Skipped (rejected)",
+      "Unreadable (kept)",
     ]);
     expect(within(table).getAllByRole("row").slice(1).map(cells)).toEqual([
-      ["GlobexFailed", "200", "0", "0", "0", "0", "0", "0", "0"],
+      ["GlobexFailed", "200", "0", "0", "0", "0", "0", "0", "0", "0"],
       [`Globex, organization 200: ${FIX}`],
-      ["AcmeTruncated", "100", "3", "40", "200", "2", "1", "4", "0"],
-      ["Company 9 (removed)", "300", "0", "0", "5", "0", "0", "0", "0"],
+      ["AcmeTruncated", "100", "3", "40", "200", "2", "1", "4", "0", "0"],
+      ["Company 9 (removed)", "300", "0", "0", "5", "0", "0", "0", "0", "0"],
     ]);
     expect(within(details).getByText(/1 failed, listed first/)).toBeVisible();
     expect(within(table).getByText(FIX)).toBeVisible();
