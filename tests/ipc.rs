@@ -14,6 +14,14 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
+/// The origin the app's pages are served from: Tauri's custom scheme, which WebView2 on
+/// Windows reaches as `http://tauri.localhost` instead.
+const APP_ORIGIN: &str = if cfg!(windows) {
+    "http://tauri.localhost"
+} else {
+    "tauri://localhost"
+};
+
 struct Shell {
     _dir: tempfile::TempDir,
     _app: tauri::App<MockRuntime>,
@@ -67,7 +75,7 @@ fn invoke_on(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Res
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
+            url: APP_ORIGIN.parse().unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),

@@ -25,6 +25,14 @@ use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager, WebviewWindow};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The origin the app's pages are served from: Tauri's custom scheme, which WebView2 on
+/// Windows reaches as `http://tauri.localhost` instead.
+const APP_ORIGIN: &str = if cfg!(windows) {
+    "http://tauri.localhost"
+} else {
+    "tauri://localhost"
+};
+
 const ARTIFACT: &[u8] = b"Fleetward 0.2.0 update package (test bytes)";
 
 /// A throw-away key pair and signatures made with the Tauri CLI.
@@ -38,7 +46,11 @@ struct Keys {
 }
 
 fn tauri_cli() -> PathBuf {
-    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/.bin/tauri");
+    // npm makes a .cmd launcher on Windows.
+    let launcher = if cfg!(windows) { "tauri.cmd" } else { "tauri" };
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ui/node_modules/.bin")
+        .join(launcher);
     assert!(
         cli.exists(),
         "{} is missing: run `cargo xtask setup` (npm ci in ui/) first",
@@ -206,7 +218,7 @@ fn invoke(shell: &Shell, cmd: &str) -> Result<Value, Value> {
                 cmd,
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
+                url: APP_ORIGIN.parse().unwrap(),
                 body: InvokeBody::Json(json!({})),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),

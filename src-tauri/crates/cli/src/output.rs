@@ -83,12 +83,25 @@ fn write_stdout(text: &str) -> Result<(), PrintError> {
     let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
     match written {
         Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Err(PrintError::Closed),
+        Err(err) if is_closed(&err) => Err(PrintError::Closed),
         Err(err) => Err(PrintError::Failed(Error::Internal(format!(
             "The output could not be written ({err}). If it goes to a file, check that the disk \
              has space and the file is writable."
         )))),
     }
+}
+
+/// The reader of stdout went away (`| head`). Windows says so with ERROR_NO_DATA (232),
+/// which std maps to BrokenPipe, or ERROR_PIPE_NOT_CONNECTED (233, what Wine gives), which
+/// it does not.
+fn is_closed(err: &std::io::Error) -> bool {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    #[cfg(windows)]
+    return matches!(err.raw_os_error(), Some(232 | 233));
+    #[cfg(not(windows))]
+    false
 }
 
 /// A value as it may appear in human text: control characters and direction overrides are

@@ -10,8 +10,8 @@ use crate::{Error, Result};
 pub const DATA_DIR_ENV: &str = "FLEETWARD_DATA_DIR";
 
 /// Chooses the data folder: an explicit path wins, then `FLEETWARD_DATA_DIR`, then the
-/// platform default (`%APPDATA%\Fleetward\data`, `~/Library/Application Support/…`,
-/// `$XDG_DATA_HOME/fleetward`).
+/// platform default of SPEC §13 (`%APPDATA%\Fleetward`, `~/Library/Application
+/// Support/Fleetward`, `$XDG_DATA_HOME/fleetward`).
 pub fn resolve(explicit: Option<PathBuf>, env_value: Option<String>) -> Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path);
@@ -19,15 +19,46 @@ pub fn resolve(explicit: Option<PathBuf>, env_value: Option<String>) -> Result<P
     if let Some(value) = env_value.filter(|v| !v.trim().is_empty()) {
         return Ok(PathBuf::from(value));
     }
-    directories::ProjectDirs::from("com", "Fleetward", "Fleetward")
-        .map(|dirs| dirs.data_dir().to_path_buf())
+    // `BaseDirs::data_dir` is the roaming app-data folder on Windows, Application Support on
+    // macOS and XDG_DATA_HOME on Linux; the app's own folder is named inside it (ProjectDirs
+    // would add an organisation level on Windows and a reverse-DNS name on macOS).
+    let default = directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join(PLATFORM_FOLDER_NAME))
         .ok_or_else(|| {
             Error::NotConfigured(
                 "No home folder was found to keep Fleetward's data in. Set FLEETWARD_DATA_DIR or pass --data-dir."
                     .into(),
             )
-        })
+        })?;
+    let earlier = directories::ProjectDirs::from("com", "Fleetward", "Fleetward")
+        .map(|dirs| dirs.data_dir().to_path_buf());
+    Ok(keep_earlier_folder(default, earlier))
 }
+
+/// Versions up to 0.1 kept their data one level deeper on Windows
+/// (`%APPDATA%\Fleetward\Fleetward\data`) and under a reverse-DNS name on macOS: a store
+/// found there, with nothing yet in the new place, stays where it is rather than being
+/// replaced by an empty one. (On Linux both places are the same.)
+fn keep_earlier_folder(default: PathBuf, earlier: Option<PathBuf>) -> PathBuf {
+    match earlier {
+        Some(earlier)
+            if earlier != default
+                && !default.join(crate::store::FILE_NAME).exists()
+                && earlier.join(crate::store::FILE_NAME).exists() =>
+        {
+            earlier
+        }
+        _ => default,
+    }
+}
+
+/// The name of Fleetward's folder inside the platform's app-data folder (SPEC §13): lower
+/// case where folder names are conventionally so (XDG), capitalised elsewhere.
+const PLATFORM_FOLDER_NAME: &str = if cfg!(any(windows, target_os = "macos")) {
+    "Fleetward"
+} else {
+    "fleetward"
+};
 
 /// Resolves with the process environment.
 pub fn from_env(explicit: Option<PathBuf>) -> Result<PathBuf> {
@@ -199,6 +230,35 @@ mod tests {
             .to_string_lossy()
             .to_lowercase()
             .contains("fleetward"));
+    }
+
+    #[test]
+    fn a_store_in_the_earlier_default_folder_is_kept_until_the_new_one_has_one() {
+        let root = tempfile::tempdir().unwrap();
+        let (new, old) = (root.path().join("Fleetward"), root.path().join("old"));
+        assert_eq!(keep_earlier_folder(new.clone(), Some(old.clone())), new);
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join(crate::store::FILE_NAME), b"x").unwrap();
+        assert_eq!(keep_earlier_folder(new.clone(), Some(old.clone())), old);
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::write(new.join(crate::store::FILE_NAME), b"y").unwrap();
+        assert_eq!(keep_earlier_folder(new.clone(), Some(old)), new);
+    }
+
+    #[test]
+    fn the_platform_default_is_fleetwards_own_folder_in_the_app_data_folder() {
+        let default = resolve(None, None).unwrap();
+        let app_data = directories::BaseDirs::new()
+            .unwrap()
+            .data_dir()
+            .to_path_buf();
+        assert_eq!(default, app_data.join(PLATFORM_FOLDER_NAME));
+        // SPEC §13 names it exactly: %APPDATA%\Fleetward, no organisation level between.
+        #[cfg(windows)]
+        assert_eq!(
+            default,
+            PathBuf::from(std::env::var_os("APPDATA").unwrap()).join("Fleetward")
+        );
     }
 
     #[cfg(unix)]

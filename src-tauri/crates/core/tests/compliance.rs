@@ -858,7 +858,9 @@ impl Capture {
         let from = all.0.lock().unwrap_or_else(|p| p.into_inner()).len();
         Capture {
             all,
-            thread: format!("{:?} ", std::thread::current().id()),
+            // Written as the subscriber writes it (`{:0>2?}`: `ThreadId(02)`, not
+            // `ThreadId(2)`), or a test running alone on thread 2 would find no line.
+            thread: format!("{:0>2?} ", std::thread::current().id()),
             from,
         }
     }
@@ -924,7 +926,20 @@ async fn no_device_detail_reaches_signals_evidence_tickets_exports_runs_audit_or
         .filter(|l| l.contains("fleetward_core") || l.contains("ninjaone::"))
         .collect::<Vec<_>>()
         .join("\n");
-    let everything = format!("{out}{log}");
+    // The temporary folder (where the store lives) is named after the OS user on Windows
+    // (`C:\users\root\…\Temp`), who may share a name with a device's last user: its
+    // path, in every spelling a log line may use, is not a device detail.
+    let temp = std::env::temp_dir();
+    let mut everything = format!("{out}{log}");
+    for spelling in [
+        temp.display().to_string(),
+        format!("{temp:?}").trim_matches('"').to_string(),
+    ] {
+        let spelling = spelling.trim_end_matches(['/', '\\']);
+        if !spelling.is_empty() {
+            everything = everything.replace(spelling, "<temp>");
+        }
+    }
     out += &own_lines;
     assert!(
         !w.engine.tickets(None).await.unwrap().is_empty(),

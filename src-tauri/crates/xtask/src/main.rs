@@ -7,6 +7,7 @@
 //! - `test`: every check CI runs, in order, with the test runners' counts summed at the end.
 //! - `bench`: the benchmarks, printing their figures.
 //! - `bundle`: the release app and its installers, `fleetward-cli` inside.
+//! - `windows`: `fleetward-cli.exe` and `ninjaone-sim.exe` cross-built for Windows.
 //! - `latest-json`: the updater's manifest for a release, from its signed installers.
 //!
 //! std only, so that `cargo xtask` compiles in seconds on a fresh machine before any system
@@ -20,6 +21,7 @@ mod selfupdate;
 mod setup;
 mod startup;
 mod test;
+mod windows;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("bundle") => bundle::run(&root, &args[1..]),
+        Some("windows") => windows::run(&root, &args[1..]),
         Some("install-test") => install_test(&root),
         Some("licenses") => release::third_party_licences(&root),
         Some("lint-workflows") => counted_checks(release::lint_workflows(&root)),
@@ -79,9 +82,13 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          setup              install system packages and npm dependencies (idempotent)\n\
          demo [-- ARGS]     build the UI and launch the app (headless demo without a display)\n\
-         test [--no-e2e]    everything: fmt, clippy, cargo test, bindings, UI checks, e2e\n\
+         test [--no-e2e] [--no-windows]\n\
+                            everything: fmt, clippy, cargo test, bindings, the Windows leg\n\
+                            (tests under Wine), UI checks, e2e\n\
          bench [NAME]       run benchmarks and print their figures\n\
          bundle [--debug]   build the app and its installers, fleetward-cli inside (--bundles deb,rpm)\n\
+         windows [--debug]  fleetward-cli.exe and ninjaone-sim.exe for Windows (mingw-w64); prints the .exe's path last\n\
+         windows --test     the test command's Windows leg alone (tests under Wine, clippy, the .exe's demo)\n\
          install-test       the .deb install test alone (after building the debug app and CLI)\n\
          lint-workflows     actionlint over .github/workflows\n\
          licenses           generate the third-party licence list About shows\n\

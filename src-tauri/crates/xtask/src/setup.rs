@@ -59,14 +59,19 @@ pub fn run(root: &Path) -> Result<(), String> {
 }
 
 fn debian_packages() -> Result<(), String> {
+    debian(DEBIAN_PACKAGES)
+}
+
+/// Installs those of `packages` that are missing (none installed: no apt call at all).
+pub fn debian(packages: &[&str]) -> Result<(), String> {
     if !process::found("dpkg-query") {
         println!(
             "This Linux is not Debian-based; install the equivalents of: {}",
-            DEBIAN_PACKAGES.join(" ")
+            packages.join(" ")
         );
         return Ok(());
     }
-    let missing: Vec<&str> = DEBIAN_PACKAGES
+    let missing: Vec<&str> = packages
         .iter()
         .copied()
         .filter(|pkg| !debian_package_installed(pkg))
@@ -107,7 +112,7 @@ fn is_root() -> bool {
 }
 
 /// `npm ci` when node_modules is missing or older than the lock file.
-fn npm_dependencies(dir: &Path) -> Result<(), String> {
+pub fn npm_dependencies(dir: &Path) -> Result<(), String> {
     let lock = dir.join("package-lock.json");
     let marker = dir.join("node_modules/.package-lock.json");
     let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();

@@ -49,6 +49,7 @@ impl Tally {
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let with_e2e = !args.iter().any(|a| a == "--no-e2e");
+    let with_windows = !args.iter().any(|a| a == "--no-windows");
     setup::run(root)?;
     let mut tally = Tally::default();
     let ui = root.join("ui");
@@ -101,6 +102,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let t = Instant::now();
     tally.step("IPC bindings up to date", bindings_unchanged(root), t);
 
+    if with_windows {
+        windows_leg(root, &mut tally);
+    } else {
+        println!("\n! the Windows leg skipped on request (--no-windows)\n");
+    }
+
     let t = Instant::now();
     tally.step("benchmarks at tiny size", crate::bench::tiny(root), t);
 
@@ -141,6 +148,29 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("\n! e2e and the .deb install test skipped on request (--no-e2e)\n");
     }
 
+    summary(&tally)
+}
+
+/// `cargo xtask windows --test`: the Windows leg alone, with its own summary.
+pub fn windows_only(root: &Path) -> Result<(), String> {
+    // Clippy checks the desktop shell, which embeds the built UI.
+    setup::npm_dependencies(&root.join("ui"))?;
+    let mut tally = Tally::default();
+    if !root.join("ui/dist/index.html").exists() {
+        let t = Instant::now();
+        tally.step(
+            "UI build",
+            process::run(&root.join("ui"), npm(), &["run", "build"]),
+            t,
+        );
+    }
+    windows_leg(root, &mut tally);
+    summary(&tally)
+}
+
+/// Prints the step timings, the failed steps and the `tests: …` line; fails when a step
+/// failed or no test ran.
+fn summary(tally: &Tally) -> Result<(), String> {
     println!("Step timings:");
     for (name, secs) in &tally.timings {
         println!("  {secs:>7.1} s  {name}");
@@ -320,6 +350,65 @@ fn bindings_unchanged(root: &Path) -> Result<(), String> {
             "the generated IPC bindings differ from the committed ones; commit the regenerated files:\n{changed}"
         ))
     }
+}
+
+/// The engine, the CLI and the simulator built for Windows and tested under Wine, clippy for
+/// the Windows target (which checks the desktop shell too), and the CLI's demo as a Windows
+/// .exe. Its steps' times are summed as one more line of the timings.
+fn windows_leg(root: &Path, tally: &mut Tally) {
+    use crate::windows;
+    let leg = Instant::now();
+    let before = tally.timings.len();
+
+    let t = Instant::now();
+    let ready = windows::toolchain().and_then(|()| windows::wine_prefix(root));
+    let ready_ok = ready.is_ok();
+    tally.step("Windows: mingw-w64, Wine, Rust target", ready, t);
+    if ready_ok {
+        let mut args = vec![
+            "clippy",
+            "--locked",
+            "--target",
+            windows::TARGET,
+            "--all-targets",
+            // The desktop shell: clippy checks it, so it needs no `cargo check` of its own.
+            "-p",
+            "fleetward",
+        ];
+        for package in windows::PACKAGES {
+            args.extend(["-p", package]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        let t = Instant::now();
+        let clippy = process::status(windows::cargo(root, &args));
+        tally.step("Windows: clippy (shell, engine, CLI, simulator)", clippy, t);
+
+        let mut args = vec![
+            "test",
+            "--locked",
+            "--no-fail-fast",
+            "--target",
+            windows::TARGET,
+        ];
+        for package in windows::PACKAGES {
+            args.extend(["-p", package]);
+        }
+        let t = Instant::now();
+        let tests = counted(tally, windows::cargo(root, &args), count_cargo);
+        tally.step("Windows: cargo test (Wine)", tests, t);
+
+        // The debug build, which the tests above mostly built (the CLI's .exe is theirs; the
+        // simulator's is linked here): `cargo xtask windows` makes the release one the same
+        // way, and an optimised, LTO'd build of its own would double the leg's cold time.
+        let t = Instant::now();
+        let demo = windows::build(root, false).and_then(|cli| windows::demo(root, &cli));
+        tally.step("Windows: fleetward-cli.exe demo (Wine)", demo, t);
+    }
+    let steps = tally.timings.len() - before;
+    tally.timings.push((
+        format!("Windows leg in all ({steps} steps above)"),
+        leg.elapsed().as_secs_f64(),
+    ));
 }
 
 /// Builds the real app and drives it over WebDriver under Xvfb (tests/e2e/run.sh).
