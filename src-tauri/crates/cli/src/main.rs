@@ -440,11 +440,22 @@ type EngineSlot = Arc<std::sync::OnceLock<Arc<Engine>>>;
 /// Resolves when the command must stop at once. A first Ctrl-C during a run cancels it (the
 /// run stops at its next safe point and reports); a second one, or one while no run is in
 /// progress, stops at once.
+/// SIGTERM (unix) and the console closing (Windows) count as a first Ctrl-C.
 async fn interrupted(started: &EngineSlot) {
-    let _ = tokio::signal::ctrl_c().await;
+    let mut signals = match stop::StopSignals::listen() {
+        Ok(signals) => signals,
+        Err(err) => {
+            tracing::warn!(error = %err, "stop signals other than Ctrl-C cannot be listened for");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    let first = signals.next().await;
     if started.get().is_some_and(|engine| engine.cancel_runs() > 0) {
-        eprintln!("Cancelling at the next safe point (press Ctrl-C again to stop at once)…");
-        let _ = tokio::signal::ctrl_c().await;
+        eprintln!(
+            "Cancelling at the next safe point ({first}; press Ctrl-C again to stop at once)…"
+        );
+        signals.next().await;
     }
 }
 

@@ -1,7 +1,8 @@
-//! The signals that end `webhook serve`: Ctrl-C (SIGINT) everywhere and, on unix, SIGTERM,
-//! which is what a service manager (systemd, launchd, Docker) sends. Both are listened for
-//! from the moment [`StopSignals::listen`] returns, so one that arrives while the receiver
-//! starts neither kills the process before it drains nor goes unnoticed.
+//! The signals that stop a command at its next safe point (a run) or end `webhook serve`:
+//! Ctrl-C everywhere; on unix SIGTERM, which is what a service manager (systemd, launchd)
+//! sends; on Windows the console window being closed, which leaves a process a few seconds.
+//! All are listened for from the moment [`StopSignals::listen`] returns, so one that arrives
+//! while a command starts neither kills the process mid-write nor goes unnoticed.
 
 pub struct StopSignals {
     #[cfg(unix)]
@@ -10,6 +11,8 @@ pub struct StopSignals {
     terminate: tokio::signal::unix::Signal,
     #[cfg(windows)]
     ctrl_c: tokio::signal::windows::CtrlC,
+    #[cfg(windows)]
+    close: tokio::signal::windows::CtrlClose,
 }
 
 impl StopSignals {
@@ -26,6 +29,7 @@ impl StopSignals {
         {
             Ok(StopSignals {
                 ctrl_c: tokio::signal::windows::ctrl_c()?,
+                close: tokio::signal::windows::ctrl_close()?,
             })
         }
     }
@@ -41,8 +45,10 @@ impl StopSignals {
         }
         #[cfg(windows)]
         {
-            self.ctrl_c.recv().await;
-            "Ctrl-C"
+            tokio::select! {
+                _ = self.ctrl_c.recv() => "Ctrl-C",
+                _ = self.close.recv() => "the console closing",
+            }
         }
     }
 }

@@ -679,3 +679,55 @@ fn orgs_map_chooses_field_groups_custom_fields_and_software() {
     ));
     assert_eq!(cleared["customFields"], serde_json::json!([]));
 }
+
+/// Technicians' folders have spaces and accents (`C:\Users\Zoë Müller\Documents\…`): the data
+/// folder, an export's `--out` and an import file are all used as named (SPEC §13).
+#[test]
+fn folders_and_files_named_with_spaces_and_accents_work_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("Données de l'équipe — Zoë");
+    let data = base.join("Fleetward data");
+    let added = json(&run(&data, &["--json", "companies", "add", "Café Ltd"]));
+    let company = added["id"].to_string();
+
+    let import = base.join("appareils importés (Excel).csv");
+    std::fs::write(
+        &import,
+        "\u{feff}externalId,company,name,serialNumber\r\nL-1,Café Ltd,PORTABLE-1,SN-1\r\n",
+    )
+    .unwrap();
+    let report = json(&run(
+        &data,
+        &[
+            "--json",
+            "assets",
+            "import",
+            "--source",
+            "level",
+            import.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(report["imported"], 1, "{report}");
+    let assets = json(&run(
+        &data,
+        &["--json", "assets", "list", "--company", &company],
+    ));
+    assert_eq!(assets[0]["name"], "PORTABLE-1");
+
+    let export = base.join("tickets ünïcode.csv");
+    let out = run(
+        &data,
+        &[
+            "tickets",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&export)
+        .unwrap()
+        .starts_with("id,companyId,companyName"));
+}

@@ -612,6 +612,18 @@ fn a_second_process_syncing_the_same_company_exits_7_and_changes_nothing() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
+    cancels_a_sync_at_a_safe_point("INT");
+}
+
+/// What a service manager (systemd, launchd) sends to stop a scheduled `fleetward-cli sync`.
+#[cfg(unix)]
+#[test]
+fn sigterm_cancels_a_sync_at_a_safe_point_like_ctrl_c() {
+    cancels_a_sync_at_a_safe_point("TERM");
+}
+
+#[cfg(unix)]
+fn cancels_a_sync_at_a_safe_point(signal: &str) {
     let s = sim(SimConfig {
         orgs: 2,
         devices_per_org: 5,
@@ -636,10 +648,10 @@ fn ctrl_c_cancels_a_sync_which_stops_at_a_safe_point_and_says_so() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Once the run is recorded, press Ctrl-C once.
+    // Once the run is recorded, press Ctrl-C (or send SIGTERM) once.
     wait_for_a_run(&data);
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
