@@ -42,7 +42,9 @@ pub async fn processed_among(
 /// short enough to prepare quickly.
 const ROWS_PER_STATEMENT: usize = 200;
 
-fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+/// A JSON array of `items`, for `IN (SELECT value FROM json_each(?))`: one parameter for a
+/// list of any length.
+pub(super) fn json_list<T: serde::Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 

@@ -49,12 +49,10 @@ pub async fn oldest(pool: &SqlitePool, limit: usize) -> Result<Vec<Activity>> {
 
 /// Removes the processed activities `ids` from the journal.
 pub async fn remove(tx: &mut WriteTx, ids: &[i64]) -> Result<()> {
-    for id in ids {
-        sqlx::query("DELETE FROM webhook_inbox WHERE activity_id = ?1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
+    sqlx::query("DELETE FROM webhook_inbox WHERE activity_id IN (SELECT value FROM json_each(?1))")
+        .bind(super::incidents::json_list(ids))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
